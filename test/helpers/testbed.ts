@@ -1,0 +1,102 @@
+import { randomUUID } from 'node:crypto';
+import type { Client } from '@temporalio/client';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { bundleWorkflowCode, Worker, type WorkflowBundle } from '@temporalio/worker';
+import { resolveTemporalCli } from '../../src/provisioning/temporal-cli';
+import { resolveTestServer } from '../../src/provisioning/test-server';
+import { jobSearchAttributes } from '../../src/search-attributes';
+
+export interface WorkerSetup {
+  /** Module exporting the workflows the worker runs. */
+  workflowsPath: string;
+  activities?: object;
+}
+
+/** A Temporal server, a client on it, and a running worker on a task queue of its own. */
+export interface Testbed {
+  env: TestWorkflowEnvironment;
+  client: Client;
+  taskQueue: string;
+  worker: Worker;
+  teardown(): Promise<void>;
+}
+
+const bundles = new Map<string, Promise<WorkflowBundle>>();
+
+/** Bundling workflow code takes seconds; do it once per module per test file. */
+function bundleFor(workflowsPath: string): Promise<WorkflowBundle> {
+  let bundle = bundles.get(workflowsPath);
+  if (!bundle) {
+    bundle = bundleWorkflowCode({ workflowsPath, logger: quietBundlerLogger });
+    bundles.set(workflowsPath, bundle);
+  }
+  return bundle;
+}
+
+const quietBundlerLogger = {
+  log: () => undefined,
+  trace: () => undefined,
+  debug: () => undefined,
+  info: () => undefined,
+  warn: (message: string) => console.warn(message),
+  error: (message: string) => console.error(message),
+};
+
+/** Temporal's time-skipping test server (the Java one): timers fire as soon as nothing else is pending. */
+export async function createTimeSkippingTestbed(setup: WorkerSetup): Promise<Testbed> {
+  const server = await resolveTestServer({ provision: false });
+  const env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: server.executable } });
+  return startWorker(env, setup);
+}
+
+/** The Temporal CLI dev server (in-memory SQLite) with the project's search attributes registered. */
+export async function createDevServerTestbed(setup: WorkerSetup): Promise<Testbed> {
+  const cli = await resolveTemporalCli({ provision: false });
+  const env = await TestWorkflowEnvironment.createLocal({
+    server: { executable: cli.executable, searchAttributes: jobSearchAttributes },
+  });
+  return startWorker(env, setup);
+}
+
+async function startWorker(env: TestWorkflowEnvironment, setup: WorkerSetup): Promise<Testbed> {
+  const taskQueue = `test-${randomUUID()}`;
+  try {
+    const worker = await Worker.create({
+      connection: env.nativeConnection,
+      namespace: env.namespace,
+      taskQueue,
+      workflowBundle: await bundleFor(setup.workflowsPath),
+      activities: setup.activities,
+    });
+    const running = worker.run();
+    return {
+      env,
+      client: env.client,
+      taskQueue,
+      worker,
+      async teardown() {
+        if (worker.getState() === 'RUNNING') worker.shutdown();
+        await running;
+        await env.teardown();
+      },
+    };
+  } catch (err) {
+    await env.teardown();
+    throw err;
+  }
+}
+
+/** Polls `check` until it returns a value other than undefined, or fails after `timeoutMs`. */
+export async function eventually<T>(
+  what: string,
+  check: () => Promise<T | undefined>,
+  timeoutMs = 20_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
