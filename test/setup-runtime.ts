@@ -1,4 +1,4 @@
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 
-// Workers log every poll at INFO; tests only want warnings and errors.
-Runtime.install({ logger: new DefaultLogger('WARN') });
+// Workers log every poll at INFO and every failed attempt at WARN; tests fail those on purpose.
+Runtime.install({ logger: new DefaultLogger('ERROR') });

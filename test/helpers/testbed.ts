@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, Worker, type WorkflowBundle } from '@temporalio/worker';
+import { bundleWorkflowCode, Worker, type WorkerOptions, type WorkflowBundle } from '@temporalio/worker';
 import { resolveTemporalCli } from '../../src/provisioning/temporal-cli';
 import { resolveTestServer } from '../../src/provisioning/test-server';
 import { jobSearchAttributes } from '../../src/search-attributes';
@@ -9,7 +10,10 @@ import { jobSearchAttributes } from '../../src/search-attributes';
 export interface WorkerSetup {
   /** Module exporting the workflows the worker runs. */
   workflowsPath: string;
-  activities?: object;
+  /** Activities and any other worker options. */
+  workerOptions?: Partial<
+    Omit<WorkerOptions, 'connection' | 'taskQueue' | 'workflowsPath' | 'workflowBundle'>
+  >;
 }
 
 /** A Temporal server, a client on it, and a running worker on a task queue of its own. */
@@ -46,6 +50,20 @@ const quietBundlerLogger = {
 export async function createTimeSkippingTestbed(setup: WorkerSetup): Promise<Testbed> {
   const server = await resolveTestServer({ provision: false });
   const env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: server.executable } });
+  try {
+    await env.connection.operatorService.addSearchAttributes({
+      namespace: env.namespace,
+      searchAttributes: Object.fromEntries(
+        jobSearchAttributes.map((key) => [
+          key.name,
+          temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
+        ]),
+      ),
+    });
+  } catch (err) {
+    await env.teardown();
+    throw err;
+  }
   return startWorker(env, setup);
 }
 
@@ -66,7 +84,7 @@ async function startWorker(env: TestWorkflowEnvironment, setup: WorkerSetup): Pr
       namespace: env.namespace,
       taskQueue,
       workflowBundle: await bundleFor(setup.workflowsPath),
-      activities: setup.activities,
+      ...setup.workerOptions,
     });
     const running = worker.run();
     return {

@@ -1,0 +1,15 @@
+/** The activities of the job worker, bound to an application's topics. */
+import type { JobApplication } from '../application';
+import { planChildrenActivity } from './plan-children';
+import { runChildProcessorActivity } from './run-child-processor';
+import { startFollowUpJobsActivity } from './start-follow-up-jobs';
+
+export function createActivities(app: JobApplication) {
+  return {
+    planChildren: planChildrenActivity(app),
+    runChildProcessor: runChildProcessorActivity(app),
+    startFollowUpJobs: startFollowUpJobsActivity(app),
+  };
+}
+
+export type JobActivities = ReturnType<typeof createActivities>;

@@ -1,0 +1,32 @@
+import { Context } from '@temporalio/activity';
+import type { JobApplication } from '../application';
+import type { FollowUpJob, FollowUpOutcome } from '../jobs/types';
+import { startRootJob } from '../job-client';
+
+export interface StartFollowUpJobsInput {
+  rootId: string;
+  followUps: FollowUpJob[];
+}
+
+/** Starts a stopped root's follow-up jobs as new root jobs (Oro's dependent jobs) on the same task queue. */
+export function startFollowUpJobsActivity(app: JobApplication) {
+  return async function startFollowUpJobs(input: StartFollowUpJobsInput): Promise<FollowUpOutcome[]> {
+    const context = Context.current();
+    const outcomes: FollowUpOutcome[] = [];
+    for (const followUp of input.followUps) {
+      const id = followUp.name ?? followUp.topic;
+      try {
+        const started = await startRootJob(context.client, context.info.taskQueue, app, followUp.topic, {
+          data: followUp.payload,
+          name: id,
+          // Same owner on a retry of this activity: attach instead of a duplicate-name failure.
+          ownerId: `follow-up-of:${input.rootId}:${context.info.workflowExecution!.runId}`,
+        });
+        outcomes.push({ topic: followUp.topic, id: started.id, started: true, error: null });
+      } catch (err) {
+        outcomes.push({ topic: followUp.topic, id, started: false, error: (err as Error).message });
+      }
+    }
+    return outcomes;
+  };
+}

@@ -1,0 +1,106 @@
+/**
+ * An application's topics: each topic name is bound to a planner (for root jobs), a processor (for child
+ * jobs), or both. Workers run them; clients use them to refuse unknown topics and invalid payloads up front.
+ */
+import type { ChildSpec } from './jobs/types';
+import { InvalidJobInputError } from './errors';
+
+/** What a child's processor knows about the job it runs. */
+export interface ChildContext {
+  jobId: string;
+  jobName: string;
+  rootId: string;
+  topic: string;
+  /** 1 on the first attempt, 2 on the first retry, … */
+  attempt: number;
+  /** Fires when the job is force-interrupted (or its worker shuts down): stop and throw. */
+  signal: AbortSignal;
+  /** The job's own progress, 0..1, shown in its status. */
+  reportProgress(progress: number): void;
+}
+
+export interface PlanContext {
+  rootId: string;
+  topic: string;
+  /** null for the first page, then the `nextCursor` the planner returned. */
+  cursor: string | null;
+  pageSize: number;
+}
+
+export interface PlannedPage {
+  children: ChildSpec[];
+  /** null when this was the last page. */
+  nextCursor: string | null;
+}
+
+/** Decides a root's children. Return them all (the engine pages them), or one page at a time. */
+export type RootPlanner<P = unknown> = (
+  payload: P,
+  context: PlanContext,
+) => Promise<ChildSpec[] | PlannedPage> | ChildSpec[] | PlannedPage;
+
+/**
+ * Runs one child job. Return true, nothing or a value (kept as the child's result) for `success`; false to
+ * fail at once without retries; throw to retry with backoff (NonRetryableJobError fails at once).
+ */
+export type ChildProcessor<P = unknown> = (payload: P, context: ChildContext) => Promise<unknown> | unknown;
+
+export interface TopicDefinition<P = unknown> {
+  description?: string;
+  plan?: RootPlanner<P>;
+  process?: ChildProcessor<P>;
+  /** Why a payload is unacceptable, or undefined when it is fine. Checked before a job is started. */
+  validate?: (payload: unknown) => string | undefined;
+}
+
+export class JobApplication {
+  private readonly definitions = new Map<string, TopicDefinition>();
+
+  topic<P>(name: string, definition: TopicDefinition<P>): this {
+    if (this.definitions.has(name)) throw new Error(`Topic "${name}" is defined twice.`);
+    if (!definition.plan && !definition.process)
+      throw new Error(`Topic "${name}" needs a plan or a process function.`);
+    this.definitions.set(name, definition as TopicDefinition);
+    return this;
+  }
+
+  get topics(): string[] {
+    return [...this.definitions.keys()];
+  }
+
+  find(name: string): TopicDefinition | undefined {
+    return this.definitions.get(name);
+  }
+
+  /** The planner of a topic that can start root jobs; throws InvalidJobInputError otherwise. */
+  planner(topic: string): RootPlanner {
+    const plan = this.require(topic).plan;
+    if (!plan)
+      throw new InvalidJobInputError(`Topic "${topic}" has no planner, so it cannot start a root job.`);
+    return plan;
+  }
+
+  processor(topic: string): ChildProcessor {
+    const process = this.require(topic).process;
+    if (!process)
+      throw new InvalidJobInputError(`Topic "${topic}" has no processor, so it cannot run a child job.`);
+    return process;
+  }
+
+  /** Throws InvalidJobInputError when the topic cannot start a root job with this payload. */
+  checkRootStart(topic: string, payload: unknown): void {
+    this.planner(topic);
+    const problem = this.require(topic).validate?.(payload);
+    if (problem) throw new InvalidJobInputError(`Payload rejected by topic "${topic}": ${problem}`);
+  }
+
+  private require(topic: string): TopicDefinition {
+    const definition = this.definitions.get(topic);
+    if (!definition) {
+      throw new InvalidJobInputError(
+        `Unknown topic "${topic}". Known topics: ${this.topics.join(', ') || 'none'}.`,
+      );
+    }
+    return definition;
+  }
+}

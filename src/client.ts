@@ -1,0 +1,16 @@
+/** The client entry point: a JobClient for the configured Temporal server. */
+import type { JobApplication } from './application';
+import {
+  connectClient,
+  connectionSettingsFromEnv,
+  taskQueueFromEnv,
+  type ConnectionSettings,
+} from './connection';
+import { JobClient } from './job-client';
+
+export async function createJobClient(
+  options: { settings?: ConnectionSettings; taskQueue?: string; app?: JobApplication } = {},
+): Promise<JobClient> {
+  const client = await connectClient(options.settings ?? connectionSettingsFromEnv());
+  return new JobClient(client, options.taskQueue ?? taskQueueFromEnv(), options.app);
+}

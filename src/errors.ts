@@ -1,0 +1,33 @@
+/** Errors the job engine's users can catch by class. */
+
+/** A processor throws this to fail its job at once, without retries. */
+export class NonRetryableJobError extends Error {
+  override readonly name = 'NonRetryableJobError';
+}
+
+/** Another owner's root with this name is still open (Oro's DuplicateJobException, but never silent). */
+export class DuplicateJobError extends Error {
+  override readonly name = 'DuplicateJobError';
+  constructor(
+    readonly jobName: string,
+    readonly openOwnerId: string | undefined,
+    readonly openSince: Date | undefined,
+  ) {
+    super(
+      `A root job named "${jobName}" is already open (owner ${openOwnerId ?? 'unknown'}, started ` +
+        `${openSince?.toISOString() ?? 'at an unknown time'}); it must finish, or be interrupted, before another starts.`,
+    );
+  }
+}
+
+export class JobNotFoundError extends Error {
+  override readonly name = 'JobNotFoundError';
+  constructor(readonly jobId: string) {
+    super(`No job with id "${jobId}".`);
+  }
+}
+
+/** Bad input to the engine: an unknown topic, a payload its topic rejects, an invalid option. */
+export class InvalidJobInputError extends Error {
+  override readonly name = 'InvalidJobInputError';
+}

@@ -1,0 +1,19 @@
+/** The public API of temporal-root-jobs. */
+export { JobApplication } from './application';
+export type {
+  ChildContext,
+  ChildProcessor,
+  PlanContext,
+  PlannedPage,
+  RootPlanner,
+  TopicDefinition,
+} from './application';
+export { JobClient, startRootJob } from './job-client';
+export type { InterruptOutcome, JobStatusAnswer, ListedJob, StartJobOptions, StartedJob } from './job-client';
+export { createJobClient } from './client';
+export { createJobWorker } from './worker';
+export type { JobWorkerOptions } from './worker';
+export { DuplicateJobError, InvalidJobInputError, JobNotFoundError, NonRetryableJobError } from './errors';
+export * from './jobs/types';
+export { rootStatus, rootProgress, finalRootStatus } from './jobs/status';
+export { jobSearchAttributes } from './search-attributes';

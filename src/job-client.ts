@@ -1,0 +1,355 @@
+/**
+ * The client side of the engine: start a root job by name, read any job's status, interrupt, wait, list.
+ */
+import { randomUUID } from 'node:crypto';
+import {
+  type Client,
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowIdConflictPolicy,
+  WorkflowIdReusePolicy,
+  WorkflowNotFoundError,
+} from '@temporalio/client';
+import type { JobApplication } from './application';
+import { DuplicateJobError, InvalidJobInputError, JobNotFoundError } from './errors';
+import { invalidNameReason, parseJobId } from './jobs/ids';
+import { isFinal, isJobStatus } from './jobs/status';
+import type {
+  ChildJobState,
+  ChildPageRequest,
+  ChildRecord,
+  FollowUpCondition,
+  FollowUpJob,
+  JobStatus,
+  RetrySettings,
+  RootJobInput,
+  RootJobState,
+  RootJobStatus,
+} from './jobs/types';
+import { JobKind, JobName, JobOwnerId, JobRootId, JobStatus as JobStatusKey } from './search-attributes';
+import {
+  childJobQuery,
+  childPageQuery,
+  findChildQuery,
+  interruptChildSignal,
+  interruptSignal,
+  rootJobQuery,
+} from './workflows/messages';
+import type { rootJobWorkflow } from './workflows';
+
+export const DEFAULT_MAX_PARALLEL = 10;
+/** Far below the server's 2,000 pending children; a batch never has more children in flight than this. */
+export const MAX_PARALLEL = 200;
+export const BATCH_SIZE = 200;
+export const DEFAULT_RETRY: RetrySettings = {
+  maxAttempts: 3,
+  initialIntervalMs: 1000,
+  backoffCoefficient: 2,
+  maxIntervalMs: 60_000,
+};
+export const DEFAULT_CHILD_TIMEOUT_MS = 60 * 60 * 1000;
+export const DEFAULT_PAGE_LIMIT = 50;
+
+export interface StartJobOptions {
+  /** The root's payload, given to the topic's planner. */
+  data?: unknown;
+  /** Unique job name, also the root's id (default: the topic). */
+  name?: string;
+  /** A start with the same owner as the open root attaches to it (redelivery). Default: a new id. */
+  ownerId?: string;
+  /** How many children may run at once (default 10, at most 200). */
+  maxParallel?: number;
+  /** Attempts per child before it is `failed` (default 3). */
+  maxAttempts?: number;
+  followUps?: FollowUpJob[];
+  /** Root statuses after which follow-ups start (default success and failed). */
+  followUpOn?: FollowUpCondition[];
+  /** Children per batch workflow (default and most 200); smaller only to exercise batching. */
+  batchSize?: number;
+}
+
+export interface StartedJob {
+  id: string;
+  runId: string;
+  /** True when a same-owner start found the open root and returned it instead of starting another. */
+  attached: boolean;
+}
+
+export interface InterruptOutcome {
+  id: string;
+  interrupted: boolean;
+  message: string;
+}
+
+export interface ListedJob {
+  id: string;
+  name: string;
+  status: JobStatus | null;
+  ownerId: string | null;
+  startTime: string;
+  closeTime: string | null;
+}
+
+export type JobStatusAnswer = RootJobStatus | ChildJobState;
+
+/** Starts a root job; the building block of JobClient.start and of follow-up jobs. */
+export async function startRootJob(
+  client: Client,
+  taskQueue: string,
+  app: JobApplication | undefined,
+  topic: string,
+  options: StartJobOptions = {},
+): Promise<StartedJob> {
+  const input = rootJobInput(topic, options);
+  app?.checkRootStart(topic, options.data);
+  for (let tries = 0; ; tries++) {
+    try {
+      const handle = await client.workflow.start<typeof rootJobWorkflow>('rootJobWorkflow', {
+        workflowId: input.id,
+        taskQueue,
+        args: [input],
+        // One open root per name: Temporal refuses a second open execution with the same id.
+        workflowIdConflictPolicy: WorkflowIdConflictPolicy.FAIL,
+        workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
+        staticSummary: `Job ${input.name} (${topic})`,
+        typedSearchAttributes: [
+          { key: JobKind, value: 'root' },
+          { key: JobName, value: input.name },
+          { key: JobRootId, value: input.id },
+          { key: JobOwnerId, value: input.ownerId },
+          { key: JobStatusKey, value: 'new' },
+        ],
+      });
+      return { id: input.id, runId: handle.firstExecutionRunId, attached: false };
+    } catch (err) {
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+      const open = await client.workflow.getHandle(input.id).describe();
+      if (open.status.name !== 'RUNNING' && tries < 2) continue; // it closed meanwhile: the name is free
+      const openOwner = open.typedSearchAttributes.get(JobOwnerId);
+      if (openOwner === input.ownerId) return { id: input.id, runId: open.runId, attached: true };
+      throw new DuplicateJobError(input.name, openOwner, open.startTime);
+    }
+  }
+}
+
+function rootJobInput(topic: string, options: StartJobOptions): RootJobInput {
+  const name = options.name ?? topic;
+  const nameProblem = invalidNameReason(name);
+  if (nameProblem) throw new InvalidJobInputError(nameProblem);
+  const maxParallel = options.maxParallel ?? DEFAULT_MAX_PARALLEL;
+  if (!Number.isInteger(maxParallel) || maxParallel < 1 || maxParallel > MAX_PARALLEL) {
+    throw new InvalidJobInputError(
+      `maxParallel must be a whole number from 1 to ${MAX_PARALLEL}; got ${maxParallel}.`,
+    );
+  }
+  const maxAttempts = options.maxAttempts ?? DEFAULT_RETRY.maxAttempts;
+  if (!Number.isInteger(maxAttempts) || maxAttempts < 1) {
+    throw new InvalidJobInputError(`maxAttempts must be a whole number of at least 1; got ${maxAttempts}.`);
+  }
+  const batchSize = options.batchSize ?? BATCH_SIZE;
+  if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > BATCH_SIZE) {
+    throw new InvalidJobInputError(
+      `batchSize must be a whole number from 1 to ${BATCH_SIZE}; got ${batchSize}.`,
+    );
+  }
+  const ownerId = options.ownerId ?? randomUUID();
+  if (typeof ownerId !== 'string' || ownerId.length === 0)
+    throw new InvalidJobInputError('ownerId must be a non-empty string.');
+  return {
+    id: name,
+    name,
+    topic,
+    ownerId,
+    payload: options.data,
+    maxParallel,
+    retry: { ...DEFAULT_RETRY, maxAttempts },
+    followUps: options.followUps ?? [],
+    followUpOn: options.followUpOn ?? ['success', 'failed'],
+    batchSize,
+    childTimeoutMs: DEFAULT_CHILD_TIMEOUT_MS,
+  };
+}
+
+export class JobClient {
+  constructor(
+    readonly client: Client,
+    readonly taskQueue: string,
+    /** When given, unknown topics and rejected payloads are refused before anything starts. */
+    readonly app?: JobApplication,
+  ) {}
+
+  start(topic: string, options: StartJobOptions = {}): Promise<StartedJob> {
+    return startRootJob(this.client, this.taskQueue, this.app, topic, options);
+  }
+
+  /** A root's record with counts and one page of its children, or a child's own record. */
+  async status(id: string, page: ChildPageRequest = {}): Promise<JobStatusAnswer> {
+    checkPage(page);
+    const parsed = parseJobId(id);
+    if (parsed.kind === 'child') return this.childStatus(id, parsed.rootId, parsed.name);
+    const root = await this.rootState(id);
+    return { ...rootRecord(root), children: await this.childrenPage(root, page) };
+  }
+
+  /** Waits for a root to stop and returns its final record (with the first page of children). */
+  async wait(id: string): Promise<RootJobStatus> {
+    if (parseJobId(id).kind !== 'root')
+      throw new InvalidJobInputError(`"${id}" is a child job; wait takes a root job id.`);
+    try {
+      await this.client.workflow.getHandle(id).result();
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) throw new JobNotFoundError(id);
+      throw err;
+    }
+    return (await this.status(id)) as RootJobStatus;
+  }
+
+  /** Interrupts a root or a child: graceful by default, `force` also stops running processors. */
+  async interrupt(id: string, { force = false } = {}): Promise<InterruptOutcome> {
+    const current = await this.status(id, { limit: 0 });
+    if (isFinal(current.status)) {
+      return {
+        id,
+        interrupted: false,
+        message: `Job "${id}" has already finished (${current.status}); nothing changed.`,
+      };
+    }
+    const parsed = parseJobId(id);
+    if (parsed.kind === 'root') {
+      await this.client.workflow.getHandle(id).signal(interruptSignal, { force });
+    } else {
+      const batchId = await this.batchOf(parsed.rootId, parsed.name);
+      await this.client.workflow
+        .getHandle(batchId)
+        .signal(interruptChildSignal, { name: parsed.name, force });
+    }
+    const how = force ? 'forced: running processors are cancelled' : 'graceful: running children finish';
+    return { id, interrupted: true, message: `Interrupt sent to "${id}" (${how}).` };
+  }
+
+  /** Root jobs from Temporal's visibility, newest first. */
+  async list(filter: { status?: JobStatus; name?: string; limit?: number } = {}): Promise<ListedJob[]> {
+    const clauses = [`JobKind = 'root'`];
+    if (filter.status) clauses.push(`JobStatus = '${filter.status}'`);
+    if (filter.name) clauses.push(`JobName = '${filter.name.replace(/'/g, "\\'")}'`);
+    const jobs: ListedJob[] = [];
+    for await (const execution of this.client.workflow.list({ query: clauses.join(' AND ') })) {
+      const status = execution.typedSearchAttributes.get(JobStatusKey);
+      jobs.push({
+        id: execution.workflowId,
+        name: execution.typedSearchAttributes.get(JobName) ?? execution.workflowId,
+        status: isJobStatus(status) ? status : null,
+        ownerId: execution.typedSearchAttributes.get(JobOwnerId) ?? null,
+        startTime: execution.startTime.toISOString(),
+        closeTime: execution.closeTime?.toISOString() ?? null,
+      });
+      if (filter.limit && jobs.length >= filter.limit) break;
+    }
+    return jobs;
+  }
+
+  private async rootState(id: string): Promise<RootJobState> {
+    try {
+      return await this.client.workflow.getHandle(id).query(rootJobQuery);
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) throw new JobNotFoundError(id);
+      throw err;
+    }
+  }
+
+  /** Walks the batches in order; a finished batch's counts are final, so it is skipped without a query. */
+  private async childrenPage(
+    root: RootJobState,
+    { offset = 0, limit = DEFAULT_PAGE_LIMIT, status }: ChildPageRequest,
+  ): Promise<ChildRecord[]> {
+    const children: ChildRecord[] = [];
+    let skip = offset;
+    for (const batch of root.batches) {
+      if (children.length >= limit) break;
+      if (batch.done) {
+        const matching = status ? batch.counts[status] : batch.size;
+        if (skip >= matching) {
+          skip -= matching;
+          continue;
+        }
+      }
+      const page = await this.client.workflow
+        .getHandle(batch.id)
+        .query(childPageQuery, { offset: skip, limit: limit - children.length, status });
+      children.push(...page.children);
+      skip = Math.max(0, skip - page.matched);
+    }
+    return this.withLiveProgress(children);
+  }
+
+  /** A running child reports its progress to its own workflow only; read it there. */
+  private async withLiveProgress(children: ChildRecord[]): Promise<ChildRecord[]> {
+    return Promise.all(
+      children.map(async (child) => {
+        if (child.status !== 'running') return child;
+        try {
+          const own = await this.client.workflow.getHandle(child.id).query(childJobQuery);
+          return { ...child, progress: own.progress };
+        } catch {
+          return child;
+        }
+      }),
+    );
+  }
+
+  private async childStatus(id: string, rootId: string, name: string): Promise<ChildJobState> {
+    try {
+      return await this.client.workflow.getHandle(id).query(childJobQuery);
+    } catch (err) {
+      if (!(err instanceof WorkflowNotFoundError)) throw err;
+    }
+    // Not started yet, so no workflow: its record is in its batch.
+    const root = await this.rootState(rootId);
+    for (const batch of root.batches) {
+      const record = await this.client.workflow.getHandle(batch.id).query(findChildQuery, name);
+      if (record) return { ...record, kind: 'child', rootId, interrupted: false, result: null };
+    }
+    throw new JobNotFoundError(id);
+  }
+
+  private async batchOf(rootId: string, name: string): Promise<string> {
+    const root = await this.rootState(rootId);
+    for (const batch of root.batches) {
+      if (await this.client.workflow.getHandle(batch.id).query(findChildQuery, name)) return batch.id;
+    }
+    throw new JobNotFoundError(`${rootId}/${name}`);
+  }
+}
+
+function rootRecord(root: RootJobState): Omit<RootJobStatus, 'children'> {
+  const { id, name, ownerId, status, interrupted, progress, createdAt, startedAt, stoppedAt, counts, total } =
+    root;
+  const { topic, error, followUps } = root;
+  return {
+    id,
+    name,
+    ownerId,
+    status,
+    interrupted,
+    progress,
+    createdAt,
+    startedAt,
+    stoppedAt,
+    counts,
+    total,
+    topic,
+    error,
+    followUps,
+  };
+}
+
+function checkPage({ offset, limit, status }: ChildPageRequest): void {
+  if (offset !== undefined && (!Number.isInteger(offset) || offset < 0)) {
+    throw new InvalidJobInputError(`offset must be a whole number of at least 0; got ${offset}.`);
+  }
+  if (limit !== undefined && (!Number.isInteger(limit) || limit < 0)) {
+    throw new InvalidJobInputError(`limit must be a whole number of at least 0; got ${limit}.`);
+  }
+  if (status !== undefined && !isJobStatus(status)) {
+    throw new InvalidJobInputError(`Unknown status "${status}".`);
+  }
+}

@@ -1,0 +1,75 @@
+/**
+ * Oro's RootJobStatusCalculator as pure functions, used inside workflows (so deterministic) and by clients.
+ */
+import { JOB_STATUSES, type JobStatus, type StatusCounts } from './types';
+
+export function emptyCounts(): StatusCounts {
+  return { new: 0, running: 0, success: 0, failed: 0, failed_redelivered: 0, cancelled: 0 };
+}
+
+export function isJobStatus(value: unknown): value is JobStatus {
+  return typeof value === 'string' && (JOB_STATUSES as readonly string[]).includes(value);
+}
+
+/** success, failed and cancelled are final: the job will not change again. */
+export function isFinal(status: JobStatus): boolean {
+  return status === 'success' || status === 'failed' || status === 'cancelled';
+}
+
+/** new, running and failed_redelivered: the job still has work ahead (Oro's "active" statuses). */
+export function isActive(status: JobStatus): boolean {
+  return !isFinal(status);
+}
+
+export function countStatuses(statuses: Iterable<{ status: JobStatus }>): StatusCounts {
+  const counts = emptyCounts();
+  for (const { status } of statuses) counts[status]++;
+  return counts;
+}
+
+export function addCounts(into: StatusCounts, from: StatusCounts): StatusCounts {
+  for (const status of JOB_STATUSES) into[status] += from[status];
+  return into;
+}
+
+export function totalOf(counts: StatusCounts): number {
+  return JOB_STATUSES.reduce((sum, status) => sum + counts[status], 0);
+}
+
+/**
+ * Oro's root status rule: with no child new, running or failed_redelivered, any cancelled → cancelled, else
+ * any failed → failed, else success; otherwise running once any child moved past new, else new.
+ */
+export function rootStatus(counts: StatusCounts): JobStatus {
+  if (counts.new === 0 && counts.running === 0 && counts.failed_redelivered === 0) {
+    if (counts.cancelled > 0) return 'cancelled';
+    if (counts.failed > 0) return 'failed';
+    return 'success';
+  }
+  const movedPastNew = totalOf(counts) - counts.new;
+  return movedPastNew > 0 ? 'running' : 'new';
+}
+
+/** An interrupted root ends cancelled even when its running children all succeeded (Oro's interrupt). */
+export function finalRootStatus(counts: StatusCounts, interrupted: boolean): JobStatus {
+  return interrupted ? 'cancelled' : rootStatus(counts);
+}
+
+/** round((success + failed) / children, 4), 0 when there are no children. */
+export function rootProgress(counts: StatusCounts): number {
+  const total = totalOf(counts);
+  if (total === 0) return 0;
+  return Math.round(((counts.success + counts.failed) / total) * 10_000) / 10_000;
+}
+
+/** One line for the Web UI's current details, e.g. "7/20 done, 1 failed, 2 running". */
+export function describeProgress(counts: StatusCounts): string {
+  const total = totalOf(counts);
+  const done = counts.success + counts.failed + counts.cancelled;
+  const parts = [`${done}/${total} done`];
+  for (const status of ['failed', 'cancelled', 'running', 'failed_redelivered'] as const) {
+    if (counts[status] > 0)
+      parts.push(`${counts[status]} ${status === 'failed_redelivered' ? 'retrying' : status}`);
+  }
+  return parts.join(', ');
+}

@@ -1,0 +1,70 @@
+/**
+ * The job worker: runs the root, batch and child workflows and the application's processors.
+ * `npm run worker` runs one for the seed example against TEMPORAL_ADDRESS until Ctrl-C.
+ */
+import { NativeConnection, Worker, type WorkerOptions, type WorkflowBundle } from '@temporalio/worker';
+import { createActivities } from './activities';
+import type { JobApplication } from './application';
+import { connectionSettingsFromEnv, taskQueueFromEnv } from './connection';
+import { createSeedApplication } from './example/seed-app';
+
+export interface JobWorkerOptions {
+  connection: NativeConnection;
+  namespace?: string;
+  taskQueue: string;
+  app: JobApplication;
+  /** Pre-bundled workflow code (tests bundle once); default: bundle src/workflows at start. */
+  workflowBundle?: WorkflowBundle;
+  /** Processors run at once on this worker (default 20). */
+  maxConcurrentProcessors?: number;
+}
+
+/** The workflows module every job worker runs. */
+export const JOB_WORKFLOWS_PATH = require.resolve('./workflows');
+
+export function createJobWorker(options: JobWorkerOptions): Promise<Worker> {
+  return Worker.create({
+    connection: options.connection,
+    namespace: options.namespace ?? 'default',
+    taskQueue: options.taskQueue,
+    ...(options.workflowBundle
+      ? { workflowBundle: options.workflowBundle }
+      : { workflowsPath: JOB_WORKFLOWS_PATH }),
+    ...jobWorkerSettings(options.app, options.maxConcurrentProcessors),
+  });
+}
+
+/** The activities and tuning of a job worker (tests use them with their own bundles). */
+export function jobWorkerSettings(app: JobApplication, maxConcurrentProcessors = 20) {
+  return {
+    activities: createActivities(app),
+    maxConcurrentActivityTaskExecutions: maxConcurrentProcessors,
+    // Heartbeats go out at least every second, so a forced interrupt reaches a processor quickly.
+    maxHeartbeatThrottleInterval: '1 second',
+    defaultHeartbeatThrottleInterval: '1 second',
+  } satisfies Partial<WorkerOptions>;
+}
+
+async function main(): Promise<void> {
+  const settings = connectionSettingsFromEnv();
+  const taskQueue = taskQueueFromEnv();
+  const connection = await NativeConnection.connect({ address: settings.address });
+  const worker = await createJobWorker({
+    connection,
+    namespace: settings.namespace,
+    taskQueue,
+    app: createSeedApplication(),
+  });
+  console.log(
+    `Worker polling task queue "${taskQueue}" on ${settings.address}; Ctrl-C stops it after in-flight work.`,
+  );
+  await worker.run();
+  await connection.close();
+}
+
+if (require.main === module) {
+  main().catch((err: unknown) => {
+    console.error(err instanceof Error ? err.message : err);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,79 @@
+import { JobApplication } from '../../src/application';
+import { createJobTestbed, uniqueName, type JobTestbed } from '../helpers/jobs';
+
+/** Children that record how many of them run at once. */
+function concurrencyProbe() {
+  const probe = { now: 0, max: 0 };
+  const app = new JobApplication()
+    .topic<{ count: number; failEvery?: number }>('fan_out', {
+      plan: ({ count, failEvery }) =>
+        Array.from({ length: count }, (_, i) => ({
+          name: `c${i}`,
+          topic: 'work',
+          payload: { fail: failEvery ? i % failEvery === 0 : false },
+        })),
+    })
+    .topic<{ fail: boolean }>('work', {
+      process: async ({ fail }) => {
+        probe.now++;
+        probe.max = Math.max(probe.max, probe.now);
+        await new Promise((resolve) => setTimeout(resolve, 150));
+        probe.now--;
+        return !fail;
+      },
+    });
+  return { app, probe };
+}
+
+describe('batches of children (time-skipping server)', () => {
+  let testbed: JobTestbed;
+  const { app, probe } = concurrencyProbe();
+  beforeAll(async () => {
+    testbed = await createJobTestbed('time-skipping', app);
+  });
+  afterAll(async () => {
+    await testbed?.teardown();
+  });
+
+  it('keeps the parallel limit across batches and pages children across them', async () => {
+    const name = uniqueName('batched');
+    await testbed.jobs.start('fan_out', {
+      name,
+      batchSize: 3,
+      maxParallel: 2,
+      data: { count: 8, failEvery: 4 },
+    });
+    const final = await testbed.jobs.wait(name);
+    expect(final).toMatchObject({ status: 'failed', total: 8, progress: 1 });
+    expect(final.counts).toMatchObject({ success: 6, failed: 2 });
+    expect(probe.max).toBe(2);
+
+    const page = await testbed.jobs.status(name, { offset: 2, limit: 3 });
+    expect('children' in page && page.children.map((child) => child.name)).toEqual(['c2', 'c3', 'c4']);
+    const failed = await testbed.jobs.status(name, { status: 'failed' });
+    expect('children' in failed && failed.children.map((child) => child.name)).toEqual(['c0', 'c4']);
+    const lastSuccess = await testbed.jobs.status(name, { status: 'success', offset: 5 });
+    expect('children' in lastSuccess && lastSuccess.children.map((child) => child.name)).toEqual(['c7']);
+  });
+
+  it('fails the root with a clear error when the planner repeats a child name', async () => {
+    const duplicates = new JobApplication()
+      .topic('twice', {
+        plan: () => [
+          { name: 'same', topic: 'work' },
+          { name: 'same', topic: 'work' },
+        ],
+      })
+      .topic('work', { process: () => true });
+    const other = await createJobTestbed('time-skipping', duplicates);
+    try {
+      const name = uniqueName('dupes');
+      await other.jobs.start('twice', { name });
+      const final = await other.jobs.wait(name);
+      expect(final).toMatchObject({ status: 'failed', total: 0 });
+      expect(final.error).toContain('two children are named "same"');
+    } finally {
+      await other.teardown();
+    }
+  });
+});

@@ -1,0 +1,84 @@
+import { DuplicateJobError, InvalidJobInputError, JobNotFoundError } from '../../src/errors';
+import { createJobTestbed, rootStatus, statusWhen, uniqueName, type JobTestbed } from '../helpers/jobs';
+
+describe('unique root names (time-skipping server)', () => {
+  let testbed: JobTestbed;
+  beforeAll(async () => {
+    testbed = await createJobTestbed('time-skipping');
+  });
+  afterAll(async () => {
+    await testbed?.teardown();
+  });
+
+  it('refuses a second owner, attaches the same owner, and frees the name once the root has finished', async () => {
+    const name = uniqueName('unique');
+    const data = { parts: [{ name: 'slow', durationMs: 1500 }, { name: 'quick' }] };
+    const first = await testbed.jobs.start('do_big_job', { name, ownerId: 'owner-1', data });
+
+    const refused = testbed.jobs.start('do_big_job', { name, ownerId: 'owner-2', data });
+    await expect(refused).rejects.toThrow(DuplicateJobError);
+    await expect(refused).rejects.toThrow(/already open \(owner owner-1, started 20\d\d-/);
+
+    const redelivered = await testbed.jobs.start('do_big_job', { name, ownerId: 'owner-1', data });
+    expect(redelivered).toEqual({ id: name, runId: first.runId, attached: true });
+
+    const final = await testbed.jobs.wait(name);
+    expect(final).toMatchObject({ status: 'success', total: 2, ownerId: 'owner-1' });
+
+    const again = await testbed.jobs.start('do_big_job', {
+      name,
+      ownerId: 'owner-2',
+      data: { parts: [{ name: 'x' }] },
+    });
+    expect(again.attached).toBe(false);
+    expect(again.runId).not.toBe(first.runId);
+    expect(await testbed.jobs.wait(name)).toMatchObject({ status: 'success', ownerId: 'owner-2', total: 1 });
+  });
+
+  it('refuses bad input before anything starts', async () => {
+    await expect(testbed.jobs.start('no_such_topic')).rejects.toThrow(/Unknown topic "no_such_topic"/);
+    await expect(testbed.jobs.start('do_small_job', { data: { name: 'x' } })).rejects.toThrow(
+      /has no planner/,
+    );
+    await expect(testbed.jobs.start('do_big_job', { data: { parts: 'nope' } })).rejects.toThrow(
+      InvalidJobInputError,
+    );
+    await expect(
+      testbed.jobs.start('do_big_job', { data: { parts: [{ name: 'a' }, { name: 'a' }] } }),
+    ).rejects.toThrow(/used twice/);
+    await expect(testbed.jobs.start('do_big_job', { name: 'a/b', data: { parts: [] } })).rejects.toThrow(
+      /contains "\/"/,
+    );
+    await expect(testbed.jobs.start('do_big_job', { maxParallel: 0, data: { parts: [] } })).rejects.toThrow(
+      /maxParallel/,
+    );
+    await expect(testbed.jobs.status(uniqueName('missing'))).rejects.toThrow(JobNotFoundError);
+    await expect(testbed.jobs.status(`${uniqueName('missing')}/child`)).rejects.toThrow(JobNotFoundError);
+  });
+
+  it('ends a root with no children success at once', async () => {
+    const name = uniqueName('empty');
+    await testbed.jobs.start('do_big_job', { name, data: { parts: [] } });
+    expect(await testbed.jobs.wait(name)).toMatchObject({
+      status: 'success',
+      total: 0,
+      progress: 0,
+      children: [],
+    });
+  });
+
+  it('shows a root new until a child moves past new', async () => {
+    const name = uniqueName('waiting');
+    // maxParallel 1 and a slow first child: the second stays new for a while.
+    await testbed.jobs.start('do_big_job', {
+      name,
+      maxParallel: 1,
+      data: { parts: [{ name: 'a', durationMs: 800 }, { name: 'b' }] },
+    });
+    const first = await rootStatus(testbed.jobs, name);
+    expect(['new', 'running']).toContain(first.status);
+    const during = await statusWhen(testbed.jobs, name, (status) => status.status === 'running');
+    expect(during.progress).toBeLessThan(1);
+    await testbed.jobs.wait(name);
+  });
+});

@@ -1,0 +1,55 @@
+import type { JobApplication } from '../../src/application';
+import { createSeedApplication } from '../../src/example/seed-app';
+import { JobClient, type JobStatusAnswer } from '../../src/job-client';
+import type { ChildJobState, RootJobStatus } from '../../src/jobs/types';
+import { JOB_WORKFLOWS_PATH, jobWorkerSettings } from '../../src/worker';
+import { createDevServerTestbed, createTimeSkippingTestbed, eventually, type Testbed } from './testbed';
+
+export interface JobTestbed extends Testbed {
+  jobs: JobClient;
+  /** What the seed application's invalid-data branch logged. */
+  loggedErrors: string[];
+}
+
+/** A server with a job worker running the seed application, and a JobClient for it. */
+export async function createJobTestbed(
+  server: 'time-skipping' | 'dev-server',
+  app?: JobApplication,
+): Promise<JobTestbed> {
+  const loggedErrors: string[] = [];
+  const application = app ?? createSeedApplication({ error: (message) => loggedErrors.push(message) });
+  const setup = { workflowsPath: JOB_WORKFLOWS_PATH, workerOptions: jobWorkerSettings(application) };
+  const testbed =
+    server === 'time-skipping' ? await createTimeSkippingTestbed(setup) : await createDevServerTestbed(setup);
+  return { ...testbed, jobs: new JobClient(testbed.client, testbed.taskQueue, application), loggedErrors };
+}
+
+export async function rootStatus(jobs: JobClient, id: string, limit = 1000): Promise<RootJobStatus> {
+  return (await jobs.status(id, { limit })) as RootJobStatus;
+}
+
+export async function childStatus(jobs: JobClient, id: string): Promise<ChildJobState> {
+  return (await jobs.status(id)) as ChildJobState;
+}
+
+/** Waits until the job's status answer satisfies `ready`. */
+export function statusWhen<T extends JobStatusAnswer>(
+  jobs: JobClient,
+  id: string,
+  ready: (status: T) => boolean,
+  timeoutMs = 30_000,
+): Promise<T> {
+  return eventually(
+    `job ${id} to reach the expected state`,
+    async () => {
+      const status = (await jobs.status(id, { limit: 1000 })) as T;
+      return ready(status) ? status : undefined;
+    },
+    timeoutMs,
+  );
+}
+
+let counter = 0;
+export function uniqueName(prefix: string): string {
+  return `${prefix}-${process.pid}-${Date.now()}-${++counter}`;
+}

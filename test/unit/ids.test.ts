@@ -1,0 +1,27 @@
+import { batchWorkflowId, childJobId, invalidNameReason, parseJobId } from '../../src/jobs/ids';
+
+describe('job ids', () => {
+  it('derives child and batch ids from the root id, and parses them back', () => {
+    expect(childJobId('import', 'do_small_job:a')).toBe('import/do_small_job:a');
+    expect(parseJobId('import/do_small_job:a')).toEqual({
+      kind: 'child',
+      rootId: 'import',
+      name: 'do_small_job:a',
+    });
+    expect(parseJobId('import')).toEqual({ kind: 'root', rootId: 'import' });
+    expect(batchWorkflowId('import', 3)).toBe('import/batch/3');
+  });
+
+  it.each([
+    ['', 'non-empty'],
+    ['a/b', 'contains "/"'],
+    [' padded', 'spaces'],
+    ['x'.repeat(201), 'longer than 200'],
+  ])('refuses the job name %j', (name, problem) => {
+    expect(invalidNameReason(name)).toContain(problem);
+  });
+
+  it('accepts ordinary names', () => {
+    expect(invalidNameReason('do_small_job:part-1')).toBeUndefined();
+  });
+});

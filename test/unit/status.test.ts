@@ -1,0 +1,59 @@
+import {
+  describeProgress,
+  emptyCounts,
+  finalRootStatus,
+  rootProgress,
+  rootStatus,
+} from '../../src/jobs/status';
+import type { StatusCounts } from '../../src/jobs/types';
+
+const counts = (partial: Partial<StatusCounts>): StatusCounts => ({ ...emptyCounts(), ...partial });
+
+describe("Oro's root status rule", () => {
+  it.each<[Partial<StatusCounts>, string]>([
+    [{}, 'success'],
+    [{ new: 3 }, 'new'],
+    [{ new: 2, running: 1 }, 'running'],
+    [{ new: 2, success: 1 }, 'running'],
+    [{ new: 2, failed: 1 }, 'running'],
+    [{ new: 1, cancelled: 1 }, 'running'],
+    [{ failed_redelivered: 1 }, 'running'],
+    [{ failed_redelivered: 1, cancelled: 2 }, 'running'],
+    [{ running: 1, failed: 5 }, 'running'],
+    [{ success: 4 }, 'success'],
+    [{ success: 3, failed: 1 }, 'failed'],
+    [{ success: 3, cancelled: 1 }, 'cancelled'],
+    [{ failed: 2, cancelled: 1 }, 'cancelled'],
+    [{ failed: 2 }, 'failed'],
+  ])('%j → %s', (partial, expected) => {
+    expect(rootStatus(counts(partial))).toBe(expected);
+  });
+
+  it('ends an interrupted root cancelled, even when every child succeeded', () => {
+    expect(finalRootStatus(counts({ success: 2 }), true)).toBe('cancelled');
+    expect(finalRootStatus(counts({ success: 2 }), false)).toBe('success');
+  });
+});
+
+describe('root progress', () => {
+  it.each<[Partial<StatusCounts>, number]>([
+    [{}, 0],
+    [{ new: 4 }, 0],
+    [{ success: 1, new: 3 }, 0.25],
+    [{ success: 1, failed: 1, cancelled: 2 }, 0.5],
+    [{ success: 1, running: 2 }, 0.3333],
+    [{ success: 2, failed_redelivered: 1 }, 0.6667],
+    [{ success: 3 }, 1],
+  ])('%j → %d', (partial, expected) => {
+    expect(rootProgress(counts(partial))).toBe(expected);
+  });
+});
+
+describe('progress line for the Web UI', () => {
+  it('names what is done, failed and running', () => {
+    expect(describeProgress(counts({ success: 6, failed: 1, running: 2, new: 11 }))).toBe(
+      '7/20 done, 1 failed, 2 running',
+    );
+    expect(describeProgress(counts({}))).toBe('0/0 done');
+  });
+});
