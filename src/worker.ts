@@ -2,7 +2,14 @@
  * The job worker: runs the root, batch and child workflows and the application's processors.
  * `npm run worker` runs one for the seed example against TEMPORAL_ADDRESS until Ctrl-C.
  */
-import { NativeConnection, Worker, type WorkerOptions, type WorkflowBundle } from '@temporalio/worker';
+import {
+  DefaultLogger,
+  NativeConnection,
+  Runtime,
+  Worker,
+  type WorkerOptions,
+  type WorkflowBundle,
+} from '@temporalio/worker';
 import { createActivities } from './activities';
 import type { JobApplication } from './application';
 import { connectionSettingsFromEnv, taskQueueFromEnv } from './connection';
@@ -46,6 +53,7 @@ export function jobWorkerSettings(app: JobApplication, maxConcurrentProcessors =
 }
 
 async function main(): Promise<void> {
+  Runtime.install({ logger: new DefaultLogger('WARN') });
   const settings = connectionSettingsFromEnv();
   const taskQueue = taskQueueFromEnv();
   const connection = await NativeConnection.connect({ address: settings.address });

@@ -3,6 +3,7 @@ import type { Client } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, Worker, type WorkerOptions, type WorkflowBundle } from '@temporalio/worker';
+import { freePort } from '../../src/provisioning/ports';
 import { resolveTemporalCli } from '../../src/provisioning/temporal-cli';
 import { resolveTestServer } from '../../src/provisioning/test-server';
 import { jobSearchAttributes } from '../../src/search-attributes';
@@ -69,11 +70,21 @@ export async function createTimeSkippingTestbed(setup: WorkerSetup): Promise<Tes
 
 /** The Temporal CLI dev server (in-memory SQLite) with the project's search attributes registered. */
 export async function createDevServerTestbed(setup: WorkerSetup): Promise<Testbed> {
-  const cli = await resolveTemporalCli({ provision: false });
-  const env = await TestWorkflowEnvironment.createLocal({
-    server: { executable: cli.executable, searchAttributes: jobSearchAttributes },
-  });
+  const { env } = await createDevServerEnvironment();
   return startWorker(env, setup);
+}
+
+/** The dev server alone, for tests that run their own workers; `address` is its gRPC host:port. */
+export async function createDevServerEnvironment(): Promise<{
+  env: TestWorkflowEnvironment;
+  address: string;
+}> {
+  const cli = await resolveTemporalCli({ provision: false });
+  const port = await freePort();
+  const env = await TestWorkflowEnvironment.createLocal({
+    server: { executable: cli.executable, port, searchAttributes: jobSearchAttributes },
+  });
+  return { env, address: `127.0.0.1:${port}` };
 }
 
 async function startWorker(env: TestWorkflowEnvironment, setup: WorkerSetup): Promise<Testbed> {

@@ -1,0 +1,60 @@
+import type { Client } from '@temporalio/client';
+import { eventually } from '../helpers/testbed';
+import { createJobTestbed, statusWhen, uniqueName, type JobTestbed } from '../helpers/jobs';
+import type { RootJobStatus } from '../../src/jobs/types';
+
+async function ids(client: Client, query: string): Promise<string[]> {
+  const found: string[] = [];
+  for await (const execution of client.workflow.list({ query })) found.push(execution.workflowId);
+  return found.sort();
+}
+
+/** Visibility is eventually consistent: wait until the query returns what is expected. */
+function listed(client: Client, query: string, expected: string[]): Promise<string[]> {
+  return eventually(`${query} to list ${expected.join(', ')}`, async () => {
+    const found = await ids(client, query);
+    return JSON.stringify(found) === JSON.stringify([...expected].sort()) ? found : undefined;
+  });
+}
+
+describe('search attributes on the dev server', () => {
+  let testbed: JobTestbed;
+  beforeAll(async () => {
+    testbed = await createJobTestbed('dev-server');
+  });
+  afterAll(async () => {
+    await testbed?.teardown();
+  });
+
+  it('filters running roots and the failed children of one root', async () => {
+    const name = uniqueName('visible');
+    await testbed.jobs.start('do_big_job', {
+      name,
+      data: { parts: [{ name: 'ok' }, { name: 'bad', valid: false }, { name: 'slow', durationMs: 3000 }] },
+    });
+    await statusWhen<RootJobStatus>(testbed.jobs, name, (status) => status.status === 'running');
+    await listed(testbed.client, `JobKind = 'root' AND JobStatus = 'running' AND JobName = '${name}'`, [
+      name,
+    ]);
+    await listed(testbed.client, `JobRootId = '${name}' AND JobKind = 'child' AND JobStatus = 'running'`, [
+      `${name}/do_small_job:slow`,
+    ]);
+
+    expect(await testbed.jobs.wait(name)).toMatchObject({ status: 'failed' });
+    await listed(testbed.client, `JobRootId = '${name}' AND JobKind = 'child' AND JobStatus = 'failed'`, [
+      `${name}/do_small_job:bad`,
+    ]);
+    await listed(testbed.client, `JobRootId = '${name}' AND JobKind = 'child' AND JobStatus = 'success'`, [
+      `${name}/do_small_job:ok`,
+      `${name}/do_small_job:slow`,
+    ]);
+    await listed(testbed.client, `JobKind = 'root' AND JobStatus = 'running' AND JobName = '${name}'`, []);
+
+    const listedRoots = await eventually('the root in JobClient.list', async () => {
+      const roots = await testbed.jobs.list({ status: 'failed', name });
+      return roots.length === 1 ? roots : undefined;
+    });
+    expect(listedRoots[0]).toMatchObject({ id: name, name, status: 'failed' });
+    expect(listedRoots[0].closeTime).not.toBeNull();
+  });
+});

@@ -1,0 +1,81 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import * as path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { createSeedApplication } from '../../src/example/seed-app';
+import { JobClient } from '../../src/job-client';
+import { isFinal } from '../../src/jobs/status';
+import type { RootJobStatus } from '../../src/jobs/types';
+import { createJobWorker } from '../../src/worker';
+import { createDevServerEnvironment } from '../helpers/testbed';
+import { statusWhen, uniqueName } from '../helpers/jobs';
+
+const root = path.resolve(__dirname, '..', '..');
+
+/** `npm run worker` as its own process group, so SIGKILL takes the whole worker down at once. */
+function startWorkerProcess(address: string, taskQueue: string): Promise<ChildProcess> {
+  const worker = spawn(path.join(root, 'node_modules', '.bin', 'tsx'), ['src/worker.ts'], {
+    cwd: root,
+    env: { ...process.env, TEMPORAL_ADDRESS: address, TEMPORAL_TASK_QUEUE: taskQueue },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  let errors = '';
+  worker.stderr!.on('data', (chunk: Buffer) => (errors += chunk.toString()));
+  return new Promise((resolve, reject) => {
+    worker.stdout!.on('data', (chunk: Buffer) => {
+      if (chunk.toString().includes('Worker polling')) resolve(worker);
+    });
+    worker.on('exit', (code) => reject(new Error(`worker process exited early (${code}):\n${errors}`)));
+  });
+}
+
+describe('a worker killed while children run (dev server)', () => {
+  let env: TestWorkflowEnvironment;
+  let address: string;
+  beforeAll(async () => {
+    ({ env, address } = await createDevServerEnvironment());
+  });
+  afterAll(async () => {
+    await env?.teardown();
+  });
+
+  it('still brings every child to exactly one final status and the root to its final status', async () => {
+    const taskQueue = `crash-${randomUUID()}`;
+    const jobs = new JobClient(env.client, taskQueue);
+    const doomed = await startWorkerProcess(address, taskQueue);
+    const name = uniqueName('crash');
+    const parts = Array.from({ length: 6 }, (_, i) => ({ name: `p${i}`, durationMs: 4000 }));
+    await jobs.start('do_big_job', { name, maxParallel: 6, data: { parts } });
+    const before = await statusWhen<RootJobStatus>(
+      jobs,
+      name,
+      (status) => status.counts.running >= 3,
+      60_000,
+    );
+
+    process.kill(-doomed.pid!, 'SIGKILL');
+    const runningAtKill = before.children
+      .filter((child) => child.status === 'running')
+      .map((child) => child.name);
+
+    const survivor = await createJobWorker({
+      connection: env.nativeConnection,
+      namespace: env.namespace,
+      taskQueue,
+      app: createSeedApplication(),
+    });
+    const final = await survivor.runUntil(() => jobs.wait(name));
+
+    expect(final).toMatchObject({ status: 'success', total: 6, progress: 1 });
+    expect(final.children).toHaveLength(6);
+    for (const child of final.children) {
+      expect(isFinal(child.status)).toBe(true);
+      expect(child.stoppedAt).not.toBeNull();
+    }
+    // Those that were running when the worker died ran again on the new worker.
+    for (const child of final.children.filter((c) => runningAtKill.includes(c.name))) {
+      expect(child.attempts).toBeGreaterThanOrEqual(2);
+    }
+  }, 180_000);
+});
