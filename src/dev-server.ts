@@ -18,6 +18,8 @@ export interface DevServerOptions {
   ip?: string;
   namespace?: string;
   log?: Log;
+  /** Where the server's own output goes: this terminal (default) or a log file. */
+  logFile?: string;
 }
 
 export interface DevServer {
@@ -84,7 +86,9 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     'warn',
     ...searchAttributeFlags(),
   ];
-  const child = spawn(cli.executable.path, args, { stdio: ['ignore', 'inherit', 'inherit'] });
+  const output = options.logFile ? fs.openSync(options.logFile, 'a') : 'inherit';
+  const child = spawn(cli.executable.path, args, { stdio: ['ignore', output, output] });
+  if (typeof output === 'number') fs.closeSync(output);
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   const startFailed = exited.then((code) => {
     throw new Error(`The Temporal dev server exited during start-up (exit ${code}); see its output above.`);

@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import {
   type Client,
+  type QueryDefinition,
   WorkflowExecutionAlreadyStartedError,
   WorkflowIdConflictPolicy,
   WorkflowIdReusePolicy,
@@ -175,6 +176,8 @@ export class JobClient {
     readonly taskQueue: string,
     /** When given, unknown topics and rejected payloads are refused before anything starts. */
     readonly app?: JobApplication,
+    /** Status answers come from workers; give up on one after this long. */
+    readonly queryTimeoutMs = 15_000,
   ) {}
 
   start(topic: string, options: StartJobOptions = {}): Promise<StartedJob> {
@@ -247,9 +250,30 @@ export class JobClient {
     return jobs;
   }
 
+  /** A query with a deadline: without a running worker, nothing answers. */
+  private async ask<Ret, Args extends unknown[]>(
+    workflowId: string,
+    query: QueryDefinition<Ret, Args>,
+    ...args: Args
+  ): Promise<Ret> {
+    try {
+      return await this.client.withDeadline(Date.now() + this.queryTimeoutMs, () =>
+        this.client.workflow.getHandle(workflowId).query(query, ...args),
+      );
+    } catch (err) {
+      if (isDeadlineExceeded(err)) {
+        throw new Error(
+          `No worker answered a status query on "${workflowId}" within ${this.queryTimeoutMs / 1000} s: ` +
+            `is a worker (\`jobs worker\`) running on task queue "${this.taskQueue}"?`,
+        );
+      }
+      throw err;
+    }
+  }
+
   private async rootState(id: string): Promise<RootJobState> {
     try {
-      return await this.client.workflow.getHandle(id).query(rootJobQuery);
+      return await this.ask(id, rootJobQuery);
     } catch (err) {
       if (err instanceof WorkflowNotFoundError) throw new JobNotFoundError(id);
       throw err;
@@ -272,9 +296,11 @@ export class JobClient {
           continue;
         }
       }
-      const page = await this.client.workflow
-        .getHandle(batch.id)
-        .query(childPageQuery, { offset: skip, limit: limit - children.length, status });
+      const page = await this.ask(batch.id, childPageQuery, {
+        offset: skip,
+        limit: limit - children.length,
+        status,
+      });
       children.push(...page.children);
       skip = Math.max(0, skip - page.matched);
     }
@@ -287,7 +313,7 @@ export class JobClient {
       children.map(async (child) => {
         if (child.status !== 'running') return child;
         try {
-          const own = await this.client.workflow.getHandle(child.id).query(childJobQuery);
+          const own = await this.ask(child.id, childJobQuery);
           return { ...child, progress: own.progress };
         } catch {
           return child;
@@ -298,14 +324,14 @@ export class JobClient {
 
   private async childStatus(id: string, rootId: string, name: string): Promise<ChildJobState> {
     try {
-      return await this.client.workflow.getHandle(id).query(childJobQuery);
+      return await this.ask(id, childJobQuery);
     } catch (err) {
       if (!(err instanceof WorkflowNotFoundError)) throw err;
     }
     // Not started yet, so no workflow: its record is in its batch.
     const root = await this.rootState(rootId);
     for (const batch of root.batches) {
-      const record = await this.client.workflow.getHandle(batch.id).query(findChildQuery, name);
+      const record = await this.ask(batch.id, findChildQuery, name);
       if (record) return { ...record, kind: 'child', rootId, interrupted: false, result: null };
     }
     throw new JobNotFoundError(id);
@@ -314,7 +340,7 @@ export class JobClient {
   private async batchOf(rootId: string, name: string): Promise<string> {
     const root = await this.rootState(rootId);
     for (const batch of root.batches) {
-      if (await this.client.workflow.getHandle(batch.id).query(findChildQuery, name)) return batch.id;
+      if (await this.ask(batch.id, findChildQuery, name)) return batch.id;
     }
     throw new JobNotFoundError(`${rootId}/${name}`);
   }
@@ -340,6 +366,11 @@ function rootRecord(root: RootJobState): Omit<RootJobStatus, 'children'> {
     error,
     followUps,
   };
+}
+
+function isDeadlineExceeded(err: unknown): boolean {
+  const text = `${(err as Error)?.message ?? ''} ${String((err as { cause?: unknown })?.cause ?? '')}`;
+  return /deadline/i.test(text);
 }
 
 function checkPage({ offset, limit, status }: ChildPageRequest): void {

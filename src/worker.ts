@@ -12,7 +12,7 @@ import {
 } from '@temporalio/worker';
 import { createActivities } from './activities';
 import type { JobApplication } from './application';
-import { connectionSettingsFromEnv, taskQueueFromEnv } from './connection';
+import { connectWorker, connectionSettingsFromEnv, taskQueueFromEnv } from './connection';
 import { createSeedApplication } from './example/seed-app';
 
 export interface JobWorkerOptions {
@@ -56,7 +56,7 @@ async function main(): Promise<void> {
   Runtime.install({ logger: new DefaultLogger('WARN') });
   const settings = connectionSettingsFromEnv();
   const taskQueue = taskQueueFromEnv();
-  const connection = await NativeConnection.connect({ address: settings.address });
+  const connection = await connectWorker(settings);
   const worker = await createJobWorker({
     connection,
     namespace: settings.namespace,

@@ -23,6 +23,8 @@ export interface Testbed {
   client: Client;
   taskQueue: string;
   worker: Worker;
+  /** The server's gRPC host:port (dev server only). */
+  address?: string;
   teardown(): Promise<void>;
 }
 
@@ -70,8 +72,8 @@ export async function createTimeSkippingTestbed(setup: WorkerSetup): Promise<Tes
 
 /** The Temporal CLI dev server (in-memory SQLite) with the project's search attributes registered. */
 export async function createDevServerTestbed(setup: WorkerSetup): Promise<Testbed> {
-  const { env } = await createDevServerEnvironment();
-  return startWorker(env, setup);
+  const { env, address } = await createDevServerEnvironment();
+  return { ...(await startWorker(env, setup)), address };
 }
 
 /** The dev server alone, for tests that run their own workers; `address` is its gRPC host:port. */

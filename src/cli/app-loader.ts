@@ -1,0 +1,25 @@
+import * as path from 'node:path';
+import { JobApplication } from '../application';
+import { createSeedApplication } from '../example/seed-app';
+import { UsageError } from './exit-codes';
+
+/**
+ * The application whose topics the CLI and worker use: a module named by `--app` or JOBS_APP that exports a
+ * JobApplication (as `app` or default), else the seed example.
+ */
+export function loadApplication(modulePath = process.env.JOBS_APP): JobApplication {
+  if (!modulePath) return createSeedApplication();
+  let loaded: Record<string, unknown>;
+  try {
+    // The module is named at run time, so it cannot be a static import.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    loaded = require(path.resolve(modulePath));
+  } catch (err) {
+    throw new UsageError(`cannot load the application module ${modulePath}: ${(err as Error).message}`);
+  }
+  const app = loaded.app ?? loaded.default;
+  if (!(app instanceof JobApplication)) {
+    throw new UsageError(`${modulePath} must export a JobApplication as \`app\` or as its default export`);
+  }
+  return app;
+}

@@ -1,0 +1,63 @@
+import * as fs from 'node:fs';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { isJobStatus } from '../jobs/status';
+import type { JobStatus } from '../jobs/types';
+import { UsageError } from './exit-codes';
+
+export type Options = ParseArgsConfig['options'];
+
+/** parseArgs, with its errors turned into usage errors. */
+export function parse(args: string[], options: Options, positionals: string[]) {
+  let parsed;
+  try {
+    parsed = parseArgs({ args, options, allowPositionals: true, strict: true });
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  if (parsed.positionals.length !== positionals.length) {
+    throw new UsageError(`expected ${positionals.map((p) => `<${p}>`).join(' ') || 'no arguments'}`);
+  }
+  return {
+    values: parsed.values as Record<string, string | boolean | undefined>,
+    positionals: parsed.positionals,
+  };
+}
+
+export function wholeNumber(name: string, value: unknown, minimum: number): number | undefined {
+  if (value === undefined) return undefined;
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < minimum) {
+    throw new UsageError(`--${name} must be a whole number of at least ${minimum}; got "${value}"`);
+  }
+  return number;
+}
+
+export function statusOption(value: unknown): JobStatus | undefined {
+  if (value === undefined) return undefined;
+  if (!isJobStatus(value)) {
+    throw new UsageError(
+      `--status must be one of new, running, success, failed, failed_redelivered, cancelled; got "${value}"`,
+    );
+  }
+  return value;
+}
+
+/** `--data '{"a":1}'` or `--data @payload.json`. */
+export function jsonData(value: unknown): unknown {
+  if (value === undefined) return undefined;
+  let text = String(value);
+  let source = '--data';
+  if (text.startsWith('@')) {
+    source = text.slice(1);
+    try {
+      text = fs.readFileSync(source, 'utf8');
+    } catch (err) {
+      throw new UsageError(`cannot read ${source}: ${(err as Error).message}`);
+    }
+  }
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new UsageError(`${source} is not valid JSON: ${(err as Error).message}`);
+  }
+}

@@ -1,0 +1,76 @@
+/** Text views of job status for people: the status table and the live watch view. */
+import { JOB_STATUSES, type ChildJobState, type ChildRecord, type RootJobStatus } from '../jobs/types';
+
+export function progressBar(progress: number, width = 30): string {
+  const filled = Math.round(progress * width);
+  return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${(progress * 100).toFixed(1).padStart(5)}%`;
+}
+
+export function countsLine(root: RootJobStatus): string {
+  return JOB_STATUSES.map((status) => `${status} ${root.counts[status]}`).join(' | ');
+}
+
+export function rootHeader(root: RootJobStatus): string[] {
+  return [
+    `Job ${root.id} (${root.topic}), owner ${root.ownerId}: ${root.status.toUpperCase()}${root.interrupted ? ' (interrupted)' : ''}`,
+    `${progressBar(root.progress)}  ${root.counts.success + root.counts.failed + root.counts.cancelled}/${root.total} done`,
+    countsLine(root),
+    ...(root.error ? [`error: ${root.error}`] : []),
+  ];
+}
+
+export function childrenTable(children: ChildRecord[]): string[] {
+  if (children.length === 0) return [];
+  const rows = children.map((child) => [
+    child.name,
+    child.status,
+    String(child.attempts),
+    time(child.startedAt),
+    time(child.stoppedAt),
+    child.error ?? '',
+  ]);
+  return table(['CHILD', 'STATUS', 'ATTEMPTS', 'STARTED', 'STOPPED', 'ERROR'], rows);
+}
+
+export function childLines(child: ChildJobState): string[] {
+  return [
+    `Child ${child.id} (${child.topic}) of root ${child.rootId}: ${child.status.toUpperCase()}${child.interrupted ? ' (interrupted)' : ''}`,
+    `${progressBar(child.progress)}  attempts ${child.attempts}`,
+    `created ${time(child.createdAt)}, started ${time(child.startedAt)}, stopped ${time(child.stoppedAt)}`,
+    ...(child.error ? [`error: ${child.error}`] : []),
+    ...(child.result !== null && child.result !== undefined
+      ? [`result: ${JSON.stringify(child.result)}`]
+      : []),
+  ];
+}
+
+/** The live view: header, then the running and the failed children. */
+export function watchLines(root: RootJobStatus, running: ChildRecord[], failed: ChildRecord[]): string[] {
+  const lines = rootHeader(root);
+  if (running.length > 0) {
+    lines.push('running:');
+    for (const child of running)
+      lines.push(`  ${child.name}  ${Math.round(child.progress * 100)}%  attempt ${child.attempts}`);
+  }
+  if (failed.length > 0) {
+    lines.push('failed:');
+    for (const child of failed) lines.push(`  ${child.name}  ${child.error ?? ''}`);
+  }
+  return lines;
+}
+
+export function table(header: string[], rows: string[][]): string[] {
+  const widths = header.map((title, column) =>
+    Math.max(title.length, ...rows.map((row) => row[column].length)),
+  );
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, column) => (column === cells.length - 1 ? cell : cell.padEnd(widths[column])))
+      .join('  ')
+      .trimEnd();
+  return [line(header), ...rows.map(line)];
+}
+
+function time(iso: string | null): string {
+  return iso ? iso.replace('T', ' ').replace(/\.\d+Z$/, 'Z') : '-';
+}

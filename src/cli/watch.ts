@@ -1,0 +1,38 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { JobClient } from '../job-client';
+import type { RootJobStatus } from '../jobs/types';
+import { watchLines } from './render';
+
+/** Shows a root live until it stops: redrawn in place on a terminal, one line per change otherwise. */
+export async function watchRoot(
+  jobs: JobClient,
+  id: string,
+  out: NodeJS.WritableStream & { isTTY?: boolean } = process.stdout,
+  intervalMs = 1000,
+): Promise<RootJobStatus> {
+  let drawnLines = 0;
+  let lastLine = '';
+  for (;;) {
+    const root = (await jobs.status(id, { limit: 0 })) as RootJobStatus;
+    const running = root.counts.running > 0 ? await children(jobs, id, 'running') : [];
+    const failed = root.counts.failed > 0 ? await children(jobs, id, 'failed') : [];
+    if (out.isTTY) {
+      const lines = watchLines(root, running, failed);
+      if (drawnLines > 0) out.write(`\x1b[${drawnLines}A\x1b[0J`);
+      out.write(`${lines.join('\n')}\n`);
+      drawnLines = lines.length;
+    } else {
+      const done = root.counts.success + root.counts.failed + root.counts.cancelled;
+      const line = `${root.status} ${(root.progress * 100).toFixed(1)}% ${done}/${root.total} done (running ${root.counts.running}, failed ${root.counts.failed}, cancelled ${root.counts.cancelled})`;
+      if (line !== lastLine) out.write(`${new Date().toISOString().slice(11, 19)} ${line}\n`);
+      lastLine = line;
+    }
+    if (root.stoppedAt) return root;
+    await sleep(intervalMs);
+  }
+}
+
+async function children(jobs: JobClient, id: string, status: 'running' | 'failed') {
+  const page = (await jobs.status(id, { status, limit: 8 })) as RootJobStatus;
+  return page.children;
+}

@@ -1,0 +1,212 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { createJobTestbed, uniqueName, type JobTestbed } from '../helpers/jobs';
+import { eventually } from '../helpers/testbed';
+import { runJobs, type CliRun as Run } from '../helpers/cli';
+
+describe('the jobs command line (real CLI process, dev server)', () => {
+  let testbed: JobTestbed;
+  let env: NodeJS.ProcessEnv;
+
+  const jobs = (...args: string[]) => runJobs(env, ...args);
+
+  /** One clear line on stderr, never a stack trace. */
+  function expectOneLineError(run: Run, code: number, text: RegExp): void {
+    expect({ code: run.code, stderr: run.stderr }).toEqual({ code, stderr: expect.stringMatching(text) });
+    expect(run.stderr.trim().split('\n')).toHaveLength(1);
+    expect(run.stderr).not.toMatch(/^\s+at /m);
+  }
+
+  beforeAll(async () => {
+    testbed = await createJobTestbed('dev-server');
+    env = { ...process.env, TEMPORAL_ADDRESS: testbed.address, TEMPORAL_TASK_QUEUE: testbed.taskQueue };
+  });
+  afterAll(async () => {
+    await testbed?.teardown();
+  });
+
+  it('starts a root, refuses another owner (exit 3), attaches the same owner, waits with exit codes', async () => {
+    const name = uniqueName('cli');
+    const payloadFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'jobs-cli-')), 'payload.json');
+    fs.writeFileSync(
+      payloadFile,
+      JSON.stringify({
+        parts: [
+          { name: 'a', durationMs: 8000 },
+          { name: 'b', valid: false },
+        ],
+      }),
+    );
+
+    const started = await jobs(
+      'start',
+      'do_big_job',
+      '--data',
+      `@${payloadFile}`,
+      '--name',
+      name,
+      '--owner',
+      'o1',
+      '--json',
+    );
+    expect(started.code).toBe(0);
+    const startedJson = JSON.parse(started.stdout);
+    expect(startedJson).toEqual({ id: name, runId: expect.any(String), attached: false });
+
+    expectOneLineError(
+      await jobs('start', 'do_big_job', '--data', `@${payloadFile}`, '--name', name, '--owner', 'o2'),
+      3,
+      /already open \(owner o1/,
+    );
+    const attached = await jobs(
+      'start',
+      'do_big_job',
+      '--data',
+      `@${payloadFile}`,
+      '--name',
+      name,
+      '--owner',
+      'o1',
+      '--json',
+    );
+    expect(JSON.parse(attached.stdout)).toEqual({ ...startedJson, attached: true });
+
+    const waited = await jobs('wait', name);
+    expect(waited).toMatchObject({ code: 1, stdout: `${name}: failed\n` });
+
+    const status = await jobs('status', name, '--json');
+    expect(status.code).toBe(0);
+    const answer = JSON.parse(status.stdout);
+    expect(Object.keys(answer)).toEqual(
+      expect.arrayContaining([
+        'id',
+        'name',
+        'ownerId',
+        'status',
+        'interrupted',
+        'progress',
+        'createdAt',
+        'startedAt',
+        'stoppedAt',
+        'counts',
+        'total',
+        'children',
+      ]),
+    );
+    expect(answer).toMatchObject({ id: name, ownerId: 'o1', status: 'failed', total: 2, progress: 1 });
+    expect(Object.keys(answer.children[0]).sort()).toEqual(
+      [
+        'attempts',
+        'createdAt',
+        'error',
+        'id',
+        'name',
+        'progress',
+        'startedAt',
+        'status',
+        'stoppedAt',
+        'topic',
+      ].sort(),
+    );
+    const failedOnly = JSON.parse((await jobs('status', name, '--status', 'failed', '--json')).stdout);
+    expect(failedOnly.children.map((child: { name: string }) => child.name)).toEqual(['do_small_job:b']);
+    const page = JSON.parse((await jobs('status', name, '--offset', '1', '--limit', '1', '--json')).stdout);
+    expect(page.children.map((child: { name: string }) => child.name)).toEqual(['do_small_job:b']);
+
+    const text = await jobs('status', name);
+    expect(text.stdout).toContain('FAILED');
+    expect(text.stdout).toMatch(/do_small_job:b\s+failed\s+1/);
+
+    const listed = await eventually('the root in `jobs list`', async () => {
+      const run = await jobs('list', '--status', 'failed', '--name', name, '--json');
+      const roots = JSON.parse(run.stdout);
+      return roots.length === 1 ? roots : undefined;
+    });
+    expect(listed[0]).toMatchObject({ id: name, status: 'failed', ownerId: 'o1' });
+  });
+
+  it('interrupts a root (wait exits 2) and a child, and watches a root to its end (exit 0)', async () => {
+    const name = uniqueName('cli-interrupt');
+    const data = JSON.stringify({ parts: [{ name: 'long', durationMs: 60_000 }, { name: 'later' }] });
+    expect(
+      (await jobs('start', 'do_big_job', '--data', data, '--name', name, '--max-parallel', '1')).code,
+    ).toBe(0);
+    await eventually('the long child to run', async () => {
+      const answer = JSON.parse((await jobs('status', name, '--status', 'running', '--json')).stdout);
+      return answer.children.length === 1 ? true : undefined;
+    });
+    const timedOut = await jobs('wait', name, '--timeout', '0.2');
+    expect({ code: timedOut.code, stderr: timedOut.stderr }).toEqual({
+      code: 124,
+      stderr: `jobs: ${name} did not stop within 0.2 s\n`,
+    });
+    const interrupted = await jobs('interrupt', name, '--force');
+    expect(interrupted).toMatchObject({ code: 0, stdout: expect.stringContaining('Interrupt sent') });
+    expect(await jobs('wait', name)).toMatchObject({ code: 2, stdout: `${name}: cancelled (interrupted)\n` });
+    expect((await jobs('interrupt', name)).stdout).toContain('already finished (cancelled)');
+
+    const quick = uniqueName('cli-watch');
+    await jobs(
+      'start',
+      'do_big_job',
+      '--data',
+      JSON.stringify({ parts: [{ name: 'x', durationMs: 500 }, { name: 'y' }] }),
+      '--name',
+      quick,
+    );
+    const watched = await jobs('watch', quick);
+    expect(watched.code).toBe(0);
+    expect(watched.stdout).toMatch(/success 100\.0% 2\/2 done/);
+
+    const child = uniqueName('cli-child');
+    await jobs(
+      'start',
+      'do_big_job',
+      '--data',
+      JSON.stringify({ parts: [{ name: 'slow', durationMs: 1500 }, { name: 'skip' }] }),
+      '--name',
+      child,
+      '--max-parallel',
+      '1',
+    );
+    expect((await jobs('interrupt', `${child}/do_small_job:skip`)).code).toBe(0);
+    expect((await jobs('wait', child)).code).toBe(2);
+    const childStatus = JSON.parse((await jobs('status', `${child}/do_small_job:skip`, '--json')).stdout);
+    expect(childStatus).toMatchObject({ status: 'cancelled', attempts: 0 });
+  });
+
+  it('gives bad input one clear line and a non-zero exit, and changes nothing', async () => {
+    const name = uniqueName('cli-bad');
+    expectOneLineError(await jobs('start', 'nope', '--name', name), 2, /Unknown topic "nope"/);
+    expectOneLineError(
+      await jobs('start', 'do_big_job', '--data', '{not json', '--name', name),
+      2,
+      /--data is not valid JSON/,
+    );
+    expectOneLineError(
+      await jobs('start', 'do_big_job', '--data', '{"parts": 3}', '--name', name),
+      2,
+      /Payload rejected by topic "do_big_job"/,
+    );
+    expectOneLineError(
+      await jobs('start', 'do_big_job', '--data', '@/no/such/file.json'),
+      2,
+      /cannot read \/no\/such\/file.json/,
+    );
+    expectOneLineError(
+      await jobs('start', 'do_big_job', '--max-parallel', 'lots'),
+      2,
+      /--max-parallel must be a whole number/,
+    );
+    expectOneLineError(await jobs('status', name), 2, /No job with id/);
+    expectOneLineError(await jobs('status', name, '--status', 'weird'), 2, /--status must be one of/);
+    expectOneLineError(await jobs('status'), 2, /expected <id>/);
+    expectOneLineError(await jobs('frobnicate'), 2, /unknown command "frobnicate"/);
+    expect((await jobs('frobnicate')).code).toBe(2);
+    const unreachable = await runJobs({ ...env, TEMPORAL_ADDRESS: '127.0.0.1:1' }, 'list');
+    expectOneLineError(unreachable, 4, /Cannot reach a Temporal server at 127\.0\.0\.1:1/);
+    // Nothing was started by any of the refused commands.
+    expectOneLineError(await jobs('status', name), 2, /No job with id/);
+  });
+});
