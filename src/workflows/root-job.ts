@@ -65,9 +65,17 @@ export async function rootJobWorkflow(input: RootJobInput, carried?: RootJobStat
     state.total = totalOf(state.counts);
     state.progress = rootProgress(state.counts);
     setStatus(rootStatus(state.counts));
-    setCurrentDetails(
-      `**${state.name}**: ${describeProgress(state.counts)}${state.interrupted ? ' (interrupted)' : ''}`,
-    );
+    showDetails();
+  }
+
+  /** The Web UI's "Current Details" (markdown; the code span keeps "7/20" from becoming a fraction). */
+  function showDetails(): void {
+    const lines = [
+      `**${state.name}** is **${state.status}**${state.interrupted ? ' (interrupted)' : ''}`,
+      `\`${describeProgress(state.counts)}\` (${Math.round(state.progress * 100)}%)`,
+    ];
+    if (state.error) lines.push(`Error: ${state.error}`);
+    setCurrentDetails(lines.join('\n\n'));
   }
 
   function setStatus(status: RootJobState['status']): void {
@@ -198,9 +206,7 @@ export async function rootJobWorkflow(input: RootJobInput, carried?: RootJobStat
     const status =
       state.error && !state.interrupted ? 'failed' : finalRootStatus(state.counts, state.interrupted);
     setStatus(status);
-    setCurrentDetails(
-      `**${state.name}**: ${status}. ${describeProgress(state.counts)}${state.error ? `. ${state.error}` : ''}`,
-    );
+    showDetails();
     if (input.followUps.length > 0 && (input.followUpOn as string[]).includes(status)) {
       state.followUps = await startFollowUpJobs({ rootId: state.id, followUps: input.followUps });
     }

@@ -3,7 +3,13 @@ import { createSeedApplication } from '../../src/example/seed-app';
 import { JobClient, type JobStatusAnswer } from '../../src/job-client';
 import type { ChildJobState, RootJobStatus } from '../../src/jobs/types';
 import { JOB_WORKFLOWS_PATH, jobWorkerSettings } from '../../src/worker';
-import { createDevServerTestbed, createTimeSkippingTestbed, eventually, type Testbed } from './testbed';
+import {
+  createDevServerTestbed,
+  createTimeSkippingTestbed,
+  eventually,
+  type DevServerOptions,
+  type Testbed,
+} from './testbed';
 
 export interface JobTestbed extends Testbed {
   jobs: JobClient;
@@ -15,12 +21,15 @@ export interface JobTestbed extends Testbed {
 export async function createJobTestbed(
   server: 'time-skipping' | 'dev-server',
   app?: JobApplication,
+  devServerOptions: DevServerOptions = {},
 ): Promise<JobTestbed> {
   const loggedErrors: string[] = [];
   const application = app ?? createSeedApplication({ error: (message) => loggedErrors.push(message) });
   const setup = { workflowsPath: JOB_WORKFLOWS_PATH, workerOptions: jobWorkerSettings(application) };
   const testbed =
-    server === 'time-skipping' ? await createTimeSkippingTestbed(setup) : await createDevServerTestbed(setup);
+    server === 'time-skipping'
+      ? await createTimeSkippingTestbed(setup)
+      : await createDevServerTestbed(setup, devServerOptions);
   return { ...testbed, jobs: new JobClient(testbed.client, testbed.taskQueue, application), loggedErrors };
 }
 

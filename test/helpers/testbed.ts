@@ -17,6 +17,11 @@ export interface WorkerSetup {
   >;
 }
 
+export interface DevServerOptions {
+  /** Serve the Web UI on this port (default: no UI). */
+  uiPort?: number;
+}
+
 /** A Temporal server, a client on it, and a running worker on a task queue of its own. */
 export interface Testbed {
   env: TestWorkflowEnvironment;
@@ -71,20 +76,27 @@ export async function createTimeSkippingTestbed(setup: WorkerSetup): Promise<Tes
 }
 
 /** The Temporal CLI dev server (in-memory SQLite) with the project's search attributes registered. */
-export async function createDevServerTestbed(setup: WorkerSetup): Promise<Testbed> {
-  const { env, address } = await createDevServerEnvironment();
+export async function createDevServerTestbed(
+  setup: WorkerSetup,
+  options: DevServerOptions = {},
+): Promise<Testbed> {
+  const { env, address } = await createDevServerEnvironment(options);
   return { ...(await startWorker(env, setup)), address };
 }
 
 /** The dev server alone, for tests that run their own workers; `address` is its gRPC host:port. */
-export async function createDevServerEnvironment(): Promise<{
-  env: TestWorkflowEnvironment;
-  address: string;
-}> {
+export async function createDevServerEnvironment(
+  options: DevServerOptions = {},
+): Promise<{ env: TestWorkflowEnvironment; address: string }> {
   const cli = await resolveTemporalCli({ provision: false });
   const port = await freePort();
   const env = await TestWorkflowEnvironment.createLocal({
-    server: { executable: cli.executable, port, searchAttributes: jobSearchAttributes },
+    server: {
+      executable: cli.executable,
+      port,
+      searchAttributes: jobSearchAttributes,
+      ...(options.uiPort ? { ui: true, uiPort: options.uiPort } : {}),
+    },
   });
   return { env, address: `127.0.0.1:${port}` };
 }
