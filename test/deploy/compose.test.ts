@@ -1,0 +1,55 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { jobSearchAttributes } from '../../src/search-attributes';
+
+const root = path.resolve(__dirname, '..', '..');
+
+/** `docker compose` (the plugin) where it exists, else Debian's `docker-compose`; neither needs an engine for `config`. */
+function composeCommand(): string[] {
+  if (spawnSync('docker', ['compose', 'version']).status === 0) return ['docker', 'compose'];
+  if (spawnSync('docker-compose', ['version']).status === 0) return ['docker-compose'];
+  throw new Error(
+    'Neither `docker compose` nor `docker-compose` is installed (Debian: apt-get install docker-compose).',
+  );
+}
+
+describe('docker-compose.yml (production stack)', () => {
+  it('is a valid compose file with PostgreSQL, schema set-up, server, search attributes, Web UI and workers', () => {
+    const [command, ...args] = composeCommand();
+    const config = execFileSync(command, [...args, '-f', path.join(root, 'docker-compose.yml'), 'config'], {
+      cwd: root,
+      encoding: 'utf8',
+    });
+    const services = [...config.matchAll(/^ {2}([a-z-]+):$/gm)].map((match) => match[1]);
+    expect(services).toEqual(
+      expect.arrayContaining([
+        'postgresql',
+        'temporal-schema',
+        'temporal',
+        'temporal-setup',
+        'temporal-ui',
+        'worker',
+      ]),
+    );
+    expect(config).toMatch(/DB: postgres12/);
+    expect(config).toMatch(/TEMPORAL_ADDRESS: temporal:7233/);
+    expect(config).toMatch(/build:/);
+  });
+
+  it('registers exactly the search attributes the engine uses, from shell scripts that parse', () => {
+    const setup = fs.readFileSync(path.join(root, 'deploy', 'setup-namespace.sh'), 'utf8');
+    const registered = /for name in ([A-Za-z ]+); do/.exec(setup)![1].split(' ');
+    expect(registered.sort()).toEqual(jobSearchAttributes.map((key) => key.name).sort());
+    for (const script of ['setup-schema.sh', 'setup-namespace.sh']) {
+      expect(spawnSync('sh', ['-n', path.join(root, 'deploy', script)]).status).toBe(0);
+    }
+  });
+
+  it('builds the worker image from a Dockerfile that runs `jobs worker`', () => {
+    const dockerfile = fs.readFileSync(path.join(root, 'Dockerfile'), 'utf8');
+    expect(dockerfile).toMatch(/^FROM node:20/m);
+    expect(dockerfile).toContain('CMD ["node", "bin/jobs.js", "worker"]');
+    for (const copied of ['bin', 'src', 'package-lock.json']) expect(dockerfile).toContain(copied);
+  });
+});
