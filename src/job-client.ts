@@ -25,6 +25,7 @@ import type {
   RootJobInput,
   RootJobState,
   RootJobStatus,
+  RootRecord,
 } from './jobs/types';
 import { JobKind, JobName, JobOwnerId, JobRootId, JobStatus as JobStatusKey } from './search-attributes';
 import {
@@ -346,26 +347,9 @@ export class JobClient {
   }
 }
 
-function rootRecord(root: RootJobState): Omit<RootJobStatus, 'children'> {
-  const { id, name, ownerId, status, interrupted, progress, createdAt, startedAt, stoppedAt, counts, total } =
-    root;
-  const { topic, error, followUps } = root;
-  return {
-    id,
-    name,
-    ownerId,
-    status,
-    interrupted,
-    progress,
-    createdAt,
-    startedAt,
-    stoppedAt,
-    counts,
-    total,
-    topic,
-    error,
-    followUps,
-  };
+function rootRecord(root: RootJobState): RootRecord {
+  const { kind, phase, batches, ...record } = root;
+  return record;
 }
 
 function isDeadlineExceeded(err: unknown): boolean {

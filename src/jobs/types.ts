@@ -123,9 +123,8 @@ export interface BatchSummary {
 
 export type RootPhase = 'planning' | 'running' | 'stopped';
 
-/** What the root's query answers: the root record and, per batch, where its children are. */
-export interface RootJobState {
-  kind: 'root';
+/** A root job's own record: what every status answer about it starts with. */
+export interface RootRecord {
   id: string;
   name: string;
   topic: string;
@@ -137,30 +136,21 @@ export interface RootJobState {
   startedAt: string | null;
   stoppedAt: string | null;
   error: string | null;
-  phase: RootPhase;
   counts: StatusCounts;
   total: number;
-  batches: BatchSummary[];
   followUps: FollowUpOutcome[];
 }
 
+/** What the root's query answers: its record and, per batch, where its children are. */
+export interface RootJobState extends RootRecord {
+  kind: 'root';
+  phase: RootPhase;
+  batches: BatchSummary[];
+}
+
 /** The status answer for a root: its record, counts and one page of its children. */
-export interface RootJobStatus {
-  id: string;
-  name: string;
-  ownerId: string;
-  status: JobStatus;
-  interrupted: boolean;
-  progress: number;
-  createdAt: string | null;
-  startedAt: string | null;
-  stoppedAt: string | null;
-  counts: StatusCounts;
-  total: number;
+export interface RootJobStatus extends RootRecord {
   children: ChildRecord[];
-  topic: string;
-  error: string | null;
-  followUps: FollowUpOutcome[];
 }
 
 export interface ChildPageRequest {

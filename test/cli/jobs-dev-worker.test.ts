@@ -16,17 +16,9 @@ describe('`jobs dev` and `jobs worker` (real CLI processes)', () => {
       TEMPORAL_TASK_QUEUE: uniqueName('cli-worker'),
     };
 
-    const dev = await startJobs(
-      env,
-      'Press Ctrl-C',
-      'dev',
-      '--port',
-      String(port),
-      '--ui-port',
-      String(uiPort),
-      '--db',
-      db,
-    );
+    const startDev = () =>
+      startJobs(env, 'Press Ctrl-C', 'dev', '--port', String(port), '--ui-port', String(uiPort), '--db', db);
+    const dev = await startDev();
     expect(dev.output()).toContain(`gRPC:    127.0.0.1:${port}`);
     expect(dev.output()).toContain(`Web UI:  http://127.0.0.1:${uiPort}`);
     const ui = await fetch(`http://127.0.0.1:${uiPort}/`);
@@ -56,17 +48,7 @@ describe('`jobs dev` and `jobs worker` (real CLI processes)', () => {
     expect(fs.existsSync(db)).toBe(true);
 
     // The SQLite file keeps the jobs: a restarted server still lists the finished root.
-    const again = await startJobs(
-      env,
-      'Press Ctrl-C',
-      'dev',
-      '--port',
-      String(port),
-      '--ui-port',
-      String(uiPort),
-      '--db',
-      db,
-    );
+    const again = await startDev();
     const listed = await eventually('the root after a restart', async () => {
       const run = await runJobs(env, 'list', '--name', name, '--json');
       const roots = run.code === 0 ? JSON.parse(run.stdout) : [];
