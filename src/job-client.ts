@@ -50,6 +50,7 @@ export const DEFAULT_RETRY: RetrySettings = {
 };
 export const DEFAULT_CHILD_TIMEOUT_MS = 60 * 60 * 1000;
 export const DEFAULT_PAGE_LIMIT = 50;
+export const DEFAULT_CONTINUE_AS_NEW_AFTER_EVENTS = 4000;
 
 export interface StartJobOptions {
   /** The root's payload, given to the topic's planner. */
@@ -67,6 +68,8 @@ export interface StartJobOptions {
   followUpOn?: FollowUpCondition[];
   /** Children per batch workflow (default and most 200); smaller only to exercise batching. */
   batchSize?: number;
+  /** The root continues as new past this many history events (default 4,000, well under the 10,240 warning). */
+  continueAsNewAfterEvents?: number;
 }
 
 export interface StartedJob {
@@ -168,6 +171,7 @@ function rootJobInput(topic: string, options: StartJobOptions): RootJobInput {
     followUpOn: options.followUpOn ?? ['success', 'failed'],
     batchSize,
     childTimeoutMs: DEFAULT_CHILD_TIMEOUT_MS,
+    continueAsNewAfterEvents: options.continueAsNewAfterEvents ?? DEFAULT_CONTINUE_AS_NEW_AFTER_EVENTS,
   };
 }
 

@@ -24,6 +24,8 @@ export interface JobWorkerOptions {
   workflowBundle?: WorkflowBundle;
   /** Processors run at once on this worker (default 20). */
   maxConcurrentProcessors?: number;
+  /** How long a graceful stop waits for running processors (default 1 minute). */
+  shutdownGraceTime?: WorkerOptions['shutdownGraceTime'];
 }
 
 /** The workflows module every job worker runs. */
@@ -38,6 +40,8 @@ export function createJobWorker(options: JobWorkerOptions): Promise<Worker> {
       ? { workflowBundle: options.workflowBundle }
       : { workflowsPath: JOB_WORKFLOWS_PATH }),
     ...jobWorkerSettings(options.app, options.maxConcurrentProcessors),
+    // A graceful stop (Ctrl-C, SIGTERM) lets running processors finish for up to this long.
+    shutdownGraceTime: options.shutdownGraceTime ?? '1 minute',
   });
 }
 

@@ -83,6 +83,8 @@ export interface RootJobInput {
   batchSize: number;
   /** How long one attempt of a child's processor may run. */
   childTimeoutMs: number;
+  /** The root continues as new past this many history events (its state is small: counts per batch). */
+  continueAsNewAfterEvents: number;
 }
 
 /** What a batch workflow needs to run its share of a root's children. */

@@ -34,9 +34,6 @@ import { failureMessage } from './failure-message';
 import { notify } from './notify';
 import { batchReportSignal, grantSlotsSignal, interruptSignal, rootJobQuery } from './messages';
 
-/** Well under the server's 10,240-event warning; the state carried over is small (counts per batch). */
-const CONTINUE_AS_NEW_AFTER_EVENTS = 4000;
-
 export async function rootJobWorkflow(input: RootJobInput, carried?: RootJobState): Promise<RootJobState> {
   const now = () => new Date().toISOString();
   const state: RootJobState = carried ?? {
@@ -107,6 +104,7 @@ export async function rootJobWorkflow(input: RootJobInput, carried?: RootJobStat
   CancellationScope.current().cancelRequested.catch(() => interrupt(false));
 
   return CancellationScope.nonCancellable(async () => {
+    if (carried) showDetails(); // current details do not survive a continue-as-new
     if (state.phase === 'planning') {
       const pages = await plan();
       if (pages) await startBatches(pages);
@@ -116,7 +114,7 @@ export async function rootJobWorkflow(input: RootJobInput, carried?: RootJobStat
     await condition(
       () =>
         state.batches.every((batch) => batch.done) ||
-        workflowInfo().historyLength > CONTINUE_AS_NEW_AFTER_EVENTS,
+        workflowInfo().historyLength > input.continueAsNewAfterEvents,
     );
     if (!state.batches.every((batch) => batch.done)) {
       await condition(allHandlersFinished);

@@ -77,3 +77,29 @@ describe('batches of children (time-skipping server)', () => {
     }
   });
 });
+
+describe('a long-lived root continues as new (time-skipping server)', () => {
+  it('carries its state across runs and still ends with every child counted', async () => {
+    const { app } = concurrencyProbe();
+    const testbed = await createJobTestbed('time-skipping', app);
+    try {
+      const name = uniqueName('continued');
+      const started = await testbed.jobs.start('fan_out', {
+        name,
+        batchSize: 2,
+        maxParallel: 2,
+        continueAsNewAfterEvents: 30,
+        data: { count: 12, failEvery: 5 },
+      });
+      const final = await testbed.jobs.wait(name);
+      expect(final).toMatchObject({ status: 'failed', total: 12, progress: 1 });
+      expect(final.counts).toMatchObject({ success: 9, failed: 3 });
+      expect(final.children).toHaveLength(12);
+      const firstRun = await testbed.client.workflow.getHandle(name, started.runId).fetchHistory();
+      const lastEvent = firstRun.events![firstRun.events!.length - 1];
+      expect(lastEvent.workflowExecutionContinuedAsNewEventAttributes).toBeTruthy();
+    } finally {
+      await testbed.teardown();
+    }
+  });
+});
