@@ -26,14 +26,14 @@ describe('the jobs command line (real CLI process, dev server)', () => {
     await testbed?.teardown();
   });
 
-  it('starts a root, refuses another owner (exit 3), attaches the same owner, waits with exit codes', async () => {
+  it('starts a root, refuses another owner (exit 3), attaches the same owner, pages its status', async () => {
     const name = uniqueName('cli');
     const payloadFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'jobs-cli-')), 'payload.json');
     fs.writeFileSync(
       payloadFile,
       JSON.stringify({
         parts: [
-          { name: 'a', durationMs: 8000 },
+          { name: 'a', durationMs: 60_000 },
           { name: 'b', valid: false },
         ],
       }),
@@ -72,8 +72,10 @@ describe('the jobs command line (real CLI process, dev server)', () => {
     );
     expect(JSON.parse(attached.stdout)).toEqual({ ...startedJson, attached: true });
 
+    // The long child holds the root open for as long as the checks above take; stop it now.
+    expect((await jobs('interrupt', `${name}/do_small_job:a`, '--force')).code).toBe(0);
     const waited = await jobs('wait', name);
-    expect(waited).toMatchObject({ code: 1, stdout: `${name}: failed\n` });
+    expect(waited).toMatchObject({ code: 2, stdout: `${name}: cancelled\n` });
 
     const status = await jobs('status', name, '--json');
     expect(status.code).toBe(0);
@@ -94,7 +96,7 @@ describe('the jobs command line (real CLI process, dev server)', () => {
         'children',
       ]),
     );
-    expect(answer).toMatchObject({ id: name, ownerId: 'o1', status: 'failed', total: 2, progress: 1 });
+    expect(answer).toMatchObject({ id: name, ownerId: 'o1', status: 'cancelled', total: 2, progress: 0.5 });
     expect(Object.keys(answer.children[0]).sort()).toEqual(
       [
         'attempts',
@@ -115,15 +117,26 @@ describe('the jobs command line (real CLI process, dev server)', () => {
     expect(page.children.map((child: { name: string }) => child.name)).toEqual(['do_small_job:b']);
 
     const text = await jobs('status', name);
-    expect(text.stdout).toContain('FAILED');
+    expect(text.stdout).toContain('CANCELLED');
     expect(text.stdout).toMatch(/do_small_job:b\s+failed\s+1/);
 
     const listed = await eventually('the root in `jobs list`', async () => {
-      const run = await jobs('list', '--status', 'failed', '--name', name, '--json');
+      const run = await jobs('list', '--status', 'cancelled', '--name', name, '--json');
       const roots = JSON.parse(run.stdout);
       return roots.length === 1 ? roots : undefined;
     });
-    expect(listed[0]).toMatchObject({ id: name, status: 'failed', ownerId: 'o1' });
+    expect(listed[0]).toMatchObject({ id: name, status: 'cancelled', ownerId: 'o1' });
+
+    const failing = uniqueName('cli-failed');
+    await jobs(
+      'start',
+      'do_big_job',
+      '--name',
+      failing,
+      '--data',
+      '{"parts":[{"name":"bad","valid":false}]}',
+    );
+    expect(await jobs('wait', failing)).toMatchObject({ code: 1, stdout: `${failing}: failed\n` });
   });
 
   it('interrupts a root (wait exits 2) and a child, and watches a root to its end (exit 0)', async () => {
@@ -164,16 +177,21 @@ describe('the jobs command line (real CLI process, dev server)', () => {
       'start',
       'do_big_job',
       '--data',
-      JSON.stringify({ parts: [{ name: 'slow', durationMs: 1500 }, { name: 'skip' }] }),
+      JSON.stringify({ parts: [{ name: 'slow', durationMs: 60_000 }, { name: 'skip' }] }),
       '--name',
       child,
       '--max-parallel',
       '1',
     );
+    // maxParallel 1 and a minute-long first child: "skip" is certainly still waiting.
     expect((await jobs('interrupt', `${child}/do_small_job:skip`)).code).toBe(0);
-    expect((await jobs('wait', child)).code).toBe(2);
-    const childStatus = JSON.parse((await jobs('status', `${child}/do_small_job:skip`, '--json')).stdout);
-    expect(childStatus).toMatchObject({ status: 'cancelled', attempts: 0 });
+    const skipped = await eventually('the waiting child to be cancelled', async () => {
+      const answer = JSON.parse((await jobs('status', `${child}/do_small_job:skip`, '--json')).stdout);
+      return answer.status === 'cancelled' ? answer : undefined;
+    });
+    expect(skipped).toMatchObject({ attempts: 0, startedAt: null });
+    expect((await jobs('interrupt', `${child}/do_small_job:slow`, '--force')).code).toBe(0);
+    expect(await jobs('wait', child)).toMatchObject({ code: 2, stdout: `${child}: cancelled\n` });
   });
 
   it('gives bad input one clear line and a non-zero exit, and changes nothing', async () => {

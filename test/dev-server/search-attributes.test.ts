@@ -30,7 +30,7 @@ describe('search attributes on the dev server', () => {
     const name = uniqueName('visible');
     await testbed.jobs.start('do_big_job', {
       name,
-      data: { parts: [{ name: 'ok' }, { name: 'bad', valid: false }, { name: 'slow', durationMs: 3000 }] },
+      data: { parts: [{ name: 'ok' }, { name: 'bad', valid: false }, { name: 'slow', durationMs: 8000 }] },
     });
     await statusWhen<RootJobStatus>(testbed.jobs, name, (status) => status.status === 'running');
     await listed(testbed.client, `JobKind = 'root' AND JobStatus = 'running' AND JobName = '${name}'`, [

@@ -29,11 +29,11 @@ describe('follow-up jobs (time-skipping server)', () => {
     const followUpName = `${name}-next`;
     await testbed.jobs.start('do_big_job', {
       name,
-      data: { parts: [{ name: 'slow', durationMs: 1500 }] },
+      data: { parts: [{ name: 'slow', durationMs: 30_000 }] },
       followUps: [{ topic: 'do_big_job', name: followUpName, payload: { parts: [{ name: 'next' }] } }],
     });
     await statusWhen<RootJobStatus>(testbed.jobs, name, (status) => status.status === 'running');
-    await testbed.jobs.interrupt(name);
+    await testbed.jobs.interrupt(name, { force: true });
     const final = await testbed.jobs.wait(name);
     expect(final).toMatchObject({ status: 'cancelled', interrupted: true, followUps: [] });
     await expect(testbed.jobs.status(followUpName)).rejects.toThrow(JobNotFoundError);
@@ -45,12 +45,12 @@ describe('follow-up jobs (time-skipping server)', () => {
     await testbed.jobs.start('do_big_job', {
       name,
       maxParallel: 1,
-      data: { parts: [{ name: 'slow', durationMs: 1500 }, { name: 'never' }] },
+      data: { parts: [{ name: 'slow', durationMs: 30_000 }, { name: 'never' }] },
       followUps: [{ topic: 'do_big_job', name: followUpName, payload: { parts: [] } }],
       followUpOn: ['cancelled'],
     });
     await statusWhen<RootJobStatus>(testbed.jobs, name, (status) => status.status === 'running');
-    await testbed.jobs.interrupt(name);
+    await testbed.jobs.interrupt(name, { force: true });
     expect((await testbed.jobs.wait(name)).followUps[0]).toMatchObject({ id: followUpName, started: true });
     expect(await testbed.jobs.wait(followUpName)).toMatchObject({ status: 'success' });
   });

@@ -1,5 +1,6 @@
 import { DuplicateJobError, InvalidJobInputError, JobNotFoundError } from '../../src/errors';
-import { createJobTestbed, rootStatus, statusWhen, uniqueName, type JobTestbed } from '../helpers/jobs';
+import { createJobTestbed, statusWhen, uniqueName, type JobTestbed } from '../helpers/jobs';
+import type { RootJobStatus } from '../../src/jobs/types';
 
 describe('unique root names (time-skipping server)', () => {
   let testbed: JobTestbed;
@@ -12,7 +13,7 @@ describe('unique root names (time-skipping server)', () => {
 
   it('refuses a second owner, attaches the same owner, and frees the name once the root has finished', async () => {
     const name = uniqueName('unique');
-    const data = { parts: [{ name: 'slow', durationMs: 1500 }, { name: 'quick' }] };
+    const data = { parts: [{ name: 'slow', durationMs: 4000 }, { name: 'quick' }] };
     const first = await testbed.jobs.start('do_big_job', { name, ownerId: 'owner-1', data });
 
     const refused = testbed.jobs.start('do_big_job', { name, ownerId: 'owner-2', data });
@@ -67,18 +68,22 @@ describe('unique root names (time-skipping server)', () => {
     });
   });
 
-  it('shows a root new until a child moves past new', async () => {
-    const name = uniqueName('waiting');
-    // maxParallel 1 and a slow first child: the second stays new for a while.
+  it('shows live counts while a child runs and another waits', async () => {
+    const name = uniqueName('live');
     await testbed.jobs.start('do_big_job', {
       name,
       maxParallel: 1,
-      data: { parts: [{ name: 'a', durationMs: 800 }, { name: 'b' }] },
+      data: { parts: [{ name: 'a', durationMs: 60_000 }, { name: 'b' }] },
     });
-    const first = await rootStatus(testbed.jobs, name);
-    expect(['new', 'running']).toContain(first.status);
-    const during = await statusWhen(testbed.jobs, name, (status) => status.status === 'running');
-    expect(during.progress).toBeLessThan(1);
-    await testbed.jobs.wait(name);
+    const during = await statusWhen<RootJobStatus>(
+      testbed.jobs,
+      name,
+      (status) => status.counts.running === 1,
+    );
+    expect(during).toMatchObject({ status: 'running', progress: 0, total: 2 });
+    expect(during.counts).toMatchObject({ new: 1, running: 1 });
+    expect(during.children.map((child) => child.status)).toEqual(['running', 'new']);
+    await testbed.jobs.interrupt(name, { force: true });
+    expect(await testbed.jobs.wait(name)).toMatchObject({ status: 'cancelled', interrupted: true });
   });
 });
