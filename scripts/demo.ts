@@ -95,6 +95,7 @@ async function printSummary(jobs: JobClient, final: RootJobStatus, uiUrl: string
   for (const child of all.children.filter((c) => c.status === 'failed')) {
     console.log(`  failed as planned: ${child.name}: ${child.error}`);
   }
+  for (const message of workerErrors) console.log(`  the worker logged: ${message}`);
   for (const child of all.children.filter((c) => c.attempts > 1)) {
     console.log(`  retried: ${child.name} ended ${child.status} on attempt ${child.attempts}`);
   }
@@ -104,8 +105,9 @@ async function printSummary(jobs: JobClient, final: RootJobStatus, uiUrl: string
   );
 }
 
-/** The demo's invalid parts log an error on purpose; show it as one short line. */
-const quietLog = { error: (message: string) => process.stderr.write(`  (worker) ${message}\n`) };
+/** The demo's invalid parts log an error on purpose; kept for the summary, so the live view is not disturbed. */
+const workerErrors: string[] = [];
+const quietLog = { error: (message: string) => workerErrors.push(message) };
 
 function splitAddress(address: string): [string, number] {
   const colon = address.lastIndexOf(':');

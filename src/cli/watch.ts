@@ -3,11 +3,14 @@ import type { JobClient } from '../job-client';
 import type { RootJobStatus } from '../jobs/types';
 import { watchLines } from './render';
 
-/** Shows a root live until it stops: redrawn in place on a terminal, one line per change otherwise. */
+/**
+ * Shows a root live until it stops: redrawn in place on a terminal (nothing else may write to it meanwhile),
+ * one line per change otherwise.
+ */
 export async function watchRoot(
   jobs: JobClient,
   id: string,
-  out: NodeJS.WritableStream & { isTTY?: boolean } = process.stdout,
+  out: NodeJS.WritableStream & { isTTY?: boolean; columns?: number } = process.stdout,
   intervalMs = 1000,
 ): Promise<RootJobStatus> {
   let drawnLines = 0;
@@ -17,7 +20,11 @@ export async function watchRoot(
     const running = root.counts.running > 0 ? await children(jobs, id, 'running') : [];
     const failed = root.counts.failed > 0 ? await children(jobs, id, 'failed') : [];
     if (out.isTTY) {
-      const lines = watchLines(root, running, failed);
+      // Lines cut to the terminal's width, so that moving up by the line count erases the last frame exactly.
+      const width = out.columns ?? 120;
+      const lines = watchLines(root, running, failed).map((line) =>
+        line.length > width ? `${line.slice(0, width - 1)}…` : line,
+      );
       if (drawnLines > 0) out.write(`\x1b[${drawnLines}A\x1b[0J`);
       out.write(`${lines.join('\n')}\n`);
       drawnLines = lines.length;
