@@ -22,6 +22,8 @@ import { createJobWorker } from '../src/worker';
 
 async function main(): Promise<void> {
   Runtime.install({ logger: new DefaultLogger('ERROR') });
+  // A closed terminal ends the demo; the exit hook of startDevServer then stops the server it started.
+  process.once('SIGHUP', () => process.exit(129));
   const settings = connectionSettingsFromEnv();
   const [host, port] = splitAddress(settings.address);
   let devServer: DevServer | undefined;

@@ -8,7 +8,7 @@ async function main(): Promise<void> {
   Web UI:  ${server.uiUrl}
   SQLite:  ${server.dbFile}
 Press Ctrl-C to stop.`);
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     process.on(signal, () => void server.stop());
   }
   const code = await server.exited;

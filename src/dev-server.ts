@@ -90,6 +90,10 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   const child = spawn(cli.executable.path, args, { stdio: ['ignore', output, output] });
   if (typeof output === 'number') fs.closeSync(output);
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  // Never leave a server behind when this process ends without stopping it.
+  const killOnExit = () => child.kill('SIGTERM');
+  process.once('exit', killOnExit);
+  void exited.then(() => process.off('exit', killOnExit));
   const startFailed = exited.then((code) => {
     throw new Error(`The Temporal dev server exited during start-up (exit ${code}); see its output above.`);
   });

@@ -105,7 +105,8 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
       `  SQLite:  ${server.dbFile}`,
       'Press Ctrl-C to stop.',
     ]);
-    for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => void server.stop());
+    for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const)
+      process.on(signal, () => void server.stop());
     const code = await server.exited;
     print(['Temporal dev server stopped.']);
     return code ?? 0;
