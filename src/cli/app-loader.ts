@@ -15,7 +15,8 @@ export function loadApplication(modulePath = process.env.JOBS_APP): JobApplicati
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     loaded = require(path.resolve(modulePath));
   } catch (err) {
-    throw new UsageError(`cannot load the application module ${modulePath}: ${(err as Error).message}`);
+    const reason = (err as Error).message.split('\n')[0]; // Node appends the require stack
+    throw new UsageError(`cannot load the application module ${modulePath}: ${reason}`);
   }
   const app = loaded.app ?? loaded.default;
   if (!(app instanceof JobApplication)) {

@@ -34,6 +34,9 @@ import { failureMessage } from './failure-message';
 import { notify } from './notify';
 import { batchReportSignal, grantSlotsSignal, interruptSignal, rootJobQuery } from './messages';
 
+/** Each batch is a pending child of the root's first run: stay under the server's limit of 2,000. */
+const MAX_BATCHES = 1900;
+
 export async function rootJobWorkflow(input: RootJobInput, carried?: RootJobState): Promise<RootJobState> {
   const now = () => new Date().toISOString();
   const state: RootJobState = carried ?? {
@@ -152,6 +155,10 @@ export async function rootJobWorkflow(input: RootJobInput, carried?: RootJobStat
         names.add(child.name);
       }
       if (page.children.length > 0) pages.push(page.children);
+      if (pages.length > MAX_BATCHES) {
+        state.error = `more than ${MAX_BATCHES * input.batchSize} children: one root's batches must stay under the server's 2,000 pending children`;
+        return undefined;
+      }
       cursor = page.nextCursor;
     } while (cursor !== null);
     return pages;

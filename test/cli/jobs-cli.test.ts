@@ -224,6 +224,22 @@ describe('the jobs command line (real CLI process, dev server)', () => {
     expect((await jobs('frobnicate')).code).toBe(2);
     const unreachable = await runJobs({ ...env, TEMPORAL_ADDRESS: '127.0.0.1:1' }, 'list');
     expectOneLineError(unreachable, 4, /Cannot reach a Temporal server at 127\.0\.0\.1:1/);
+    const customApp = path.join(__dirname, '..', 'fixtures', 'custom-app.ts');
+    expectOneLineError(
+      await jobs('start', 'do_big_job', '--app', customApp, '--name', name),
+      2,
+      /Unknown topic "do_big_job". Known topics: greet_all, greet/,
+    );
+    expectOneLineError(
+      await jobs('start', 'greet_all', '--app', customApp, '--name', name, '--data', '{"count":"x"}'),
+      2,
+      /Payload rejected by topic "greet_all": count must be a whole number/,
+    );
+    expectOneLineError(
+      await jobs('start', 'greet_all', '--app', '/no/such/app.ts'),
+      2,
+      /cannot load the application module/,
+    );
     // Nothing was started by any of the refused commands.
     expectOneLineError(await jobs('status', name), 2, /No job with id/);
   });
