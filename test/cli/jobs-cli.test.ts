@@ -39,37 +39,15 @@ describe('the jobs command line (real CLI process, dev server)', () => {
       }),
     );
 
-    const started = await jobs(
-      'start',
-      'do_big_job',
-      '--data',
-      `@${payloadFile}`,
-      '--name',
-      name,
-      '--owner',
-      'o1',
-      '--json',
-    );
+    const startAs = (owner: string, ...more: string[]) =>
+      jobs('start', 'do_big_job', '--data', `@${payloadFile}`, '--name', name, '--owner', owner, ...more);
+    const started = await startAs('o1', '--json');
     expect(started.code).toBe(0);
     const startedJson = JSON.parse(started.stdout);
     expect(startedJson).toEqual({ id: name, runId: expect.any(String), attached: false });
 
-    expectOneLineError(
-      await jobs('start', 'do_big_job', '--data', `@${payloadFile}`, '--name', name, '--owner', 'o2'),
-      3,
-      /already open \(owner o1/,
-    );
-    const attached = await jobs(
-      'start',
-      'do_big_job',
-      '--data',
-      `@${payloadFile}`,
-      '--name',
-      name,
-      '--owner',
-      'o1',
-      '--json',
-    );
+    expectOneLineError(await startAs('o2'), 3, /already open \(owner o1/);
+    const attached = await startAs('o1', '--json');
     expect(JSON.parse(attached.stdout)).toEqual({ ...startedJson, attached: true });
 
     // The long child holds the root open for as long as the checks above take; stop it now.
