@@ -225,7 +225,7 @@ export class JobClient {
     if (parsed.kind === 'root') {
       await this.client.workflow.getHandle(id).signal(interruptSignal, { force });
     } else {
-      const batchId = await this.batchOf(parsed.rootId, parsed.name);
+      const { batchId } = await this.locateChild(parsed.rootId, parsed.name);
       await this.client.workflow
         .getHandle(batchId)
         .signal(interruptChildSignal, { name: parsed.name, force });
@@ -334,18 +334,16 @@ export class JobClient {
       if (!(err instanceof WorkflowNotFoundError)) throw err;
     }
     // Not started yet, so no workflow: its record is in its batch.
+    const { record } = await this.locateChild(rootId, name);
+    return { ...record, kind: 'child', rootId, interrupted: false, result: null };
+  }
+
+  /** The batch that holds a child, and its record there (batches are few: one per 200 children). */
+  private async locateChild(rootId: string, name: string): Promise<{ batchId: string; record: ChildRecord }> {
     const root = await this.rootState(rootId);
     for (const batch of root.batches) {
       const record = await this.ask(batch.id, findChildQuery, name);
-      if (record) return { ...record, kind: 'child', rootId, interrupted: false, result: null };
-    }
-    throw new JobNotFoundError(id);
-  }
-
-  private async batchOf(rootId: string, name: string): Promise<string> {
-    const root = await this.rootState(rootId);
-    for (const batch of root.batches) {
-      if (await this.ask(batch.id, findChildQuery, name)) return batch.id;
+      if (record) return { batchId: batch.id, record };
     }
     throw new JobNotFoundError(`${rootId}/${name}`);
   }

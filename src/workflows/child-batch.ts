@@ -45,8 +45,8 @@ export async function childBatchWorkflow(input: ChildBatchInput): Promise<void> 
     stoppedAt: null,
   }));
   const indexByName = new Map(records.map((record, index) => [record.name, index]));
-  const launched = new Set<number>();
   const lastSequence = new Map<number, number>();
+  /** Every child before this index has been started, or had ended (interrupted) before its turn. */
   let nextToLaunch = 0;
   let inFlight = 0;
   let slots = 0;
@@ -55,12 +55,7 @@ export async function childBatchWorkflow(input: ChildBatchInput): Promise<void> 
 
   const allFinal = () => finals === records.length;
   function nextLaunchable(): number | undefined {
-    while (
-      nextToLaunch < records.length &&
-      (launched.has(nextToLaunch) || isFinal(records[nextToLaunch].status))
-    ) {
-      nextToLaunch++;
-    }
+    while (nextToLaunch < records.length && isFinal(records[nextToLaunch].status)) nextToLaunch++;
     return nextToLaunch < records.length ? nextToLaunch : undefined;
   }
   const canLaunch = () => inFlight < slots && nextLaunchable() !== undefined;
@@ -76,7 +71,7 @@ export async function childBatchWorkflow(input: ChildBatchInput): Promise<void> 
   async function launch(index: number): Promise<void> {
     const record = records[index];
     const spec = input.children[index];
-    launched.add(index);
+    nextToLaunch = index + 1;
     inFlight++;
     try {
       const child = await startChild(childJobWorkflow, {
@@ -116,7 +111,7 @@ export async function childBatchWorkflow(input: ChildBatchInput): Promise<void> 
   function interrupt(index: number, force: boolean): void {
     const record = records[index];
     if (isFinal(record.status)) return;
-    if (!launched.has(index)) {
+    if (index >= nextToLaunch) {
       // Not started yet: it never will be.
       settle(index, { status: 'cancelled', stoppedAt: new Date().toISOString() });
       return;
