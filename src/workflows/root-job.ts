@@ -110,9 +110,8 @@ export async function rootJobWorkflow(input: RootJobInput, carried?: RootJobStat
     if (carried) showDetails(); // current details do not survive a continue-as-new
     if (state.phase === 'planning') {
       const pages = await plan();
-      if (pages) await startBatches(pages);
+      if (pages) await startBatches(pages); // a failed or interrupted plan starts nothing
       state.phase = 'running';
-      refresh();
     }
     await condition(
       () =>
