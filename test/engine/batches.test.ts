@@ -56,13 +56,18 @@ describe('batches of children (time-skipping server)', () => {
     expect('children' in lastSuccess && lastSuccess.children.map((child) => child.name)).toEqual(['c7']);
   });
 
-  it('fails the root with a clear error when the planner repeats a child name', async () => {
+  it('fails the root with a clear error when the planner repeats a child name or throws', async () => {
     const duplicates = new JobApplication()
       .topic('twice', {
         plan: () => [
           { name: 'same', topic: 'work' },
           { name: 'same', topic: 'work' },
         ],
+      })
+      .topic('broken', {
+        plan: () => {
+          throw new Error('the import file is missing');
+        },
       })
       .topic('work', { process: () => true });
     const other = await createJobTestbed('time-skipping', duplicates);
@@ -72,6 +77,12 @@ describe('batches of children (time-skipping server)', () => {
       const final = await other.jobs.wait(name);
       expect(final).toMatchObject({ status: 'failed', total: 0 });
       expect(final.error).toContain('two children are named "same"');
+
+      const broken = uniqueName('broken');
+      await other.jobs.start('broken', { name: broken });
+      const failed = await other.jobs.wait(broken);
+      expect(failed).toMatchObject({ status: 'failed', total: 0 });
+      expect(failed.error).toBe('planning the children failed: the import file is missing');
     } finally {
       await other.teardown();
     }
