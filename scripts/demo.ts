@@ -102,8 +102,8 @@ async function printSummary(jobs: JobClient, final: RootJobStatus, uiUrl: string
     console.log(`  retried: ${child.name} ended ${child.status} on attempt ${child.attempts}`);
   }
   console.log(
-    `See it again: \`npm run dev-server\` (Web UI ${uiUrl}) and \`npx temporal-jobs worker\` (status answers come from a ` +
-      `worker), then \`npx temporal-jobs status ${final.id}\`.`,
+    `See it again: \`npm run dev-server\` (Web UI ${uiUrl}) and \`npm run -s jobs -- worker\` (status answers come from a ` +
+      `worker), then \`npm run -s jobs -- status ${final.id}\`.`,
   );
 }
 

@@ -100,7 +100,7 @@ export class ServerUnreachableError extends Error {
     reason: string,
   ) {
     super(
-      `Cannot reach a Temporal server at ${address} (${reason}). Start one with \`npm run dev-server\` (or \`npx temporal-jobs dev\`), ` +
+      `Cannot reach a Temporal server at ${address} (${reason}). Start one with \`jobs dev\` (\`npm run dev-server\` in this repository), ` +
         'or point TEMPORAL_ADDRESS at yours.',
     );
   }

@@ -269,7 +269,7 @@ export class JobClient {
       if (isDeadlineExceeded(err)) {
         throw new Error(
           `No worker answered a status query on "${workflowId}" within ${this.queryTimeoutMs / 1000} s: ` +
-            `is a worker (\`npx temporal-jobs worker\`) running on task queue "${this.taskQueue}"?`,
+            `is a worker (\`jobs worker\`) running on task queue "${this.taskQueue}"?`,
         );
       }
       throw err;
