@@ -11,6 +11,13 @@ export type {
 export { JobClient, startRootJob } from './job-client';
 export type { InterruptOutcome, JobStatusAnswer, ListedJob, StartJobOptions, StartedJob } from './job-client';
 export { createJobClient } from './client';
+export {
+  connectClient,
+  connectWorker,
+  connectionSettingsFromEnv,
+  ServerUnreachableError,
+} from './connection';
+export type { ConnectionSettings } from './connection';
 export { createJobWorker } from './worker';
 export type { JobWorkerOptions } from './worker';
 export { DuplicateJobError, InvalidJobInputError, JobNotFoundError, NonRetryableJobError } from './errors';
