@@ -27,7 +27,7 @@ import type {
   RootJobStatus,
   RootRecord,
 } from './jobs/types';
-import { JobKind, JobName, JobOwnerId, JobRootId, JobStatus as JobStatusKey } from './search-attributes';
+import { JobName, JobOwnerId, JobStatus as JobStatusKey, newJobSearchAttributes } from './search-attributes';
 import {
   childJobQuery,
   childPageQuery,
@@ -116,13 +116,7 @@ export async function startRootJob(
         workflowIdConflictPolicy: WorkflowIdConflictPolicy.FAIL,
         workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
         staticSummary: `Job ${input.name} (${topic})`,
-        typedSearchAttributes: [
-          { key: JobKind, value: 'root' },
-          { key: JobName, value: input.name },
-          { key: JobRootId, value: input.id },
-          { key: JobOwnerId, value: input.ownerId },
-          { key: JobStatusKey, value: 'new' },
-        ],
+        typedSearchAttributes: newJobSearchAttributes('root', input.name, input.id, input.ownerId),
       });
       return { id: input.id, runId: handle.firstExecutionRunId, attached: false };
     } catch (err) {
@@ -140,22 +134,14 @@ function rootJobInput(topic: string, options: StartJobOptions): RootJobInput {
   const name = options.name ?? topic;
   const nameProblem = invalidNameReason(name);
   if (nameProblem) throw new InvalidJobInputError(nameProblem);
-  const maxParallel = options.maxParallel ?? DEFAULT_MAX_PARALLEL;
-  if (!Number.isInteger(maxParallel) || maxParallel < 1 || maxParallel > MAX_PARALLEL) {
-    throw new InvalidJobInputError(
-      `maxParallel must be a whole number from 1 to ${MAX_PARALLEL}; got ${maxParallel}.`,
-    );
-  }
-  const maxAttempts = options.maxAttempts ?? DEFAULT_RETRY.maxAttempts;
-  if (!Number.isInteger(maxAttempts) || maxAttempts < 1) {
-    throw new InvalidJobInputError(`maxAttempts must be a whole number of at least 1; got ${maxAttempts}.`);
-  }
-  const batchSize = options.batchSize ?? BATCH_SIZE;
-  if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > BATCH_SIZE) {
-    throw new InvalidJobInputError(
-      `batchSize must be a whole number from 1 to ${BATCH_SIZE}; got ${batchSize}.`,
-    );
-  }
+  const maxParallel = wholeNumber(
+    'maxParallel',
+    options.maxParallel ?? DEFAULT_MAX_PARALLEL,
+    1,
+    MAX_PARALLEL,
+  );
+  const maxAttempts = wholeNumber('maxAttempts', options.maxAttempts ?? DEFAULT_RETRY.maxAttempts, 1);
+  const batchSize = wholeNumber('batchSize', options.batchSize ?? BATCH_SIZE, 1, BATCH_SIZE);
   const ownerId = options.ownerId ?? randomUUID();
   if (typeof ownerId !== 'string' || ownerId.length === 0)
     throw new InvalidJobInputError('ownerId must be a non-empty string.');
@@ -359,13 +345,18 @@ function isDeadlineExceeded(err: unknown): boolean {
   return /deadline/i.test(text);
 }
 
+/** `value` when it is a whole number in [minimum, maximum]; an InvalidJobInputError naming the option otherwise. */
+function wholeNumber(name: string, value: number, minimum: number, maximum?: number): number {
+  if (!Number.isInteger(value) || value < minimum || (maximum !== undefined && value > maximum)) {
+    const range = maximum === undefined ? `of at least ${minimum}` : `from ${minimum} to ${maximum}`;
+    throw new InvalidJobInputError(`${name} must be a whole number ${range}; got ${value}.`);
+  }
+  return value;
+}
+
 function checkPage({ offset, limit, status }: ChildPageRequest): void {
-  if (offset !== undefined && (!Number.isInteger(offset) || offset < 0)) {
-    throw new InvalidJobInputError(`offset must be a whole number of at least 0; got ${offset}.`);
-  }
-  if (limit !== undefined && (!Number.isInteger(limit) || limit < 0)) {
-    throw new InvalidJobInputError(`limit must be a whole number of at least 0; got ${limit}.`);
-  }
+  if (offset !== undefined) wholeNumber('offset', offset, 0);
+  if (limit !== undefined) wholeNumber('limit', limit, 0);
   if (status !== undefined && !isJobStatus(status)) {
     throw new InvalidJobInputError(`Unknown status "${status}".`);
   }

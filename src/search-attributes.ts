@@ -1,4 +1,4 @@
-import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+import { defineSearchAttributeKey, SearchAttributeType, type SearchAttributePair } from '@temporalio/common';
 
 /**
  * The search attributes every job workflow carries, so the Web UI list and `client.workflow.list()` can filter
@@ -17,4 +17,20 @@ export const jobSearchAttributes = [JobName, JobStatus, JobRootId, JobOwnerId, J
 /** The `--search-attribute NAME=Keyword` arguments for `temporal server start-dev`. */
 export function searchAttributeFlags(): string[] {
   return jobSearchAttributes.flatMap((key) => ['--search-attribute', `${key.name}=Keyword`]);
+}
+
+/** What a root or child job workflow carries when it starts: its identity, and status `new`. */
+export function newJobSearchAttributes(
+  kind: 'root' | 'child',
+  name: string,
+  rootId: string,
+  ownerId: string,
+): SearchAttributePair[] {
+  return [
+    { key: JobKind, value: kind },
+    { key: JobName, value: name },
+    { key: JobRootId, value: rootId },
+    { key: JobOwnerId, value: ownerId },
+    { key: JobStatus, value: 'new' },
+  ];
 }

@@ -15,7 +15,7 @@ import {
 import { countStatuses, isFinal } from '../jobs/status';
 import { childJobId } from '../jobs/ids';
 import type { ChildBatchInput, ChildPage, ChildRecord } from '../jobs/types';
-import { JobKind, JobName, JobOwnerId, JobRootId, JobStatus } from '../search-attributes';
+import { newJobSearchAttributes } from '../search-attributes';
 import { childJobWorkflow } from './child-job';
 import { notify } from './notify';
 import {
@@ -91,13 +91,7 @@ export async function childBatchWorkflow(input: ChildBatchInput): Promise<void> 
         ],
         parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
         staticSummary: `${record.name} (${record.topic})`,
-        typedSearchAttributes: [
-          { key: JobKind, value: 'child' },
-          { key: JobName, value: record.name },
-          { key: JobRootId, value: input.rootId },
-          { key: JobOwnerId, value: input.ownerId },
-          { key: JobStatus, value: 'new' },
-        ],
+        typedSearchAttributes: newJobSearchAttributes('child', record.name, input.rootId, input.ownerId),
       });
       settle(index, await child.result());
     } catch (err) {

@@ -1,18 +1,12 @@
 import type { Client } from '@temporalio/client';
-import { eventually } from '../helpers/testbed';
+import { eventually, listWorkflowIds } from '../helpers/testbed';
 import { createJobTestbed, statusWhen, uniqueName, type JobTestbed } from '../helpers/jobs';
 import type { RootJobStatus } from '../../src/jobs/types';
-
-async function ids(client: Client, query: string): Promise<string[]> {
-  const found: string[] = [];
-  for await (const execution of client.workflow.list({ query })) found.push(execution.workflowId);
-  return found.sort();
-}
 
 /** Visibility is eventually consistent: wait until the query returns what is expected. */
 function listed(client: Client, query: string, expected: string[]): Promise<string[]> {
   return eventually(`${query} to list ${expected.join(', ')}`, async () => {
-    const found = await ids(client, query);
+    const found = await listWorkflowIds(client, query);
     return JSON.stringify(found) === JSON.stringify([...expected].sort()) ? found : undefined;
   });
 }

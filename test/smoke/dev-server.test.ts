@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { tagged } from '../workflows/smoke';
-import { createDevServerTestbed, eventually, type Testbed } from '../helpers/testbed';
+import { createDevServerTestbed, eventually, listWorkflowIds, type Testbed } from '../helpers/testbed';
 import { JobName } from '../../src/search-attributes';
 
 describe('Temporal CLI dev server', () => {
@@ -25,16 +25,10 @@ describe('Temporal CLI dev server', () => {
     await handle.result();
 
     const found = await eventually('the workflow in visibility', async () => {
-      const ids = await listIds(`JobName = '${name}'`);
+      const ids = await listWorkflowIds(testbed.client, `JobName = '${name}'`);
       return ids.length > 0 ? ids : undefined;
     });
     expect(found).toEqual([name]);
-    expect(await listIds(`JobName = 'other-${name}'`)).toEqual([]);
+    expect(await listWorkflowIds(testbed.client, `JobName = 'other-${name}'`)).toEqual([]);
   });
-
-  async function listIds(query: string): Promise<string[]> {
-    const ids: string[] = [];
-    for await (const execution of testbed.client.workflow.list({ query })) ids.push(execution.workflowId);
-    return ids;
-  }
 });
