@@ -199,19 +199,15 @@ export class JobClient {
 
   /** Interrupts a root or a child: graceful by default, `force` also stops running processors. */
   async interrupt(id: string, { force = false } = {}): Promise<InterruptOutcome> {
-    const current = await this.status(id, { limit: 0 });
-    if (isFinal(current.status)) {
-      return {
-        id,
-        interrupted: false,
-        message: `Job "${id}" has already finished (${current.status}); nothing changed.`,
-      };
-    }
     const parsed = parseJobId(id);
     if (parsed.kind === 'root') {
+      const { status } = await this.rootState(id);
+      if (isFinal(status)) return alreadyFinished(id, status);
       await this.client.workflow.getHandle(id).signal(interruptSignal, { force });
     } else {
-      const { batchId } = await this.locateChild(parsed.rootId, parsed.name);
+      // The batch holds the child's record, and the child may not have started yet: it takes the interrupt.
+      const { batchId, record } = await this.locateChild(parsed.rootId, parsed.name);
+      if (isFinal(record.status)) return alreadyFinished(id, record.status);
       await this.client.workflow
         .getHandle(batchId)
         .signal(interruptChildSignal, { name: parsed.name, force });
@@ -333,6 +329,14 @@ export class JobClient {
     }
     throw new JobNotFoundError(`${rootId}/${name}`);
   }
+}
+
+function alreadyFinished(id: string, status: JobStatus): InterruptOutcome {
+  return {
+    id,
+    interrupted: false,
+    message: `Job "${id}" has already finished (${status}); nothing changed.`,
+  };
 }
 
 function rootRecord(root: RootJobState): RootRecord {
