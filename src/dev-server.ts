@@ -6,6 +6,7 @@ import { defaultLog, type Log } from './provisioning/executable';
 import { projectRoot } from './provisioning/paths';
 import { canConnect, waitForPort } from './provisioning/ports';
 import { resolveTemporalCli } from './provisioning/temporal-cli';
+import { devServerTuningFlags } from './dev-server-tuning';
 import { searchAttributeFlags } from './search-attributes';
 
 export interface DevServerOptions {
@@ -84,6 +85,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     'synchronous=OFF',
     '--log-level',
     'warn',
+    ...devServerTuningFlags(),
     ...searchAttributeFlags(),
   ];
   const output = options.logFile ? fs.openSync(options.logFile, 'a') : 'inherit';

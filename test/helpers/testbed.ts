@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
+import { SearchAttributeType } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, Worker, type WorkerOptions, type WorkflowBundle } from '@temporalio/worker';
+import { devServerTuningFlags } from '../../src/dev-server-tuning';
 import { freePort } from '../../src/provisioning/ports';
 import { resolveTemporalCli } from '../../src/provisioning/temporal-cli';
 import { resolveTestServer } from '../../src/provisioning/test-server';
@@ -64,7 +66,9 @@ export async function createTimeSkippingTestbed(setup: WorkerSetup): Promise<Tes
       searchAttributes: Object.fromEntries(
         jobSearchAttributes.map((key) => [
           key.name,
-          temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
+          key.type === SearchAttributeType.KEYWORD_LIST
+            ? temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD_LIST
+            : temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
         ]),
       ),
     });
@@ -95,6 +99,8 @@ export async function createDevServerEnvironment(
       executable: cli.executable,
       port,
       searchAttributes: jobSearchAttributes,
+      // The same server settings as `jobs dev` (see src/dev-server-tuning.ts).
+      extraArgs: devServerTuningFlags(),
       ...(options.uiPort ? { ui: true, uiPort: options.uiPort } : {}),
     },
   });

@@ -1,0 +1,20 @@
+/**
+ * Dynamic config for the dev server that the project starts (`jobs dev`, `npm start`, the tests). The dev
+ * server has one history shard, and two per-shard defaults sized for clusters of many shards then throttle
+ * the whole server: its transfer queue is read at most 20 times a second (so a task dispatched to a worker
+ * waits up to 50 ms), and an internal task waits up to 500 ms for a busy workflow's lock. A job tree —
+ * a root and batches that signal each other — meets both on every hop; a single workflow mostly does not.
+ * `npm run bench -- compare … --server stock` measures without them.
+ */
+export const DEV_SERVER_DYNAMIC_CONFIG: Record<string, unknown> = {
+  'history.transferProcessorMaxPollRPS': 1000,
+  'history.cacheNonUserContextLockTimeout': '50ms',
+};
+
+/** The `--dynamic-config-value KEY=JSON` arguments for `temporal server start-dev`. */
+export function devServerTuningFlags(): string[] {
+  return Object.entries(DEV_SERVER_DYNAMIC_CONFIG).flatMap(([key, value]) => [
+    '--dynamic-config-value',
+    `${key}=${JSON.stringify(value)}`,
+  ]);
+}
