@@ -2,7 +2,7 @@
  * An application's topics: each topic name is bound to a planner (for root jobs), a processor (for child
  * jobs), or both. Workers run them; clients use them to refuse unknown topics and invalid payloads up front.
  */
-import type { ChildSpec } from './jobs/types';
+import type { ChildRunMode, ChildSpec } from './jobs/types';
 import { InvalidJobInputError } from './errors';
 
 /** What a child's processor knows about the job it runs. */
@@ -51,6 +51,13 @@ export interface TopicDefinition<P = unknown> {
   process?: ChildProcessor<P>;
   /** Why a payload is unacceptable, or undefined when it is fine. Checked before a job is started. */
   validate?: (payload: unknown) => string | undefined;
+  /**
+   * How a child job of this topic runs: `'activity'` (default), an activity of its batch workflow; or
+   * `'workflow'`, a workflow of its own, listed and searchable in the Web UI. A root's `runChildrenAs` overrides it.
+   */
+  runAs?: ChildRunMode;
+  /** Let short children of this topic share one activity task (default true; activity mode only). */
+  pack?: boolean;
 }
 
 export class JobApplication {
@@ -60,6 +67,8 @@ export class JobApplication {
     if (this.definitions.has(name)) throw new Error(`Topic "${name}" is defined twice.`);
     if (!definition.plan && !definition.process)
       throw new Error(`Topic "${name}" needs a plan or a process function.`);
+    if (definition.runAs !== undefined && definition.runAs !== 'activity' && definition.runAs !== 'workflow')
+      throw new Error(`Topic "${name}": runAs must be 'activity' or 'workflow'.`);
     this.definitions.set(name, definition as TopicDefinition);
     return this;
   }

@@ -6,7 +6,7 @@ import {
   taskQueueFromEnv,
   type ConnectionSettings,
 } from './connection';
-import { JobClient } from './job-client';
+import { JobClient } from './client/job-client';
 
 export async function createJobClient(
   options: { settings?: ConnectionSettings; taskQueue?: string; app?: JobApplication } = {},

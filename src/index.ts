@@ -8,8 +8,11 @@ export type {
   RootPlanner,
   TopicDefinition,
 } from './application';
-export { JobClient, startRootJob } from './job-client';
-export type { InterruptOutcome, JobStatusAnswer, ListedJob, StartJobOptions, StartedJob } from './job-client';
+export { JobClient } from './client/job-client';
+export type { InterruptOutcome, JobStatusAnswer, ListedJob } from './client/job-client';
+export { startRootJob } from './client/start-root-job';
+export type { StartedJob } from './client/start-root-job';
+export type { StartJobOptions } from './jobs/options';
 export { createJobClient } from './client';
 export {
   connectClient,

@@ -11,6 +11,7 @@ import {
   type WorkflowBundle,
 } from '@temporalio/worker';
 import { createActivities } from './activities';
+import { DEFAULT_MAX_PARALLEL } from './jobs/options';
 import type { JobApplication } from './application';
 import { connectWorker, connectionSettingsFromEnv, taskQueueFromEnv } from './connection';
 import { createSeedApplication } from './example/seed-app';
@@ -22,7 +23,10 @@ export interface JobWorkerOptions {
   app: JobApplication;
   /** Pre-bundled workflow code (tests bundle once); default: bundle src/workflows at start. */
   workflowBundle?: WorkflowBundle;
-  /** Processors run at once on this worker (default 20). */
+  /**
+   * Processor activities run at once on this worker (default 50, the same as a root's default maxParallel,
+   * so one worker runs one root at full speed). A pack of short children is one activity.
+   */
   maxConcurrentProcessors?: number;
   /** How long a graceful stop waits for running processors (default 1 minute). */
   shutdownGraceTime?: WorkerOptions['shutdownGraceTime'];
@@ -46,7 +50,7 @@ export function createJobWorker(options: JobWorkerOptions): Promise<Worker> {
 }
 
 /** The activities and tuning of a job worker (tests use them with their own bundles). */
-export function jobWorkerSettings(app: JobApplication, maxConcurrentProcessors = 20) {
+export function jobWorkerSettings(app: JobApplication, maxConcurrentProcessors = DEFAULT_MAX_PARALLEL) {
   return {
     activities: createActivities(app),
     maxConcurrentActivityTaskExecutions: maxConcurrentProcessors,

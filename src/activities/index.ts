@@ -2,11 +2,13 @@
 import type { JobApplication } from '../application';
 import { planChildrenActivity } from './plan-children';
 import { runChildProcessorActivity } from './run-child-processor';
+import { runChildrenActivity } from './run-children';
 import { startFollowUpJobsActivity } from './start-follow-up-jobs';
 
 export function createActivities(app: JobApplication) {
   return {
     planChildren: planChildrenActivity(app),
+    runChildren: runChildrenActivity(app),
     runChildProcessor: runChildProcessorActivity(app),
     startFollowUpJobs: startFollowUpJobsActivity(app),
   };

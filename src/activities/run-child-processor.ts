@@ -1,14 +1,18 @@
+/**
+ * Runs a child's processor, one attempt, for a child job that is a workflow of its own (child-workflow mode).
+ * Temporal retries it with backoff; it tells its child workflow when a retry begins and when an attempt fails.
+ * Progress travels in the heartbeat details, where status reads find it. A forced interrupt aborts it.
+ */
 import { CancelledFailure, Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { JobApplication } from '../application';
-import type { ProcessorOutcome } from '../jobs/types';
-import { InvalidJobInputError, NonRetryableJobError } from '../errors';
-import { attemptFailedSignal, attemptStartedSignal, childProgressSignal } from '../workflows/messages';
+import { willRetry } from '../jobs/retry';
+import type { ProcessorOutcome, RetrySettings } from '../jobs/types';
+import { attemptFailedSignal, attemptStartedSignal } from '../workflows/messages';
+import { watchInterrupts } from './interrupt-watch';
+import { invokeProcessor } from './invoke-processor';
 
-/** A child's result lives in its workflow's history: keep it small. */
-export const MAX_RESULT_BYTES = 32 * 1024;
 const HEARTBEAT_EVERY_MS = 1000;
-const PROGRESS_SIGNAL_EVERY_MS = 2000;
 
 export interface RunChildProcessorInput {
   jobId: string;
@@ -16,13 +20,9 @@ export interface RunChildProcessorInput {
   name: string;
   topic: string;
   payload: unknown;
-  maxAttempts: number;
+  retry: RetrySettings;
 }
 
-/**
- * Runs a child's processor (one attempt) and tells the child workflow when it starts running and when an
- * attempt fails. Heartbeats keep flowing so a forced interrupt reaches the processor's AbortSignal.
- */
 export function runChildProcessorActivity(app: JobApplication) {
   return async function runChildProcessor(input: RunChildProcessorInput): Promise<ProcessorOutcome> {
     const context = Context.current();
@@ -33,67 +33,64 @@ export function runChildProcessorActivity(app: JobApplication) {
         context.log.warn(`could not report ${what} to ${input.jobId}: ${err.message}`),
       );
 
-    let process;
-    try {
-      process = app.processor(input.topic);
-    } catch (err) {
-      if (err instanceof InvalidJobInputError) throw new NonRetryableJobError(err.message);
-      throw err;
+    // The child workflow marks the first attempt running itself; a retry is news to it.
+    if (attempt > 1) {
+      await tell(
+        'its start',
+        childWorkflow.signal(attemptStartedSignal, { attempt, at: new Date().toISOString() }),
+      );
     }
-    await tell(
-      'its start',
-      childWorkflow.signal(attemptStartedSignal, { attempt, at: new Date().toISOString() }),
-    );
-
     let progress = 0;
-    let progressSentAt = 0;
+    let finished = false;
+    const abort = new AbortController();
+    const stopWatching = watchInterrupts(
+      context,
+      input.jobId,
+      input.name,
+      () => finished,
+      (names) => {
+        if (names === null || names.includes(input.name)) abort.abort();
+      },
+    );
     const heartbeats = setInterval(() => context.heartbeat({ progress }), HEARTBEAT_EVERY_MS);
     try {
-      const value = await process(input.payload, {
+      const invocation = await invokeProcessor(app, input.topic, input.payload, {
         jobId: input.jobId,
         jobName: input.name,
         rootId: input.rootId,
         topic: input.topic,
         attempt,
-        signal: context.cancellationSignal,
+        signal: abort.signal,
         reportProgress(reported) {
           progress = Math.min(1, Math.max(0, Number(reported) || 0));
           context.heartbeat({ progress });
-          if (Date.now() - progressSentAt >= PROGRESS_SIGNAL_EVERY_MS) {
-            progressSentAt = Date.now();
-            void tell('progress', childWorkflow.signal(childProgressSignal, progress));
-          }
         },
       });
-      if (value === false)
-        return { outcome: 'failed', error: `The processor of topic "${input.topic}" returned false.` };
-      const result = value === true || value === undefined ? null : value;
-      const size = Buffer.byteLength(JSON.stringify(result) ?? 'null');
-      if (size > MAX_RESULT_BYTES) {
-        return {
-          outcome: 'failed',
-          error: `The result is ${size} bytes, over the ${MAX_RESULT_BYTES}-byte limit for a job result.`,
-        };
+      switch (invocation.kind) {
+        case 'success':
+          return { outcome: 'success', result: invocation.result };
+        case 'failed':
+          return { outcome: 'failed', error: invocation.error };
+        case 'aborted':
+          if (context.cancellationDetails?.cancelRequested) return { outcome: 'cancelled' };
+          throw new CancelledFailure('the worker running this job is stopping'); // runs again elsewhere
+        case 'threw': {
+          const retrying = willRetry(input.retry, attempt, true);
+          await tell(
+            'its failure',
+            childWorkflow.signal(attemptFailedSignal, {
+              attempt,
+              error: invocation.error,
+              willRetry: retrying,
+            }),
+          );
+          throw ApplicationFailure.create({ message: invocation.error, type: 'ChildProcessorError' });
+        }
       }
-      return { outcome: 'success', result };
-    } catch (err) {
-      if (context.cancellationSignal.aborted) throw new CancelledFailure('interrupted');
-      const message = err instanceof Error ? err.message : String(err);
-      const retryable = !(
-        err instanceof NonRetryableJobError ||
-        (err instanceof ApplicationFailure && err.nonRetryable)
-      );
-      await tell(
-        'its failure',
-        childWorkflow.signal(attemptFailedSignal, {
-          attempt,
-          error: message,
-          willRetry: retryable && attempt < input.maxAttempts,
-        }),
-      );
-      throw err;
     } finally {
+      finished = true;
       clearInterval(heartbeats);
+      stopWatching();
     }
   };
 }

@@ -1,7 +1,7 @@
 import { Context } from '@temporalio/activity';
 import type { JobApplication } from '../application';
 import type { FollowUpJob, FollowUpOutcome } from '../jobs/types';
-import { startRootJob } from '../job-client';
+import { startRootJob } from '../client/start-root-job';
 
 export interface StartFollowUpJobsInput {
   rootId: string;

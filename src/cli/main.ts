@@ -14,7 +14,7 @@ import {
 } from '../connection';
 import { startDevServer } from '../dev-server';
 import { DuplicateJobError, InvalidJobInputError, JobNotFoundError } from '../errors';
-import { JobClient } from '../job-client';
+import { JobClient } from '../client/job-client';
 import { parseJobId } from '../jobs/ids';
 import type { ChildJobState, RootJobStatus } from '../jobs/types';
 import { createJobWorker } from '../worker';

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { JobClient } from '../job-client';
+import type { JobClient } from '../client/job-client';
 import type { RootJobStatus } from '../jobs/types';
 import { watchLines } from './render';
 

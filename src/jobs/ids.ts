@@ -33,3 +33,19 @@ export function invalidNameReason(name: unknown): string | undefined {
   }
   return undefined;
 }
+
+/**
+ * A short key of a child's name (24 bits of FNV-1a, 4 base64url characters). A batch lists its children's
+ * keys in the `JobChildKeys` search attribute, so one visibility query finds the batch that holds a child.
+ */
+export function childKey(name: string): string {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < name.length; i++) {
+    hash ^= name.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+  let key = '';
+  for (let shift = 18; shift >= 0; shift -= 6) key += alphabet[(hash >>> shift) & 63];
+  return key;
+}

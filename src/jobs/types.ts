@@ -14,11 +14,24 @@ export type JobStatus = (typeof JOB_STATUSES)[number];
 
 export type StatusCounts = Record<JobStatus, number>;
 
+/**
+ * How a small job runs: as an activity of its batch workflow (the fast default; the Web UI shows it among the
+ * batch's activities) or as a child workflow of its own (searchable by JobName/JobStatus in the Web UI).
+ */
+export type ChildRunMode = 'activity' | 'workflow';
+
 /** One small job as a root's processor plans it (the seed's `createDelayed(name, …)`). */
 export interface ChildSpec {
   name: string;
   topic: string;
   payload?: unknown;
+}
+
+/** A planned child with what its topic says about running it. */
+export interface PlannedChild extends ChildSpec {
+  runAs: ChildRunMode;
+  /** Whether short children of this topic may share one activity task (activity mode only). */
+  pack: boolean;
 }
 
 /** How a child's processor is retried when it throws. */
@@ -35,6 +48,7 @@ export interface ChildRecord {
   name: string;
   topic: string;
   status: JobStatus;
+  /** Attempts a worker has begun. */
   attempts: number;
   error: string | null;
   progress: number;
@@ -43,7 +57,14 @@ export interface ChildRecord {
   stoppedAt: string | null;
 }
 
-/** A child's own record, as its workflow answers it: also its root and its processor's result. */
+/** A child's record as its batch keeps it: also its result, once it has one. */
+export interface StoredChild extends ChildRecord {
+  result?: unknown;
+  /** The result was too large for the batch's own result; it is in the batch's history (activity mode). */
+  resultInHistory?: boolean;
+}
+
+/** A child's own record, as a status answer gives it: also its root and its processor's result. */
 export interface ChildJobState extends ChildRecord {
   kind: 'child';
   rootId: string;
@@ -81,6 +102,8 @@ export interface RootJobInput {
   followUpOn: FollowUpCondition[];
   /** Children per batch workflow (see README, "Fan-out design"). */
   batchSize: number;
+  /** Overrides every child topic's own `runAs`. */
+  runChildrenAs?: ChildRunMode;
   /** How long one attempt of a child's processor may run. */
   childTimeoutMs: number;
   /** The root continues as new past this many history events (its state is small: counts per batch). */
@@ -92,12 +115,14 @@ export interface ChildBatchInput {
   rootId: string;
   ownerId: string;
   index: number;
-  children: ChildSpec[];
-  /** The batch that receives this one's running slots once it has nothing left to start. */
-  nextBatchId: string | null;
+  children: PlannedChild[];
+  /** Running slots the root grants with the start (more come by signal). */
+  slots: number;
   retry: RetrySettings;
   childTimeoutMs: number;
   createdAt: string;
+  /** Processor times per topic seen so far by the root's other batches (for packing). */
+  durations: Record<string, { samples: number; slowest: number }>;
 }
 
 export interface ChildJobInput {
@@ -112,14 +137,17 @@ export interface ChildJobInput {
   createdAt: string;
 }
 
-/** What a processor activity reports back to its child workflow. */
-export type ProcessorOutcome = { outcome: 'success'; result: unknown } | { outcome: 'failed'; error: string };
+/** What a processor activity reports back to its child workflow (child-workflow mode). */
+export type ProcessorOutcome =
+  { outcome: 'success'; result: unknown } | { outcome: 'failed'; error: string } | { outcome: 'cancelled' };
 
-/** A root's batch, as the root knows it from the batch's reports. */
+/** A batch as its root knows it, from its reports. */
 export interface BatchSummary {
   id: string;
   size: number;
   counts: StatusCounts;
+  /** Running slots it holds now. */
+  slots: number;
   done: boolean;
 }
 
@@ -143,7 +171,7 @@ export interface RootRecord {
   followUps: FollowUpOutcome[];
 }
 
-/** What the root's query answers: its record and, per batch, where its children are. */
+/** What the root's query (and its final result) answers: its record and where its children are. */
 export interface RootJobState extends RootRecord {
   kind: 'root';
   phase: RootPhase;
@@ -159,12 +187,6 @@ export interface ChildPageRequest {
   offset?: number;
   limit?: number;
   status?: JobStatus;
-}
-
-export interface ChildPage {
-  /** How many children of the batch match the status filter (all of them without one). */
-  matched: number;
-  children: ChildRecord[];
 }
 
 export interface InterruptRequest {

@@ -1,5 +1,5 @@
 /** Activity stubs and their options, shared by the job workflows. */
-import { proxyActivities } from '@temporalio/workflow';
+import { ActivityCancellationType, proxyActivities } from '@temporalio/workflow';
 import type { JobActivities } from '../activities';
 import type { RetrySettings } from '../jobs/types';
 
@@ -9,12 +9,46 @@ export const { planChildren, startFollowUpJobs } = proxyActivities<JobActivities
   retry: { maximumAttempts: 3, initialInterval: '1 second' },
 });
 
-/** Retries are the job's own: Oro's failed_redelivered, with backoff, up to maxAttempts. */
+/** A killed worker is noticed within this, and its work is retried on another worker. */
+const HEARTBEAT_TIMEOUT = '10 seconds';
+/**
+ * An interrupt cancels a processor activity and waits for its answer: one no worker had begun is cancelled,
+ * one that runs says which children finish (graceful) and which stop (forced). (The SDK's effective default
+ * is TRY_CANCEL, which would report it cancelled at once.)
+ */
+const cancellationType = ActivityCancellationType.WAIT_CANCELLATION_COMPLETED;
+
+/**
+ * A pack of children (activity mode). A child's retries are the batch's own (Oro's failed_redelivered); the
+ * activity is retried only when its worker is lost, and it counts those attempts against each child's limit.
+ */
+export function packActivity(
+  retry: RetrySettings,
+  startToCloseTimeoutMs: number,
+  activityId: string,
+  summary: string,
+) {
+  return proxyActivities<JobActivities>({
+    // Status reads find the pack by this id (its first child's name); the Web UI shows the summary.
+    activityId,
+    summary,
+    startToCloseTimeout: startToCloseTimeoutMs,
+    heartbeatTimeout: HEARTBEAT_TIMEOUT,
+    cancellationType,
+    retry: {
+      maximumAttempts: retry.maxAttempts + 1,
+      initialInterval: '1 second',
+      maximumInterval: '10 seconds',
+    },
+  }).runChildren;
+}
+
+/** One child's processor (child-workflow mode): retried with backoff up to maxAttempts. */
 export function processorActivity(retry: RetrySettings, startToCloseTimeoutMs: number) {
   return proxyActivities<JobActivities>({
     startToCloseTimeout: startToCloseTimeoutMs,
-    // A killed worker is noticed within this, and the attempt is retried on another worker.
-    heartbeatTimeout: '10 seconds',
+    heartbeatTimeout: HEARTBEAT_TIMEOUT,
+    cancellationType,
     retry: {
       maximumAttempts: retry.maxAttempts,
       initialInterval: retry.initialIntervalMs,

@@ -1,7 +1,8 @@
 /**
- * One small job: runs its topic's processor (an activity, retried with backoff) and keeps its own record.
- * Status changes here: new → running (the activity's attemptStarted signal) → failed_redelivered (attemptFailed)
- * → success | failed | cancelled (the activity's outcome or an interrupt).
+ * One small job as a workflow of its own (child-workflow mode): runs its topic's processor (an activity that
+ * Temporal retries with backoff) and keeps its own record. Status changes here, through `applyTransition`:
+ * running when a worker runs this workflow, failed_redelivered when an attempt fails and another follows
+ * (the activity's signals), then success | failed | cancelled. Where an interrupt is handled: `interrupt()`.
  */
 import {
   CancellationScope,
@@ -11,7 +12,8 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import { isFinal } from '../jobs/status';
-import type { ChildJobInput, ChildJobState, ChildRecord, JobStatus } from '../jobs/types';
+import { applyTransition, newChildRecord, type ChildEvent } from '../jobs/transitions';
+import type { ChildJobInput, ChildJobState } from '../jobs/types';
 import { JobStatus as JobStatusKey } from '../search-attributes';
 import { processorActivity } from './activity-proxies';
 import { failureMessage } from './failure-message';
@@ -20,72 +22,58 @@ import {
   attemptFailedSignal,
   attemptStartedSignal,
   childJobQuery,
-  childProgressSignal,
   childTransitionSignal,
   interruptSignal,
+  packInterruptsQuery,
 } from './messages';
 
-export async function childJobWorkflow(input: ChildJobInput): Promise<ChildRecord> {
-  const state: ChildJobState = {
+export async function childJobWorkflow(input: ChildJobInput): Promise<ChildJobState> {
+  let state: ChildJobState = {
+    ...newChildRecord(input.id, input.name, input.topic, input.createdAt),
     kind: 'child',
-    id: input.id,
     rootId: input.rootId,
-    name: input.name,
-    topic: input.topic,
-    status: 'new',
-    attempts: 0,
-    error: null,
-    progress: 0,
     interrupted: false,
     result: null,
-    createdAt: input.createdAt,
-    startedAt: null,
-    stoppedAt: null,
   };
+  let forced = false;
   let sequence = 0;
   let processorScope: CancellationScope | undefined;
   const batchId = workflowInfo().parent?.workflowId;
+  const now = () => new Date().toISOString();
 
-  /** Tells the batch (which answers the root's status) and the Web UI's search attribute. */
-  function moveTo(status: JobStatus): void {
-    state.status = status;
-    upsertSearchAttributes([{ key: JobStatusKey, value: status }]);
-    if (!batchId) return;
-    const { name, attempts, startedAt, error } = state;
-    notify(batchId, childTransitionSignal, {
-      name,
-      sequence: ++sequence,
-      status,
-      attempts,
-      startedAt,
-      error,
-    });
+  /** Applies a transition; tells the batch (which answers the root's status) and the Web UI's search attribute. */
+  function change(event: ChildEvent): void {
+    const outcome = applyTransition(state, event);
+    if (!outcome.accepted) return;
+    state = outcome.record;
+    upsertSearchAttributes([{ key: JobStatusKey, value: state.status }]);
+    if (batchId && (state.status === 'running' || state.status === 'failed_redelivered')) {
+      const { name, status, attempts: attempt, error } = state;
+      notify(batchId, childTransitionSignal, {
+        name,
+        sequence: ++sequence,
+        status,
+        attempt,
+        at: now(),
+        error,
+      });
+    }
   }
 
+  /** Work no worker has begun never starts; a running processor finishes unless forced (it asks us which). */
   function interrupt(force: boolean): void {
     if (isFinal(state.status)) return;
     state.interrupted = true;
-    // A running processor finishes its work unless forced; nothing that has not started will start.
-    if (force || state.status !== 'running') processorScope?.cancel();
+    forced ||= force;
+    processorScope?.cancel();
   }
 
   setHandler(childJobQuery, () => state);
+  setHandler(packInterruptsQuery, () => (state.interrupted ? { [state.name]: forced } : {}));
   setHandler(interruptSignal, ({ force }) => interrupt(force));
-  setHandler(attemptStartedSignal, ({ attempt, at }) => {
-    if (isFinal(state.status) || attempt < state.attempts) return;
-    state.attempts = attempt;
-    state.startedAt ??= at;
-    moveTo('running');
-  });
+  setHandler(attemptStartedSignal, ({ attempt, at }) => change({ type: 'start', attempt, at }));
   setHandler(attemptFailedSignal, ({ attempt, error, willRetry }) => {
-    if (isFinal(state.status) || attempt < state.attempts) return;
-    state.error = error;
-    if (!willRetry) return; // the activity's failure ends the job below
-    moveTo('failed_redelivered');
-    if (state.interrupted) processorScope?.cancel();
-  });
-  setHandler(childProgressSignal, (progress) => {
-    if (!isFinal(state.status)) state.progress = Math.min(1, Math.max(0, progress));
+    if (willRetry) change({ type: 'retry', attempt, error });
   });
   // "Request Cancellation" in the Web UI or from a client means a graceful interrupt.
   CancellationScope.current().cancelRequested.catch(() => interrupt(false));
@@ -94,6 +82,7 @@ export async function childJobWorkflow(input: ChildJobInput): Promise<ChildRecor
     // Created here, not at the top: a workflow cancellation must not cancel a running processor.
     const scope = (processorScope = new CancellationScope());
     if (state.interrupted) scope.cancel();
+    else change({ type: 'start', attempt: 1, at: now() });
     const runChildProcessor = processorActivity(input.retry, input.childTimeoutMs);
     try {
       const outcome = await scope.run(() =>
@@ -103,34 +92,19 @@ export async function childJobWorkflow(input: ChildJobInput): Promise<ChildRecor
           name: input.name,
           topic: input.topic,
           payload: input.payload,
-          maxAttempts: input.retry.maxAttempts,
+          retry: input.retry,
         }),
       );
-      if (outcome.outcome === 'success') {
-        state.result = outcome.result;
-        state.progress = 1;
-        state.error = null;
-        finish('success');
-      } else {
-        state.error = outcome.error;
-        finish('failed');
-      }
+      const at = now();
+      if (outcome.outcome === 'success')
+        change({ type: 'succeed', attempt: state.attempts, at, result: outcome.result });
+      else if (outcome.outcome === 'failed')
+        change({ type: 'fail', attempt: state.attempts, at, error: outcome.error });
+      else change({ type: 'cancel', at });
     } catch (err) {
-      if (isCancellation(err)) {
-        finish('cancelled');
-      } else {
-        state.error = failureMessage(err);
-        finish('failed');
-      }
+      if (isCancellation(err)) change({ type: 'cancel', at: now() });
+      else change({ type: 'fail', error: failureMessage(err), at: now() });
     }
   });
-
-  function finish(status: JobStatus): void {
-    state.stoppedAt = new Date().toISOString();
-    state.status = status;
-    upsertSearchAttributes([{ key: JobStatusKey, value: status }]);
-  }
-
-  const { id, name, topic, status, attempts, error, progress, createdAt, startedAt, stoppedAt } = state;
-  return { id, name, topic, status, attempts, error, progress, createdAt, startedAt, stoppedAt };
+  return state;
 }

@@ -1,14 +1,15 @@
 /** Signals and queries between clients, roots, batches, children and processor activities. */
 import { defineQuery, defineSignal } from '@temporalio/workflow';
+import type { TopicDurations } from '../jobs/packing';
+import type { InFlightChild } from '../jobs/status-view';
 import type {
   ChildJobState,
-  ChildPage,
-  ChildPageRequest,
   ChildRecord,
   InterruptRequest,
   JobStatus,
   RootJobState,
   StatusCounts,
+  StoredChild,
 } from '../jobs/types';
 
 /** Interrupts a root, a batch or a child: graceful (`force: false`) or forced. */
@@ -16,31 +17,61 @@ export const interruptSignal = defineSignal<[InterruptRequest]>('interrupt');
 
 // Root
 export const rootJobQuery = defineQuery<RootJobState>('rootJob');
+/** A batch's news for its root: counts, its side of the slot lease, and whether it has ended. */
 export interface BatchReport {
   index: number;
   counts: StatusCounts;
+  /** Slots received and given back so far (cumulative), and how many more it could use now. */
+  received: number;
+  released: number;
+  wants: number;
+  /** Processor times per topic, for packing in the root's next batches. */
+  durations: TopicDurations;
   done: boolean;
 }
 export const batchReportSignal = defineSignal<[BatchReport]>('batchReport');
 
 // Batch
-export const childPageQuery = defineQuery<ChildPage, [ChildPageRequest]>('childPage');
-export const findChildQuery = defineQuery<ChildRecord | null, [string]>('findChild');
+export interface BatchPageRequest {
+  offset: number;
+  limit: number;
+  /** Only children in one of these statuses (as the batch's records say); all when absent. */
+  statuses?: JobStatus[];
+}
+export interface BatchPage {
+  counts: StatusCounts;
+  /** Children handed to workers, by activity pack (activity mode), so reads can ask the server about them. */
+  inFlight: InFlightChild[];
+  matched: number;
+  children: ChildRecord[];
+}
+export const batchPageQuery = defineQuery<BatchPage, [BatchPageRequest]>('batchPage');
+export interface FoundChild {
+  record: StoredChild;
+  /** Its pack, while a worker has it (activity mode). */
+  inFlight: InFlightChild | null;
+  /** Interrupted while a worker has it. */
+  interrupted: boolean;
+}
+export const findChildQuery = defineQuery<FoundChild | null, [string]>('findChild');
+/** Which children of a pack are interrupted, and whether forced (asked by the pack's activity). */
+export const packInterruptsQuery = defineQuery<Record<string, boolean>, [string]>('packInterrupts');
 export const interruptChildSignal = defineSignal<[{ name: string; force: boolean }]>('interruptChild');
-/** Running slots handed from one batch to the next, so the root's parallel limit holds across batches. */
-export const grantSlotsSignal = defineSignal<[number]>('grantSlots');
+/** Running slots the root lends the batch. */
+export const grantSlotsSignal = defineSignal<[{ count: number; durations: TopicDurations }]>('grantSlots');
+/** A child workflow's transitions (child-workflow mode), sent to its batch. */
 export interface ChildTransition {
   name: string;
   /** Increases with every transition of one child, so a late signal never undoes a newer one. */
   sequence: number;
-  status: JobStatus;
-  attempts: number;
-  startedAt: string | null;
+  status: 'running' | 'failed_redelivered';
+  attempt: number;
+  at: string;
   error: string | null;
 }
 export const childTransitionSignal = defineSignal<[ChildTransition]>('childTransition');
 
-// Child (sent by the processor activity to its own child workflow)
+// Child (child-workflow mode; sent by the processor activity to its own child workflow)
 export const childJobQuery = defineQuery<ChildJobState>('childJob');
 export interface AttemptStarted {
   attempt: number;
@@ -53,4 +84,3 @@ export interface AttemptFailed {
   willRetry: boolean;
 }
 export const attemptFailedSignal = defineSignal<[AttemptFailed]>('attemptFailed');
-export const childProgressSignal = defineSignal<[number]>('childProgress');

@@ -1,7 +1,8 @@
 /**
- * A big job: plans its children (an activity, page by page), starts one batch workflow per page, derives its
- * status and progress from the batches' reports with Oro's rule, and starts follow-up jobs when it stops.
- * Where an interrupt is handled: `interrupt()`. The root continues as new when its history grows long.
+ * A big job: plans its children (an activity, page by page) and starts one batch workflow per page, holds
+ * the root's running slots in one pool and lends them to its batches, derives its status and progress from
+ * the batches' reports with Oro's rule, and starts follow-up jobs when it stops. Where an interrupt is
+ * handled: `interrupt()`. The root continues as new when its history grows long; batches outlive that.
  */
 import {
   CancellationScope,
@@ -16,7 +17,18 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import { batchWorkflowId, invalidNameReason } from '../jobs/ids';
+import { batchWorkflowId, childKey, invalidNameReason } from '../jobs/ids';
+import { mergeDurations, slotsForChildren, type TopicDurations } from '../jobs/packing';
+import {
+  batchStarted,
+  closeBatch,
+  createSlotPool,
+  grantSlots,
+  heldBy,
+  openBatch,
+  reportBatch,
+  type SlotPool,
+} from '../jobs/slots';
 import {
   addCounts,
   describeProgress,
@@ -26,20 +38,40 @@ import {
   rootStatus,
   totalOf,
 } from '../jobs/status';
-import type { ChildSpec, RootJobInput, RootJobState } from '../jobs/types';
-import { JobKind, JobRootId, JobStatus } from '../search-attributes';
+import type { PlannedChild, RootJobInput, RootJobState } from '../jobs/types';
+import { JobChildKeys, JobKind, JobRootId, JobStatus } from '../search-attributes';
+import type { PlannedPages } from '../activities/plan-children';
 import { planChildren, startFollowUpJobs } from './activity-proxies';
 import { childBatchWorkflow } from './child-batch';
 import { failureMessage } from './failure-message';
 import { notify } from './notify';
-import { batchReportSignal, grantSlotsSignal, interruptSignal, rootJobQuery } from './messages';
+import {
+  batchReportSignal,
+  grantSlotsSignal,
+  interruptSignal,
+  rootJobQuery,
+  type BatchReport,
+} from './messages';
 
-/** Each batch is a pending child of the root's first run: stay under the server's limit of 2,000. */
-const MAX_BATCHES = 1900;
+/** What a root carries into its next run when it continues as new. */
+export interface RootCarry {
+  state: RootJobState;
+  pool: SlotPool;
+  /** Where planning goes on; null once every page is planned. */
+  cursor: string | null;
+  planned: boolean;
+  forced: boolean;
+  durations: TopicDurations;
+}
 
-export async function rootJobWorkflow(input: RootJobInput, carried?: RootJobState): Promise<RootJobState> {
+/** Pages (batches) one planner activity returns at most. */
+const PAGES_PER_PLANNING = 10;
+/** Interrupts go out to this many batches at a time (a run may have at most 2,000 signals in flight). */
+const SIGNALS_AT_ONCE = 500;
+
+export async function rootJobWorkflow(input: RootJobInput, carried?: RootCarry): Promise<RootJobState> {
   const now = () => new Date().toISOString();
-  const state: RootJobState = carried ?? {
+  const state: RootJobState = carried?.state ?? {
     kind: 'root',
     id: input.id,
     name: input.name,
@@ -58,9 +90,19 @@ export async function rootJobWorkflow(input: RootJobInput, carried?: RootJobStat
     batches: [],
     followUps: [],
   };
-  let forcedInterrupt = false;
+  const pool = carried?.pool ?? createSlotPool(input.maxParallel);
+  const durations: TopicDurations = carried?.durations ?? {};
+  let cursor = carried?.cursor ?? null;
+  let planned = carried?.planned ?? false;
+  let forced = carried?.forced ?? false;
+  /** Batches whose workflow exists (every batch of an earlier run does). */
+  const startedBatches = new Set(state.batches.map((_, index) => index));
 
   function refresh(): void {
+    for (const [index, batch] of state.batches.entries()) {
+      const entry = pool.entries[index];
+      batch.slots = entry ? heldBy(entry) : 0;
+    }
     state.counts = state.batches.reduce((sum, batch) => addCounts(sum, batch.counts), emptyCounts());
     state.total = totalOf(state.counts);
     state.progress = rootProgress(state.counts);
@@ -84,124 +126,185 @@ export async function rootJobWorkflow(input: RootJobInput, carried?: RootJobStat
     upsertSearchAttributes([{ key: JobStatus, value: status }]);
   }
 
+  /** Free slots go to the earliest batches that can use them. */
+  function lendSlots(): void {
+    for (const { index, count } of grantSlots(pool)) {
+      notify(state.batches[index].id, grantSlotsSignal, { count, durations });
+    }
+  }
+
   function interrupt(force: boolean): void {
     if (state.phase === 'stopped') return;
     state.interrupted = true;
-    forcedInterrupt ||= force;
-    for (const batch of state.batches) {
-      if (batch.done) continue;
-      notify(batch.id, interruptSignal, { force });
+    forced ||= force;
+    const open = state.batches.filter((batch, index) => !batch.done && startedBatches.has(index));
+    void CancellationScope.nonCancellable(async () => {
+      for (let from = 0; from < open.length; from += SIGNALS_AT_ONCE) {
+        const signals = open.slice(from, from + SIGNALS_AT_ONCE).map((batch) =>
+          getExternalWorkflowHandle(batch.id)
+            .signal(interruptSignal, { force })
+            .catch(() => undefined),
+        );
+        await Promise.all(signals);
+      }
+    });
+    showDetails();
+  }
+
+  function onReport(report: BatchReport): void {
+    const batch = state.batches[report.index];
+    if (!batch || batch.done) return;
+    batch.counts = report.counts;
+    mergeDurations(durations, report.durations);
+    if (report.done) {
+      batch.done = true;
+      closeBatch(pool, report.index);
+    } else {
+      reportBatch(pool, report.index, report);
     }
+    lendSlots();
+    refresh();
   }
 
   setHandler(rootJobQuery, () => state);
   setHandler(interruptSignal, ({ force }) => interrupt(force));
-  setHandler(batchReportSignal, ({ index, counts, done }) => {
-    const batch = state.batches[index];
-    if (!batch || batch.done) return;
-    batch.counts = counts;
-    batch.done = done;
-    refresh();
-  });
+  setHandler(batchReportSignal, onReport);
   // Cancelling the root from a client or the Web UI means a graceful interrupt.
   CancellationScope.current().cancelRequested.catch(() => interrupt(false));
 
+  const historyIsLong = () =>
+    workflowInfo().historyLength > input.continueAsNewAfterEvents || workflowInfo().continueAsNewSuggested;
+  const allDone = () => state.batches.every((batch) => batch.done);
+  const carry = async () => {
+    await condition(allHandlersFinished);
+    return continueAsNew<typeof rootJobWorkflow>(input, { state, pool, cursor, planned, forced, durations });
+  };
+
   return CancellationScope.nonCancellable(async () => {
     if (carried) showDetails(); // current details do not survive a continue-as-new
-    if (state.phase === 'planning') {
-      const pages = await plan();
-      if (pages) await startBatches(pages); // a failed or interrupted plan starts nothing
-      state.phase = 'running';
+    const names = new Set<string>();
+    while (!planned) {
+      if (state.interrupted || state.error) break;
+      const planning = await planPages(names);
+      if (!planning) break;
+      await startBatches(planning.pages);
+      cursor = planning.nextCursor;
+      planned = cursor === null;
+      if (!planned && historyIsLong()) return carry();
     }
-    await condition(
-      () =>
-        state.batches.every((batch) => batch.done) ||
-        workflowInfo().historyLength > input.continueAsNewAfterEvents,
-    );
-    if (!state.batches.every((batch) => batch.done)) {
-      await condition(allHandlersFinished);
-      return continueAsNew<typeof rootJobWorkflow>(input, state);
-    }
+    planned = true;
+    state.phase = 'running';
+    refresh();
+    await condition(() => allDone() || historyIsLong());
+    if (!allDone()) return carry();
     return stop();
   });
 
-  /** The children, one page per batch; undefined when planning failed or was interrupted. */
-  async function plan(): Promise<ChildSpec[][] | undefined> {
-    const pages: ChildSpec[][] = [];
-    const names = new Set<string>();
-    let cursor: string | null = null;
-    do {
-      if (state.interrupted) return undefined;
-      let page;
-      try {
-        page = await planChildren({
-          rootId: state.id,
-          topic: input.topic,
-          payload: input.payload,
-          cursor,
-          pageSize: input.batchSize,
-        });
-      } catch (err) {
-        state.error = `planning the children failed: ${failureMessage(err)}`;
-        return undefined;
-      }
-      for (const child of page.children) {
-        const reason = invalidNameReason(child.name);
-        if (reason) state.error = `child ${JSON.stringify(child.name)}: ${reason}`;
-        else if (names.has(child.name))
-          state.error = `two children are named "${child.name}"; names must be unique`;
-        if (state.error) return undefined;
-        names.add(child.name);
-      }
-      if (page.children.length > 0) pages.push(page.children);
-      if (pages.length > MAX_BATCHES) {
-        state.error = `more than ${MAX_BATCHES * input.batchSize} children: one root's batches must stay under the server's 2,000 pending children`;
-        return undefined;
-      }
-      cursor = page.nextCursor;
-    } while (cursor !== null);
-    return pages;
+  /** The next pages of children, checked; undefined when planning failed. */
+  async function planPages(names: Set<string>): Promise<PlannedPages | undefined> {
+    let planning;
+    try {
+      planning = await planChildren({
+        rootId: state.id,
+        topic: input.topic,
+        payload: input.payload,
+        cursor,
+        pageSize: input.batchSize,
+        maxPages: PAGES_PER_PLANNING,
+      });
+    } catch (err) {
+      state.error = `planning the children failed: ${failureMessage(err)}`;
+      return undefined;
+    }
+    for (const child of planning.pages.flat()) {
+      const reason = invalidNameReason(child.name);
+      if (reason) state.error = `child ${JSON.stringify(child.name)}: ${reason}`;
+      else if (names.has(child.name))
+        state.error = `two children are named "${child.name}"; names must be unique`;
+      if (state.error) return undefined;
+      names.add(child.name);
+    }
+    return planning;
   }
 
-  async function startBatches(pages: ChildSpec[][]): Promise<void> {
-    state.batches = pages.map((page, index) => ({
-      id: batchWorkflowId(state.id, index),
-      size: page.length,
-      counts: { ...emptyCounts(), new: page.length },
-      done: false,
-    }));
-    refresh();
-    await Promise.all(
-      pages.map((children, index) =>
-        startChild(childBatchWorkflow, {
-          workflowId: state.batches[index].id,
-          args: [
-            {
-              rootId: state.id,
-              ownerId: state.ownerId,
-              index,
-              children,
-              nextBatchId: index + 1 < pages.length ? state.batches[index + 1].id : null,
-              retry: input.retry,
-              childTimeoutMs: input.childTimeoutMs,
-              createdAt: now(),
-            },
-          ],
-          // Batches report by signal, so they must outlive a continue-as-new of the root.
-          parentClosePolicy: ParentClosePolicy.ABANDON,
-          staticSummary: `${state.name}: children ${index * input.batchSize + 1}–${index * input.batchSize + children.length}`,
-          typedSearchAttributes: [
-            { key: JobKind, value: 'batch' },
-            { key: JobRootId, value: state.id },
-          ],
-        }),
-      ),
-    );
-    if (state.batches.length > 0) {
-      // All batches exist now, so slots can flow from one to the next.
-      await getExternalWorkflowHandle(state.batches[0].id).signal(grantSlotsSignal, input.maxParallel);
+  /** One batch workflow per page, started at once; each gets its first slots with its start. */
+  async function startBatches(pages: PlannedChild[][]): Promise<void> {
+    const first = state.batches.length;
+    const batches = pages.map((page, offset) => {
+      const index = first + offset;
+      const children = input.runChildrenAs
+        ? page.map((child) => ({ ...child, runAs: input.runChildrenAs! }))
+        : page;
+      const id = batchWorkflowId(state.id, index);
+      state.batches.push({
+        id,
+        size: children.length,
+        counts: { ...emptyCounts(), new: children.length },
+        slots: 0,
+        done: false,
+      });
+      openBatch(pool, index, slotsForChildren(children, durations));
+      return { index, id, children, slots: 0 };
+    });
+    for (const { index, count } of grantSlots(pool, true)) {
+      const starting = batches.find((batch) => batch.index === index);
+      if (starting) starting.slots = count;
+      else notify(state.batches[index].id, grantSlotsSignal, { count, durations });
     }
-    if (state.interrupted) interrupt(forcedInterrupt);
+    refresh();
+    await Promise.all(batches.map((batch) => startBatch(batch)));
+  }
+
+  async function startBatch({
+    index,
+    id,
+    children,
+    slots,
+  }: {
+    index: number;
+    id: string;
+    children: PlannedChild[];
+    slots: number;
+  }): Promise<void> {
+    const from = index * input.batchSize + 1;
+    try {
+      await startChild(childBatchWorkflow, {
+        workflowId: id,
+        args: [
+          {
+            rootId: state.id,
+            ownerId: state.ownerId,
+            index,
+            children,
+            slots,
+            retry: input.retry,
+            childTimeoutMs: input.childTimeoutMs,
+            createdAt: now(),
+            durations,
+          },
+        ],
+        // Batches report by signal, so they must outlive a continue-as-new of the root.
+        parentClosePolicy: ParentClosePolicy.ABANDON,
+        staticSummary: `${state.name}: children ${from}–${from + children.length - 1}`,
+        typedSearchAttributes: [
+          { key: JobKind, value: 'batch' },
+          { key: JobRootId, value: state.id },
+          { key: JobChildKeys, value: children.map((child) => childKey(child.name)) },
+        ],
+      });
+    } catch (err) {
+      state.error = `starting batch ${index} failed: ${failureMessage(err)}`;
+      state.batches[index].counts = { ...emptyCounts(), cancelled: children.length };
+      state.batches[index].done = true;
+      closeBatch(pool, index);
+      refresh();
+      return;
+    }
+    startedBatches.add(index);
+    batchStarted(pool, index);
+    if (state.interrupted) notify(id, interruptSignal, { force: forced });
+    lendSlots();
+    refresh();
   }
 
   async function stop(): Promise<RootJobState> {

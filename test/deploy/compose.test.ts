@@ -1,7 +1,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { jobSearchAttributes } from '../../src/search-attributes';
+import { jobSearchAttributes, searchAttributeTypeName } from '../../src/search-attributes';
 
 const root = path.resolve(__dirname, '..', '..');
 
@@ -39,8 +39,11 @@ describe('docker-compose.yml (production stack)', () => {
 
   it('registers exactly the search attributes the engine uses, from shell scripts that parse', () => {
     const setup = fs.readFileSync(path.join(root, 'deploy', 'setup-namespace.sh'), 'utf8');
-    const registered = /for name in ([A-Za-z ]+); do/.exec(setup)![1].split(' ');
-    expect(registered.sort()).toEqual(jobSearchAttributes.map((key) => key.name).sort());
+    const list = /for attribute in ([A-Za-z: \\\n]+); do/.exec(setup)![1];
+    const registered = list.split(/[\s\\]+/).filter(Boolean);
+    expect(registered.sort()).toEqual(
+      jobSearchAttributes.map((key) => `${key.name}:${searchAttributeTypeName(key)}`).sort(),
+    );
     for (const script of ['setup-schema.sh', 'setup-namespace.sh']) {
       expect(spawnSync('sh', ['-n', path.join(root, 'deploy', script)]).status).toBe(0);
     }

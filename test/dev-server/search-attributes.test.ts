@@ -2,6 +2,7 @@ import type { Client } from '@temporalio/client';
 import { eventually, listWorkflowIds } from '../helpers/testbed';
 import { createJobTestbed, statusWhen, uniqueName, type JobTestbed } from '../helpers/jobs';
 import type { RootJobStatus } from '../../src/jobs/types';
+import { childKey } from '../../src/jobs/ids';
 
 /** Visibility is eventually consistent: wait until the query returns what is expected. */
 function listed(client: Client, query: string, expected: string[]): Promise<string[]> {
@@ -24,6 +25,7 @@ describe('search attributes on the dev server', () => {
     const name = uniqueName('visible');
     await testbed.jobs.start('do_big_job', {
       name,
+      runChildrenAs: 'workflow', // each child a workflow of its own, listed with its JobStatus
       data: { parts: [{ name: 'ok' }, { name: 'bad', valid: false }, { name: 'slow', durationMs: 8000 }] },
     });
     await statusWhen<RootJobStatus>(testbed.jobs, name, (status) => status.status === 'running');
@@ -50,5 +52,19 @@ describe('search attributes on the dev server', () => {
     });
     expect(listedRoots[0]).toMatchObject({ id: name, name, status: 'failed' });
     expect(listedRoots[0].closeTime).not.toBeNull();
+  });
+
+  it('finds the batch that holds a child (activity mode) with one query on its name key', async () => {
+    const name = uniqueName('keys');
+    const parts = Array.from({ length: 450 }, (_, i) => ({ name: `p${i}` }));
+    await testbed.jobs.start('do_big_job', { name, data: { parts } });
+    await testbed.jobs.wait(name);
+    const query = `JobRootId = '${name}' AND JobKind = 'batch' AND JobChildKeys = '${childKey('do_small_job:p321')}'`;
+    const batches = await listed(testbed.client, query, [`${name}/batch/1`]);
+    expect(batches).toEqual([`${name}/batch/1`]);
+    expect(await testbed.jobs.status(`${name}/do_small_job:p321`)).toMatchObject({
+      status: 'success',
+      result: { name: 'p321' },
+    });
   });
 });

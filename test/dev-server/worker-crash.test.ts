@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createSeedApplication } from '../../src/example/seed-app';
-import { JobClient } from '../../src/job-client';
+import { JobClient } from '../../src/client/job-client';
 import { isFinal } from '../../src/jobs/status';
 import type { RootJobStatus } from '../../src/jobs/types';
 import { createJobWorker } from '../../src/worker';

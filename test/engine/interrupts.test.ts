@@ -2,6 +2,7 @@ import type { ChildRecord } from '../../src/jobs/types';
 import { createJobTestbed, rootStatus, statusWhen, uniqueName, type JobTestbed } from '../helpers/jobs';
 import type { ChildJobState, RootJobStatus } from '../../src/jobs/types';
 import { isFinal } from '../../src/jobs/status';
+import type { StartJobOptions } from '../../src/jobs/options';
 
 const byName = (children: ChildRecord[]) =>
   Object.fromEntries(children.map((child) => [child.name.split(':')[1], child]));
@@ -11,7 +12,10 @@ const running =
   (status: RootJobStatus) =>
     status.status === 'running' && names.every((name) => byName(status.children)[name]?.status === 'running');
 
-describe('interrupts (time-skipping server)', () => {
+describe.each<[string, StartJobOptions]>([
+  ['activity mode', {}],
+  ['child-workflow mode', { runChildrenAs: 'workflow' }],
+])('interrupts, %s (time-skipping server)', (_mode, modeOptions) => {
   let testbed: JobTestbed;
   beforeAll(async () => {
     testbed = await createJobTestbed('time-skipping');
@@ -24,6 +28,7 @@ describe('interrupts (time-skipping server)', () => {
     const name = uniqueName('graceful');
     await testbed.jobs.start('do_big_job', {
       name,
+      ...modeOptions,
       maxParallel: 2,
       data: {
         parts: [
@@ -57,6 +62,7 @@ describe('interrupts (time-skipping server)', () => {
     const name = uniqueName('forced');
     await testbed.jobs.start('do_big_job', {
       name,
+      ...modeOptions,
       data: {
         parts: [
           { name: 'long1', durationMs: 60_000 },
@@ -78,6 +84,7 @@ describe('interrupts (time-skipping server)', () => {
     const name = uniqueName('single');
     await testbed.jobs.start('do_big_job', {
       name,
+      ...modeOptions,
       maxParallel: 1,
       data: {
         parts: [
@@ -116,6 +123,7 @@ describe('interrupts (time-skipping server)', () => {
     const name = uniqueName('cancelled');
     await testbed.jobs.start('do_big_job', {
       name,
+      ...modeOptions,
       maxParallel: 1,
       data: { parts: [{ name: 'x', durationMs: 4000 }, { name: 'y' }] },
     });
@@ -128,7 +136,7 @@ describe('interrupts (time-skipping server)', () => {
 
   it('interrupting a finished job changes nothing and says so', async () => {
     const name = uniqueName('done');
-    await testbed.jobs.start('do_big_job', { name, data: { parts: [{ name: 'only' }] } });
+    await testbed.jobs.start('do_big_job', { name, ...modeOptions, data: { parts: [{ name: 'only' }] } });
     await testbed.jobs.wait(name);
     const outcome = await testbed.jobs.interrupt(name, { force: true });
     expect(outcome.interrupted).toBe(false);

@@ -1,5 +1,6 @@
 import type { Client } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
+import type { ChildOutcome } from '../../src/activities/run-children';
 
 /** The arguments of every signal named `signalName` in a workflow's history, in order. */
 export async function signalsReceived<T>(
@@ -12,4 +13,13 @@ export async function signalsReceived<T>(
     .map((event) => event.workflowExecutionSignaledEventAttributes)
     .filter((signal) => signal?.signalName === signalName)
     .map((signal) => defaultPayloadConverter.fromPayload<T>(signal!.input!.payloads![0]));
+}
+
+/** Every child outcome the packs of a batch reported (activity mode), in order. */
+export async function packOutcomes(client: Client, batchId: string): Promise<ChildOutcome[]> {
+  const history = await client.workflow.getHandle(batchId).fetchHistory();
+  return (history.events ?? [])
+    .map((event) => event.activityTaskCompletedEventAttributes?.result?.payloads?.[0])
+    .filter((payload) => payload !== undefined)
+    .flatMap((payload) => defaultPayloadConverter.fromPayload<ChildOutcome[]>(payload!));
 }

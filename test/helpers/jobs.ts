@@ -1,6 +1,6 @@
 import type { JobApplication } from '../../src/application';
 import { createSeedApplication } from '../../src/example/seed-app';
-import { JobClient, type JobStatusAnswer } from '../../src/job-client';
+import { JobClient, type JobStatusAnswer } from '../../src/client/job-client';
 import type { ChildJobState, RootJobStatus } from '../../src/jobs/types';
 import { JOB_WORKFLOWS_PATH, jobWorkerSettings } from '../../src/worker';
 import {

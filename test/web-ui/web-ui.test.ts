@@ -61,17 +61,21 @@ describe('the demo root in the Temporal Web UI (headless Chromium)', () => {
     await rootLink.first().click();
     await page.waitForURL(/\/workflows\/demo-big-job\/[^/]+\/history/);
 
-    // Relationships: the root → its batch → the 20 children.
-    await page.goto(page.url().replace(/\/history$/, '/relationships'));
-    await page.getByText('Expand All').click();
-    await page.getByText(`${DEMO_JOB_NAME}/do_small_job:part-01`, { exact: true }).waitFor();
-    await expect(
-      page.getByText(`${DEMO_JOB_NAME}/do_small_job:bad-data-2`, { exact: true }).count(),
-    ).resolves.toBe(1);
+    const rootUrl = page.url();
+    // Relationships: the root → its batch; the batch's history shows each child as an activity by name.
+    await page.goto(rootUrl.replace(/\/history$/, '/relationships'));
+    await page.getByText(`${DEMO_JOB_NAME}/batch/0`, { exact: true }).first().waitFor();
     await page.screenshot({ path: path.join(ARTIFACTS, 'web-ui-2-relationships.png'), fullPage: true });
+    const batchRun = (await testbed.client.workflow.getHandle(`${DEMO_JOB_NAME}/batch/0`).describe()).runId;
+    await page.goto(`${ui}/workflows/${encodeURIComponent(`${DEMO_JOB_NAME}/batch/0`)}/${batchRun}/history`);
+    await page.getByText('runChildren • do_small_job:part-01', { exact: true }).waitFor();
+    await expect(
+      page.getByText('runChildren • do_small_job:bad-data-2', { exact: true }).count(),
+    ).resolves.toBe(1);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'web-ui-3-batch-activities.png'), fullPage: true });
 
     // User metadata: the summary names the job; the current details (a query answered by the worker) show progress.
-    await page.goto(page.url().replace(/\/relationships$/, '/user-metadata'));
+    await page.goto(rootUrl.replace(/\/history$/, '/user-metadata'));
     // Both are markdown, rendered in their own iframes: the summary first, then the current details.
     const rendered = page.locator('iframe[title="output"]');
     await rendered.nth(1).waitFor();
@@ -79,6 +83,6 @@ describe('the demo root in the Temporal Web UI (headless Chromium)', () => {
     const details = rendered.nth(1).contentFrame();
     await details.getByText('20/20 done, 2 failed').waitFor();
     await details.getByText('failed', { exact: true }).waitFor();
-    await page.screenshot({ path: path.join(ARTIFACTS, 'web-ui-3-current-details.png'), fullPage: true });
+    await page.screenshot({ path: path.join(ARTIFACTS, 'web-ui-4-current-details.png'), fullPage: true });
   });
 });

@@ -1,0 +1,155 @@
+/**
+ * Runs a pack of child jobs in one activity task (activity mode): at most `slots` processors at once, the
+ * children in order, and returns each one's outcome. It throws only when its worker stops, so that the pack
+ * runs again elsewhere; children that had finished by then are not run again (their outcomes travel in the
+ * heartbeat details), and an interrupted child that had not begun never begins.
+ */
+import { CancelledFailure, Context } from '@temporalio/activity';
+import type { JobApplication } from '../application';
+import { willRetry } from '../jobs/retry';
+import type { RetrySettings } from '../jobs/types';
+import { watchInterrupts } from './interrupt-watch';
+import { invokeProcessor } from './invoke-processor';
+
+const HEARTBEAT_EVERY_MS = 1000;
+/** Outcomes kept in heartbeat details stay under this, so a heartbeat never nears the payload limit. */
+const RECORDED_OUTCOMES_BYTES = 256 * 1024;
+
+export interface PackChild {
+  name: string;
+  topic: string;
+  payload?: unknown;
+  /** The attempt this dispatch is (1 for the first). */
+  attempt: number;
+}
+
+export interface RunChildrenInput {
+  rootId: string;
+  batchId: string;
+  pack: string;
+  /** Running slots the pack holds: processors that may run at once. */
+  slots: number;
+  children: PackChild[];
+  retry: RetrySettings;
+}
+
+export interface ChildOutcome {
+  name: string;
+  status: 'success' | 'failed' | 'retry' | 'cancelled';
+  attempt: number;
+  startedAt: string | null;
+  stoppedAt: string;
+  durationMs: number;
+  result?: unknown;
+  error?: string;
+}
+
+/** What a pack heartbeats: which children have begun, their progress, and the outcomes it already has. */
+export interface PackHeartbeat {
+  begun: string[];
+  progress: Record<string, number>;
+  done: Record<string, ChildOutcome>;
+}
+
+export function runChildrenActivity(app: JobApplication) {
+  return async function runChildren(input: RunChildrenInput): Promise<ChildOutcome[]> {
+    const context = Context.current();
+    const lostAttempts = context.info.attempt - 1; // attempts of this pack whose worker was lost
+    const earlier = context.info.heartbeatDetails as PackHeartbeat | undefined;
+    const beat: PackHeartbeat = {
+      begun: Object.keys(earlier?.done ?? {}),
+      progress: {},
+      done: { ...earlier?.done },
+    };
+    let recordedBytes = JSON.stringify(beat.done).length;
+    const aborts = new Map(input.children.map((child) => [child.name, new AbortController()]));
+    let settled = 0;
+    const stopWatching = watchInterrupts(
+      context,
+      input.batchId,
+      input.pack,
+      () => settled === input.children.length,
+      (names) => (names ?? [...aborts.keys()]).forEach((name) => aborts.get(name)?.abort()),
+    );
+    const heartbeats = setInterval(() => context.heartbeat(beat), HEARTBEAT_EVERY_MS);
+
+    const runOne = async (child: PackChild): Promise<ChildOutcome> => {
+      const recorded = beat.done[child.name];
+      if (recorded) return recorded;
+      const attempt = child.attempt + lostAttempts;
+      const startedAt = new Date();
+      const outcome = (status: ChildOutcome['status'], extra: Partial<ChildOutcome> = {}): ChildOutcome => ({
+        name: child.name,
+        status,
+        attempt,
+        startedAt: startedAt.toISOString(),
+        stoppedAt: new Date().toISOString(),
+        durationMs: Date.now() - startedAt.getTime(),
+        ...extra,
+      });
+      const signal = aborts.get(child.name)!.signal;
+      if (signal.aborted) return outcome('cancelled', { attempt: attempt - 1, startedAt: null });
+      if (attempt > input.retry.maxAttempts) {
+        return outcome('failed', {
+          attempt: attempt - 1,
+          startedAt: null,
+          error: `No attempts left: the worker running attempt ${attempt - 1} was lost.`,
+        });
+      }
+      beat.begun.push(child.name);
+      const invocation = await invokeProcessor(app, child.topic, child.payload, {
+        jobId: `${input.rootId}/${child.name}`,
+        jobName: child.name,
+        rootId: input.rootId,
+        topic: child.topic,
+        attempt,
+        signal,
+        reportProgress(progress) {
+          beat.progress[child.name] = Math.min(1, Math.max(0, Number(progress) || 0));
+        },
+      });
+      switch (invocation.kind) {
+        case 'success':
+          return outcome('success', { result: invocation.result });
+        case 'failed':
+          return outcome('failed', { error: invocation.error });
+        case 'aborted':
+          return outcome('cancelled', { error: invocation.error });
+        case 'threw':
+          return outcome(willRetry(input.retry, attempt, true) ? 'retry' : 'failed', {
+            error: invocation.error,
+          });
+      }
+    };
+
+    const outcomes: ChildOutcome[] = new Array(input.children.length);
+    let next = 0;
+    const lane = async () => {
+      while (next < input.children.length) {
+        const position = next++;
+        const result = await runOne(input.children[position]);
+        outcomes[position] = result;
+        settled++;
+        const bytes = JSON.stringify(result).length;
+        if (result.status !== 'cancelled' && recordedBytes + bytes <= RECORDED_OUTCOMES_BYTES) {
+          beat.done[result.name] = result;
+          recordedBytes += bytes;
+        }
+      }
+    };
+    try {
+      const lanes = Array.from({ length: Math.max(1, Math.min(input.slots, input.children.length)) }, lane);
+      context.heartbeat(beat); // the first is sent at once: status reads see which children began
+      await Promise.all(lanes);
+      if (context.cancellationSignal.aborted && !context.cancellationDetails?.cancelRequested) {
+        // The worker is stopping: what was aborted runs again elsewhere; what finished is in the heartbeat.
+        context.heartbeat(beat);
+        throw new CancelledFailure('the worker running this pack is stopping');
+      }
+      return outcomes;
+    } finally {
+      clearInterval(heartbeats);
+      stopWatching();
+    }
+  };
+}

@@ -1,0 +1,126 @@
+/**
+ * The client side of the engine: start a root job by name, read any job's status, interrupt, wait, list.
+ * Reads never replay a history (see status-reader.ts).
+ */
+import type { Client } from '@temporalio/client';
+import { WorkflowNotFoundError } from '@temporalio/client';
+import type { JobApplication } from '../application';
+import { InvalidJobInputError, JobNotFoundError } from '../errors';
+import { parseJobId } from '../jobs/ids';
+import { checkPageRequest, type StartJobOptions } from '../jobs/options';
+import { isFinal, isJobStatus } from '../jobs/status';
+import type { ChildJobState, ChildPageRequest, JobStatus, RootJobStatus } from '../jobs/types';
+import { JobName, JobOwnerId, JobStatus as JobStatusKey } from '../search-attributes';
+import { interruptChildSignal, interruptSignal } from '../workflows/messages';
+import { ChildReader } from './child-reader';
+import { startRootJob, type StartedJob } from './start-root-job';
+import { StatusReader } from './status-reader';
+import { WorkflowReads } from './workflow-reads';
+
+export interface InterruptOutcome {
+  id: string;
+  interrupted: boolean;
+  message: string;
+}
+
+export interface ListedJob {
+  id: string;
+  name: string;
+  status: JobStatus | null;
+  ownerId: string | null;
+  startTime: string;
+  closeTime: string | null;
+}
+
+export type JobStatusAnswer = RootJobStatus | ChildJobState;
+
+export class JobClient {
+  private readonly roots: StatusReader;
+  private readonly children: ChildReader;
+
+  constructor(
+    readonly client: Client,
+    readonly taskQueue: string,
+    /** When given, unknown topics and rejected payloads are refused before anything starts. */
+    readonly app?: JobApplication,
+    /** Status answers from running workflows come from workers; give up on one after this long. */
+    readonly queryTimeoutMs = 15_000,
+  ) {
+    const reads = new WorkflowReads(client, taskQueue, queryTimeoutMs);
+    this.roots = new StatusReader(reads);
+    this.children = new ChildReader(reads, this.roots);
+  }
+
+  start(topic: string, options: StartJobOptions = {}): Promise<StartedJob> {
+    return startRootJob(this.client, this.taskQueue, this.app, topic, options);
+  }
+
+  /** A root's record with counts and one page of its children, or a child's own record. */
+  async status(id: string, page: ChildPageRequest = {}): Promise<JobStatusAnswer> {
+    checkPageRequest(page);
+    const parsed = parseJobId(id);
+    if (parsed.kind === 'child') return this.children.read(parsed.rootId, parsed.name);
+    return this.roots.root(id, page);
+  }
+
+  /** Waits for a root to stop and returns its final record (with the first page of children). */
+  async wait(id: string): Promise<RootJobStatus> {
+    if (parseJobId(id).kind !== 'root')
+      throw new InvalidJobInputError(`"${id}" is a child job; wait takes a root job id.`);
+    try {
+      await this.client.workflow.getHandle(id).result();
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) throw new JobNotFoundError(id);
+      throw err;
+    }
+    return (await this.status(id)) as RootJobStatus;
+  }
+
+  /** Interrupts a root or a child: graceful by default, `force` also stops running processors. */
+  async interrupt(id: string, { force = false } = {}): Promise<InterruptOutcome> {
+    const parsed = parseJobId(id);
+    if (parsed.kind === 'root') {
+      const { status, phase } = await this.roots.rootState(id);
+      if (phase === 'stopped') return alreadyFinished(id, status);
+      await this.client.workflow.getHandle(id).signal(interruptSignal, { force });
+    } else {
+      // The batch holds the child's record, and the child may not have started yet: it takes the interrupt.
+      const { batchId, record } = await this.children.locate(parsed.rootId, parsed.name);
+      if (isFinal(record.status)) return alreadyFinished(id, record.status);
+      await this.client.workflow
+        .getHandle(batchId)
+        .signal(interruptChildSignal, { name: parsed.name, force });
+    }
+    const how = force ? 'forced: running processors are cancelled' : 'graceful: running children finish';
+    return { id, interrupted: true, message: `Interrupt sent to "${id}" (${how}).` };
+  }
+
+  /** Root jobs from Temporal's visibility, newest first. */
+  async list(filter: { status?: JobStatus; name?: string; limit?: number } = {}): Promise<ListedJob[]> {
+    const clauses = [`JobKind = 'root'`];
+    if (filter.status) clauses.push(`JobStatus = '${filter.status}'`);
+    if (filter.name) clauses.push(`JobName = '${filter.name.replace(/'/g, "\\'")}'`);
+    const jobs: ListedJob[] = [];
+    for await (const execution of this.client.workflow.list({ query: clauses.join(' AND ') })) {
+      const status = execution.typedSearchAttributes.get(JobStatusKey);
+      jobs.push({
+        id: execution.workflowId,
+        name: execution.typedSearchAttributes.get(JobName) ?? execution.workflowId,
+        status: isJobStatus(status) ? status : null,
+        ownerId: execution.typedSearchAttributes.get(JobOwnerId) ?? null,
+        startTime: execution.startTime.toISOString(),
+        closeTime: execution.closeTime?.toISOString() ?? null,
+      });
+      if (filter.limit && jobs.length >= filter.limit) break;
+    }
+    return jobs;
+  }
+}
+
+function alreadyFinished(id: string, status: JobStatus): InterruptOutcome {
+  return {
+    id,
+    interrupted: false,
+    message: `Job "${id}" has already finished (${status}); nothing changed.`,
+  };
+}

@@ -1,0 +1,54 @@
+/** Starting a root job by its unique name: Temporal's one-open-execution-per-id rule is the lock. */
+import { randomUUID } from 'node:crypto';
+import {
+  type Client,
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowIdConflictPolicy,
+  WorkflowIdReusePolicy,
+} from '@temporalio/client';
+import type { JobApplication } from '../application';
+import { DuplicateJobError } from '../errors';
+import { rootJobInput, type StartJobOptions } from '../jobs/options';
+import { JobOwnerId, newJobSearchAttributes } from '../search-attributes';
+import type { rootJobWorkflow } from '../workflows';
+
+export interface StartedJob {
+  id: string;
+  runId: string;
+  /** True when a same-owner start found the open root and returned it instead of starting another. */
+  attached: boolean;
+}
+
+/** Starts a root job; the building block of JobClient.start and of follow-up jobs. */
+export async function startRootJob(
+  client: Client,
+  taskQueue: string,
+  app: JobApplication | undefined,
+  topic: string,
+  options: StartJobOptions = {},
+): Promise<StartedJob> {
+  const input = rootJobInput(topic, options, randomUUID());
+  app?.checkRootStart(topic, options.data);
+  for (let tries = 0; ; tries++) {
+    try {
+      const handle = await client.workflow.start<typeof rootJobWorkflow>('rootJobWorkflow', {
+        workflowId: input.id,
+        taskQueue,
+        args: [input],
+        // One open root per name: Temporal refuses a second open execution with the same id.
+        workflowIdConflictPolicy: WorkflowIdConflictPolicy.FAIL,
+        workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
+        staticSummary: `Job ${input.name} (${topic})`,
+        typedSearchAttributes: newJobSearchAttributes('root', input.name, input.id, input.ownerId),
+      });
+      return { id: input.id, runId: handle.firstExecutionRunId, attached: false };
+    } catch (err) {
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+      const open = await client.workflow.getHandle(input.id).describe();
+      if (open.status.name !== 'RUNNING' && tries < 2) continue; // it closed meanwhile: the name is free
+      const openOwner = open.typedSearchAttributes.get(JobOwnerId);
+      if (openOwner === input.ownerId) return { id: input.id, runId: open.runId, attached: true };
+      throw new DuplicateJobError(input.name, openOwner, open.startTime);
+    }
+  }
+}

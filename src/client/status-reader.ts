@@ -1,0 +1,141 @@
+/**
+ * Reads a root with one page of its children. A finished root and its finished batches are read from their
+ * results (one call each, no replay); a running root from its query, its running batches from their queries
+ * and from the server's view of their pending packs, all in parallel.
+ */
+import { pageSlices, type PageSlice } from '../jobs/pages';
+import { addCounts, emptyCounts, rootProgress, rootStatus, totalOf } from '../jobs/status';
+import { refineCounts, refineRecord, type InFlightChild, type PackState } from '../jobs/status-view';
+import type {
+  BatchSummary,
+  ChildPageRequest,
+  ChildRecord,
+  JobStatus,
+  RootJobState,
+  RootJobStatus,
+  StatusCounts,
+  StoredChild,
+} from '../jobs/types';
+import type { BatchResult } from '../workflows/child-batch';
+import { batchPageQuery, rootJobQuery, type BatchPage } from '../workflows/messages';
+import type { WorkflowReads } from './workflow-reads';
+
+/** In a running batch, the records that may read as `status` once refined. */
+const CANDIDATES: Partial<Record<JobStatus, JobStatus[]>> = {
+  new: ['new', 'running'],
+  failed_redelivered: ['failed_redelivered', 'running'],
+  running: ['running'],
+};
+
+/** What a running batch's query and the server say about it. */
+interface LiveBatch {
+  page: BatchPage;
+  packs: Map<string, PackState>;
+}
+
+export class StatusReader {
+  constructor(private readonly reads: WorkflowReads) {}
+
+  /** The root's state: its query while it runs, its result once it has finished. */
+  async rootState(id: string): Promise<RootJobState> {
+    if (await this.reads.isRunning(id)) return this.reads.query(id, rootJobQuery);
+    const closed = await this.reads.closedResult<RootJobState>(id);
+    return closed.closed ? closed.result : this.reads.query(id, rootJobQuery); // it went on as new meanwhile
+  }
+
+  async root(id: string, request: ChildPageRequest): Promise<RootJobStatus> {
+    const root = await this.rootState(id);
+    const { kind: _kind, phase, batches, ...record } = root;
+    const live = new Map<number, Promise<LiveBatch>>();
+    batches.forEach((batch, index) => {
+      if (isLive(batch)) live.set(index, this.liveBatch(batch.id));
+    });
+    // Counts of running batches come from the batches themselves: fresher than the root's, and refined.
+    const counts = await Promise.all(
+      batches.map(async (batch, index): Promise<StatusCounts> => {
+        const view = await live.get(index);
+        return view ? refineCounts(view.page.counts, view.page.inFlight, view.packs) : batch.counts;
+      }),
+    );
+    const slices = pageSlices(
+      batches.map((batch, index) => ({ size: batch.size, counts: counts[index] })),
+      request,
+    );
+    const pages = await Promise.all(
+      slices.map((slice) => this.slice(batches[slice.batch], slice, request.status, live.get(slice.batch))),
+    );
+    const total = counts.reduce((sum, batchCounts) => addCounts(sum, batchCounts), emptyCounts());
+    const running = phase !== 'stopped';
+    return {
+      ...record,
+      ...(running ? { status: rootStatus(total), progress: rootProgress(total) } : {}),
+      counts: total,
+      total: totalOf(total),
+      children: pages.flat(),
+    };
+  }
+
+  private async liveBatch(batchId: string): Promise<LiveBatch> {
+    const page = await this.reads.query(batchId, batchPageQuery, { offset: 0, limit: 0 });
+    return { page, packs: await this.reads.pendingPacks(batchId, page.inFlight) };
+  }
+
+  /** One slice of a page, from a finished batch's result or a running batch's query. */
+  private async slice(
+    batch: BatchSummary,
+    { offset, limit }: PageSlice,
+    status: JobStatus | undefined,
+    live: Promise<LiveBatch> | undefined,
+  ): Promise<ChildRecord[]> {
+    if (batch.done) {
+      const closed = await this.reads.closedResult<BatchResult>(batch.id);
+      if (closed.closed) {
+        const matching = closed.result.children.filter((child) => !status || child.status === status);
+        return matching.slice(offset, offset + limit).map(withoutResult);
+      }
+    }
+    if (!live) {
+      const statuses = status ? [status] : undefined;
+      return (await this.reads.query(batch.id, batchPageQuery, { offset, limit, statuses })).children;
+    }
+    const view = await live;
+    const candidates = status && CANDIDATES[status];
+    const page = candidates
+      ? await this.reads.query(batch.id, batchPageQuery, {
+          offset: 0,
+          limit: batch.size,
+          statuses: candidates,
+        })
+      : await this.reads.query(batch.id, batchPageQuery, {
+          offset,
+          limit,
+          statuses: status ? [status] : undefined,
+        });
+    const inFlight = new Map(view.page.inFlight.concat(page.inFlight).map((flight) => [flight.name, flight]));
+    const refined = page.children.map((child) => refine(child, inFlight.get(child.name), view.packs));
+    return candidates
+      ? refined.filter((child) => child.status === status).slice(offset, offset + limit)
+      : refined;
+  }
+}
+
+/** A batch whose records change now: it holds slots, or has children handed out or waiting for a retry. */
+function isLive(batch: BatchSummary): boolean {
+  return !batch.done && (batch.slots > 0 || batch.counts.new !== batch.size);
+}
+
+function refine<R extends ChildRecord>(
+  record: R,
+  flight: InFlightChild | undefined,
+  packs: Map<string, PackState>,
+): R {
+  return flight ? refineRecord(record, flight, packs.get(flight.pack)) : record;
+}
+
+export function withoutResult({
+  result: _result,
+  resultInHistory: _inHistory,
+  ...record
+}: StoredChild): ChildRecord {
+  return record;
+}

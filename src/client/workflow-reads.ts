@@ -1,0 +1,196 @@
+/**
+ * The three ways the client reads a job's workflows, none of which replays a history: the close event of a
+ * finished workflow (its result), a query to a running one (answered from a worker's cache), and the
+ * server's description of a running batch's pending activities (which packs a worker has begun).
+ */
+import { type Client, type QueryDefinition, WorkflowNotFoundError } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
+import {
+  decodeArrayFromPayloads,
+  decodeFromPayloadsAtIndex,
+} from '@temporalio/common/lib/internal-non-workflow';
+import { optionalTsToDate } from '@temporalio/common/lib/time';
+import type { ChildOutcome, PackHeartbeat } from '../activities/run-children';
+import { JobNotFoundError } from '../errors';
+import type { InFlightChild, PackState } from '../jobs/status-view';
+
+const { HistoryEventFilterType } = temporal.api.enums.v1;
+const RUNNING = temporal.api.enums.v1.WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING;
+const STARTED = temporal.api.enums.v1.PendingActivityState.PENDING_ACTIVITY_STATE_STARTED;
+const CANCEL_REQUESTED = temporal.api.enums.v1.PendingActivityState.PENDING_ACTIVITY_STATE_CANCEL_REQUESTED;
+
+export type Closed<T> = { closed: true; result: T } | { closed: false };
+
+export class NoWorkerAnsweredError extends Error {
+  override readonly name = 'NoWorkerAnsweredError';
+}
+
+export class WorkflowReads {
+  constructor(
+    readonly client: Client,
+    readonly taskQueue: string,
+    /** Queries are answered by workers; give up on one after this long. */
+    readonly queryTimeoutMs: number,
+  ) {}
+
+  /** Whether the workflow (its latest run) is still running: one call, no worker needed. */
+  async isRunning(workflowId: string): Promise<boolean> {
+    try {
+      const { workflowExecutionInfo } = await this.client.workflowService.describeWorkflowExecution({
+        namespace: this.client.options.namespace,
+        execution: { workflowId },
+      });
+      return workflowExecutionInfo?.status === RUNNING;
+    } catch (err) {
+      if ((err as { code?: number }).code === 5 /* NOT_FOUND */) throw new JobNotFoundError(workflowId);
+      throw err;
+    }
+  }
+
+  /**
+   * A finished workflow's result, from its close event (one call, no replay). Only for a workflow known to
+   * have finished: on a running one the server waits for it to close.
+   */
+  async closedResult<T>(workflowId: string): Promise<Closed<T>> {
+    let response;
+    try {
+      response = await this.client.workflowService.getWorkflowExecutionHistory({
+        namespace: this.client.options.namespace,
+        execution: { workflowId },
+        historyEventFilterType: HistoryEventFilterType.HISTORY_EVENT_FILTER_TYPE_CLOSE_EVENT,
+        waitNewEvent: false,
+      });
+    } catch (err) {
+      if ((err as { code?: number }).code === 5 /* NOT_FOUND */) throw new JobNotFoundError(workflowId);
+      throw err;
+    }
+    const event = response.history?.events?.[0];
+    if (!event) return { closed: false };
+    const completed = event.workflowExecutionCompletedEventAttributes;
+    if (completed) {
+      const result = await decodeFromPayloadsAtIndex<T>(
+        this.client.options.loadedDataConverter,
+        0,
+        completed.result?.payloads,
+      );
+      return { closed: true, result };
+    }
+    if (event.workflowExecutionContinuedAsNewEventAttributes) return { closed: false }; // raced a new run
+    throw new Error(`The workflow of job "${workflowId}" did not complete normally (${eventName(event)}).`);
+  }
+
+  /** A query with a deadline: without a running worker, nothing answers. */
+  async query<Ret, Args extends unknown[]>(
+    workflowId: string,
+    query: QueryDefinition<Ret, Args>,
+    ...args: Args
+  ): Promise<Ret> {
+    try {
+      return await this.client.withDeadline(Date.now() + this.queryTimeoutMs, () =>
+        this.client.workflow.getHandle(workflowId).query(query, ...args),
+      );
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) throw new JobNotFoundError(workflowId);
+      if (isDeadlineExceeded(err)) {
+        throw new NoWorkerAnsweredError(
+          `No worker answered a status query on "${workflowId}" within ${this.queryTimeoutMs / 1000} s: ` +
+            `is a worker (\`jobs worker\`) running on task queue "${this.taskQueue}"?`,
+        );
+      }
+      throw err;
+    }
+  }
+
+  /** A running workflow's pending activities, as the server describes them (no worker needed). */
+  async pendingActivities(workflowId: string): Promise<PendingActivity[]> {
+    const description = await this.client.workflowService.describeWorkflowExecution({
+      namespace: this.client.options.namespace,
+      execution: { workflowId },
+    });
+    return Promise.all(
+      (description.pendingActivities ?? []).map(async (pending) => ({
+        id: pending.activityId ?? '',
+        started: pending.state === STARTED || pending.state === CANCEL_REQUESTED,
+        attempt: pending.attempt ?? 1,
+        startedAt: optionalTsToDate(pending.lastStartedTime)?.toISOString() ?? null,
+        heartbeat: pending.heartbeatDetails?.payloads?.length
+          ? (
+              await decodeArrayFromPayloads(
+                this.client.options.loadedDataConverter,
+                pending.heartbeatDetails.payloads,
+              )
+            )[0]
+          : undefined,
+      })),
+    );
+  }
+
+  /**
+   * What the server knows of in-flight children, by pack id: a running batch's pending packs, and for
+   * children that are workflows of their own (among `inFlight`), their processor activity.
+   */
+  async pendingPacks(batchId: string, inFlight: InFlightChild[] = []): Promise<Map<string, PackState>> {
+    const packs = new Map<string, PackState>();
+    const own = inFlight.filter((flight) => flight.workflow);
+    const [batchActivities, ...childActivities] = await Promise.all([
+      this.pendingActivities(batchId),
+      ...own.map((flight) => this.pendingActivities(flight.pack).catch(() => [])),
+    ]);
+    for (const activity of batchActivities) {
+      const beat = activity.heartbeat as Partial<PackHeartbeat> | undefined;
+      const { started, attempt, startedAt } = activity;
+      const begun = beat?.begun ? new Set(beat.begun) : null;
+      packs.set(activity.id, { started, attempt, startedAt, begun, progress: beat?.progress ?? {} });
+    }
+    own.forEach((flight, position) => {
+      const [activity] = childActivities[position];
+      if (!activity) return; // between attempts or done: the batch's view stands
+      const beat = activity.heartbeat as { progress?: number } | undefined;
+      const { started, attempt, startedAt } = activity;
+      packs.set(flight.pack, {
+        started,
+        attempt,
+        startedAt,
+        begun: null,
+        progress: { [flight.name]: beat?.progress ?? 0 },
+      });
+    });
+    return packs;
+  }
+
+  /** A finished pack's outcome for one child, from the batch's history (for results too big for its result). */
+  async packOutcome(batchId: string, name: string): Promise<ChildOutcome | undefined> {
+    const history = await this.client.workflow.getHandle(batchId).fetchHistory();
+    for (const event of history.events ?? []) {
+      const payloads = event.activityTaskCompletedEventAttributes?.result?.payloads;
+      if (!payloads) continue;
+      const [outcomes] = await decodeArrayFromPayloads(this.client.options.loadedDataConverter, payloads);
+      const found = Array.isArray(outcomes)
+        ? (outcomes as ChildOutcome[]).find(
+            (outcome) => outcome?.name === name && outcome.status === 'success',
+          )
+        : undefined;
+      if (found) return found;
+    }
+    return undefined;
+  }
+}
+
+export interface PendingActivity {
+  id: string;
+  started: boolean;
+  attempt: number;
+  startedAt: string | null;
+  /** The first heartbeat detail, decoded. */
+  heartbeat: unknown;
+}
+
+function eventName(event: temporal.api.history.v1.IHistoryEvent): string {
+  const type = event.eventType ?? 0;
+  return temporal.api.enums.v1.EventType[type] ?? `event ${type}`;
+}
+
+function isDeadlineExceeded(err: unknown): boolean {
+  const text = `${(err as Error)?.message ?? ''} ${String((err as { cause?: unknown })?.cause ?? '')}`;
+  return /deadline/i.test(text);
+}

@@ -1,0 +1,120 @@
+/**
+ * A root's start options: defaults, limits and checks, turned into the root workflow's input. Pure: the
+ * client and follow-up starts use it, and bad input fails here, before anything starts.
+ */
+import { InvalidJobInputError } from '../errors';
+import { invalidNameReason } from './ids';
+import { isJobStatus } from './status';
+import type {
+  ChildPageRequest,
+  ChildRunMode,
+  FollowUpCondition,
+  FollowUpJob,
+  RetrySettings,
+  RootJobInput,
+} from './types';
+
+/** Children running at once per root, by default; a worker's default capacity is the same (see worker.ts). */
+export const DEFAULT_MAX_PARALLEL = 50;
+/** A batch never has more activities or child workflows pending than this, far below the server's 2,000. */
+export const MAX_PARALLEL = 200;
+/** Children per batch: their name keys must fit one search attribute value (2 KB). */
+export const BATCH_SIZE = 200;
+/** Every attempt of a child adds to a history: keep the count bounded. */
+export const MAX_ATTEMPTS = 100;
+export const DEFAULT_RETRY: RetrySettings = {
+  maxAttempts: 3,
+  initialIntervalMs: 1000,
+  backoffCoefficient: 2,
+  maxIntervalMs: 60_000,
+};
+export const DEFAULT_CHILD_TIMEOUT_MS = 60 * 60 * 1000;
+/** Well under the server's warning at 10,240 events. */
+export const DEFAULT_CONTINUE_AS_NEW_AFTER_EVENTS = 4000;
+
+export interface StartJobOptions {
+  /** The root's payload, given to the topic's planner. */
+  data?: unknown;
+  /** Unique job name, also the root's id (default: the topic). */
+  name?: string;
+  /** A start with the same owner as the open root attaches to it (redelivery). Default: a new id. */
+  ownerId?: string;
+  /** How many children may run at once (default 50, at most 200). */
+  maxParallel?: number;
+  /** Attempts per child before it is `failed` (default 3, at most 100). */
+  maxAttempts?: number;
+  /** Run every child as an activity of its batch or as a workflow of its own, whatever its topic says. */
+  runChildrenAs?: ChildRunMode;
+  followUps?: FollowUpJob[];
+  /** Root statuses after which follow-ups start (default success and failed). */
+  followUpOn?: FollowUpCondition[];
+  /** Children per batch workflow (default and most 200); smaller only to exercise batching. */
+  batchSize?: number;
+  /** The root continues as new past this many history events (default 4,000, well under the 10,240 warning). */
+  continueAsNewAfterEvents?: number;
+}
+
+export function rootJobInput(topic: string, options: StartJobOptions, defaultOwnerId: string): RootJobInput {
+  const name = options.name ?? topic;
+  const nameProblem = invalidNameReason(name);
+  if (nameProblem) throw new InvalidJobInputError(nameProblem);
+  const maxParallel = wholeNumber(
+    'maxParallel',
+    options.maxParallel ?? DEFAULT_MAX_PARALLEL,
+    1,
+    MAX_PARALLEL,
+  );
+  const maxAttempts = wholeNumber(
+    'maxAttempts',
+    options.maxAttempts ?? DEFAULT_RETRY.maxAttempts,
+    1,
+    MAX_ATTEMPTS,
+  );
+  const batchSize = wholeNumber('batchSize', options.batchSize ?? BATCH_SIZE, 1, BATCH_SIZE);
+  const continueAsNewAfterEvents = wholeNumber(
+    'continueAsNewAfterEvents',
+    options.continueAsNewAfterEvents ?? DEFAULT_CONTINUE_AS_NEW_AFTER_EVENTS,
+    10,
+  );
+  const ownerId = options.ownerId ?? defaultOwnerId;
+  if (typeof ownerId !== 'string' || ownerId.length === 0)
+    throw new InvalidJobInputError('ownerId must be a non-empty string.');
+  const { runChildrenAs } = options;
+  if (runChildrenAs !== undefined && runChildrenAs !== 'activity' && runChildrenAs !== 'workflow') {
+    throw new InvalidJobInputError(
+      `runChildrenAs must be "activity" or "workflow"; got ${JSON.stringify(runChildrenAs)}.`,
+    );
+  }
+  return {
+    id: name,
+    name,
+    topic,
+    ownerId,
+    payload: options.data,
+    maxParallel,
+    retry: { ...DEFAULT_RETRY, maxAttempts },
+    followUps: options.followUps ?? [],
+    followUpOn: options.followUpOn ?? ['success', 'failed'],
+    batchSize,
+    ...(runChildrenAs ? { runChildrenAs } : {}),
+    childTimeoutMs: DEFAULT_CHILD_TIMEOUT_MS,
+    continueAsNewAfterEvents,
+  };
+}
+
+/** `value` when it is a whole number in [minimum, maximum]; an InvalidJobInputError naming the option otherwise. */
+export function wholeNumber(name: string, value: number, minimum: number, maximum?: number): number {
+  if (!Number.isInteger(value) || value < minimum || (maximum !== undefined && value > maximum)) {
+    const range = maximum === undefined ? `of at least ${minimum}` : `from ${minimum} to ${maximum}`;
+    throw new InvalidJobInputError(`${name} must be a whole number ${range}; got ${value}.`);
+  }
+  return value;
+}
+
+export function checkPageRequest({ offset, limit, status }: ChildPageRequest): void {
+  if (offset !== undefined) wholeNumber('offset', offset, 0);
+  if (limit !== undefined) wholeNumber('limit', limit, 0);
+  if (status !== undefined && !isJobStatus(status)) {
+    throw new InvalidJobInputError(`Unknown status "${status}".`);
+  }
+}

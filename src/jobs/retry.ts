@@ -1,0 +1,13 @@
+/** Oro's redelivery with backoff, as pure functions: whether a failed attempt is retried, and when. */
+import type { RetrySettings } from './types';
+
+/** Another attempt follows attempt `attempt` (1-based) when it failed in a way that may pass. */
+export function willRetry(retry: RetrySettings, attempt: number, retryable: boolean): boolean {
+  return retryable && attempt < retry.maxAttempts;
+}
+
+/** How long to wait after failed attempt `attempt` (1-based): initial × coefficient^(attempt-1), capped. */
+export function retryDelayMs(retry: RetrySettings, attempt: number): number {
+  const delay = retry.initialIntervalMs * retry.backoffCoefficient ** Math.max(0, attempt - 1);
+  return Math.min(retry.maxIntervalMs, Math.round(delay));
+}

@@ -1,0 +1,129 @@
+/**
+ * Running slots: a root's `maxParallel`, held in one pool by the root and lent to its batches. Pure, so the
+ * root and batch workflows share it and it is table-tested.
+ *
+ * The root grants slots (with a batch's start, then by signal) to the earliest batches that can use them. A
+ * batch reports, with cumulative counters, how many grants it has received and how many slots it has given
+ * back, and how many more it could use now. A batch that ends gives everything back: whatever a batch held
+ * returns to the pool when it closes, so no interrupt, crash or race can strand a slot.
+ */
+
+/** One open batch as the root's pool knows it. */
+export interface PoolEntry {
+  /** Slots granted to it so far (cumulative). */
+  granted: number;
+  /** Of those, how many it had received when it last reported (cumulative). */
+  received: number;
+  /** Slots it has given back (cumulative). */
+  released: number;
+  /** More slots it said it could use, less what was granted since. */
+  wants: number;
+  /** Its workflow is being started: its first grant travels with the start, none by signal until then. */
+  starting?: boolean;
+}
+
+export interface SlotPool {
+  size: number;
+  /** Open batches by index. */
+  entries: Record<string, PoolEntry>;
+}
+
+export interface BatchReportCounters {
+  received: number;
+  released: number;
+  wants: number;
+}
+
+export function createSlotPool(size: number): SlotPool {
+  return { size, entries: {} };
+}
+
+export function heldBy(entry: PoolEntry): number {
+  return Math.max(0, entry.granted - entry.released);
+}
+
+export function freeSlots(pool: SlotPool): number {
+  const held = Object.values(pool.entries).reduce((sum, entry) => sum + heldBy(entry), 0);
+  return Math.max(0, pool.size - held);
+}
+
+/** A new batch joins the pool wanting `wants` slots; its first grant travels with its start. */
+export function openBatch(pool: SlotPool, index: number, wants: number): void {
+  pool.entries[index] = { granted: 0, received: 0, released: 0, wants: Math.max(0, wants), starting: true };
+}
+
+/** The batch's workflow runs: it takes grants by signal from now on. */
+export function batchStarted(pool: SlotPool, index: number): void {
+  const entry = pool.entries[index];
+  if (entry) delete entry.starting;
+}
+
+/** A batch's report. Counters only grow, so a late or repeated report cannot undo a newer one. */
+export function reportBatch(pool: SlotPool, index: number, report: BatchReportCounters): void {
+  const entry = pool.entries[index];
+  if (!entry) return;
+  entry.received = Math.max(entry.received, report.received);
+  entry.released = Math.min(entry.granted, Math.max(entry.released, report.released));
+  // Grants the batch had not received when it reported already answer part of what it wanted.
+  entry.wants = Math.max(0, report.wants - (entry.granted - entry.received));
+}
+
+/** A batch ended: all it held is free again, whatever its last report said. */
+export function closeBatch(pool: SlotPool, index: number): void {
+  delete pool.entries[index];
+}
+
+/**
+ * Free slots go to the earliest batches that want them; returns the grants to send. While more than one
+ * batch is open, none holds more than three quarters of the pool, so that the next batch already runs when
+ * the earliest runs out of children. Batches being started get grants only when `toStarting` (the grant then
+ * travels with the start).
+ */
+export function grantSlots(pool: SlotPool, toStarting = false): { index: number; count: number }[] {
+  const grants: { index: number; count: number }[] = [];
+  let free = freeSlots(pool);
+  const indexes = Object.keys(pool.entries)
+    .map(Number)
+    .sort((a, b) => a - b);
+  const share = indexes.length > 1 ? Math.max(1, Math.ceil((pool.size * 3) / 4)) : pool.size;
+  for (const index of indexes) {
+    if (free === 0) break;
+    const entry = pool.entries[index];
+    if (entry.starting && !toStarting) continue;
+    const count = Math.min(free, entry.wants, Math.max(0, share - heldBy(entry)));
+    if (count === 0) continue;
+    entry.granted += count;
+    if (entry.starting) entry.received += count;
+    entry.wants -= count;
+    free -= count;
+    grants.push({ index, count });
+  }
+  return grants;
+}
+
+/** A new parallel limit; slots over it come back as batches release them, nothing is taken away. */
+export function resizePool(pool: SlotPool, size: number): void {
+  pool.size = size;
+}
+
+/** A batch's side of the lease. */
+export interface BatchLease {
+  received: number;
+  released: number;
+  /** Slots taken by children handed to workers and not yet back. */
+  inFlight: number;
+}
+
+export function spareSlots(lease: BatchLease): number {
+  return Math.max(0, lease.received - lease.released - lease.inFlight);
+}
+
+/** Slots to give back: those beyond what the children ready to run can use (`needed`). */
+export function slotsToRelease(lease: BatchLease, needed: number): number {
+  return Math.max(0, spareSlots(lease) - needed);
+}
+
+/** Slots to ask for: what the children ready to run can use beyond the spare slots. */
+export function slotsWanted(lease: BatchLease, needed: number): number {
+  return Math.max(0, needed - spareSlots(lease));
+}

@@ -1,0 +1,73 @@
+/**
+ * What a status read shows. A batch counts a child `running` from the moment it hands it to a worker; the
+ * server knows whether a worker has begun its pack (a pending activity's state) and, from the pack's
+ * heartbeat, which of its children run. These pure functions combine the two, so that a child is `running`
+ * only while its processor runs, and `new` (or `failed_redelivered`) until then.
+ */
+import type { ChildRecord, StatusCounts } from './types';
+
+/** A pending pack activity as the server describes it. */
+export interface PackState {
+  /** A worker holds the current attempt (started, or started and asked to cancel). */
+  started: boolean;
+  /** The activity's attempt: above 1 after a worker was lost and the pack is retried. */
+  attempt: number;
+  startedAt: string | null;
+  /** From the pack's last heartbeat: children whose processor has begun; null before its first heartbeat. */
+  begun: Set<string> | null;
+  progress: Record<string, number>;
+}
+
+/** A child a batch has handed to a worker: in a pack, or as a workflow of its own. */
+export interface InFlightChild {
+  name: string;
+  /** Its pack's activity id; in child-workflow mode, the child's own workflow id (whose one activity it runs). */
+  pack: string;
+  /** Child-workflow mode: ask the child's workflow, not the batch, about its activity. */
+  workflow?: boolean;
+  /** Its record's attempts before this dispatch. */
+  attempts: number;
+  /** Among the children the pack starts at once (it starts them in order, as many as it has slots). */
+  first: boolean;
+}
+
+/** Whether the child's processor is running, as far as the server knows. */
+function hasBegun(flight: InFlightChild, pack: PackState): boolean {
+  if (!pack.started) return false;
+  return pack.begun ? pack.begun.has(flight.name) : flight.first;
+}
+
+/**
+ * `record` as a reader should see it. `pack` is its pack's state, or undefined when the pack is not pending
+ * any more (its outcome is on its way to the batch): then the batch's view stands.
+ */
+export function refineRecord<R extends ChildRecord>(record: R, flight: InFlightChild, pack?: PackState): R {
+  if (record.status !== 'running' || !pack) return record;
+  if (!hasBegun(flight, pack)) {
+    // Waiting for a worker, or in its pack for a free slot; attempts on workers that were lost count.
+    const attempts = flight.attempts + pack.attempt - 1;
+    return { ...record, status: attempts > 0 ? 'failed_redelivered' : 'new', attempts };
+  }
+  return {
+    ...record,
+    attempts: flight.attempts + pack.attempt,
+    startedAt: record.startedAt ?? pack.startedAt,
+    progress: pack.progress[record.name] ?? record.progress,
+  };
+}
+
+/** A batch's counts with its in-flight children refined. */
+export function refineCounts(
+  counts: StatusCounts,
+  inFlight: InFlightChild[],
+  packs: Map<string, PackState>,
+): StatusCounts {
+  const refined = { ...counts };
+  for (const flight of inFlight) {
+    const pack = packs.get(flight.pack);
+    if (!pack || hasBegun(flight, pack)) continue;
+    refined.running--;
+    refined[flight.attempts + pack.attempt - 1 > 0 ? 'failed_redelivered' : 'new']++;
+  }
+  return refined;
+}

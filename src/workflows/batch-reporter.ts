@@ -1,0 +1,93 @@
+/**
+ * A batch's reports to its root: at once when it can give slots back or could use more (the pool must not
+ * wait), otherwise at most one per second while its counts change, so that the root's history grows with
+ * time, not with children.
+ */
+import { CancellationScope, condition, getExternalWorkflowHandle, sleep } from '@temporalio/workflow';
+import type { TopicDurations } from '../jobs/packing';
+import { slotsToRelease, slotsWanted, type BatchLease } from '../jobs/slots';
+import type { StatusCounts } from '../jobs/types';
+import { notify } from './notify';
+import { batchReportSignal, type BatchReport } from './messages';
+
+const REPORT_INTERVAL_MS = 1000;
+
+export interface BatchState {
+  counts(): StatusCounts;
+  lease: BatchLease;
+  /** The running slots the children ready to hand to a worker can use now. */
+  needed(): number;
+  durations: TopicDurations;
+}
+
+export class BatchReporter {
+  private dirty = false;
+  private cooling = false;
+  private finished = false;
+  /** What the root last heard this batch wants (at first: all of it, as the root opened the batch). */
+  private reportedWants = Number.MAX_SAFE_INTEGER;
+
+  constructor(
+    private readonly rootId: string,
+    private readonly index: number,
+    private readonly batch: BatchState,
+  ) {}
+
+  /** Counts changed: the root hears of it within a second. */
+  changed(): void {
+    this.dirty = true;
+  }
+
+  /** The reports, until `finish`. */
+  async run(): Promise<void> {
+    for (;;) {
+      await condition(() => this.finished || this.urgent() || (this.dirty && !this.cooling));
+      if (this.finished) return;
+      notify(this.rootId, batchReportSignal, this.report(false));
+    }
+  }
+
+  /** The last report: the batch has ended and gives back every slot. */
+  async finish(): Promise<void> {
+    this.finished = true;
+    this.batch.lease.released = this.batch.lease.received;
+    // No run id: the root may have continued as new. The root is open while any batch is, so this arrives.
+    await getExternalWorkflowHandle(this.rootId)
+      .signal(batchReportSignal, this.report(true))
+      .catch(() => undefined);
+  }
+
+  /** Slots to give back, or more wanted than the root knows of. */
+  private urgent(): boolean {
+    const { lease } = this.batch;
+    const needed = this.batch.needed();
+    return slotsToRelease(lease, needed) > 0 || slotsWanted(lease, needed) > this.reportedWants;
+  }
+
+  private report(done: boolean): BatchReport {
+    const { lease } = this.batch;
+    const needed = this.batch.needed();
+    lease.released += slotsToRelease(lease, needed);
+    const wants = done ? 0 : slotsWanted(lease, needed);
+    this.dirty = false;
+    this.reportedWants = wants;
+    this.cool();
+    return {
+      index: this.index,
+      counts: this.batch.counts(),
+      received: lease.received,
+      released: lease.released,
+      wants,
+      durations: this.batch.durations,
+      done,
+    };
+  }
+
+  private cool(): void {
+    if (this.cooling) return;
+    this.cooling = true;
+    void CancellationScope.nonCancellable(() => sleep(REPORT_INTERVAL_MS)).then(() => {
+      this.cooling = false;
+    });
+  }
+}

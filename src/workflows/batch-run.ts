@@ -1,0 +1,233 @@
+/**
+ * What a batch does with its children: hands them to workers — as packs of activities (`launchPack`) or as
+ * child workflows (`launchChildWorkflow`) — applies what comes back, schedules retries, and delivers
+ * interrupts (`interrupt`). Every status change goes through the ChildBook's guarded transitions.
+ */
+import {
+  CancellationScope,
+  isCancellation,
+  ParentClosePolicy,
+  sleep,
+  startChild,
+} from '@temporalio/workflow';
+import type { ChildOutcome } from '../activities/run-children';
+import type { ChildBook, Pack } from '../jobs/child-book';
+import { observeDuration, type TopicDurations } from '../jobs/packing';
+import { retryDelayMs } from '../jobs/retry';
+import type { BatchLease } from '../jobs/slots';
+import { isFinal } from '../jobs/status';
+import type { InFlightChild } from '../jobs/status-view';
+import type { ChildEvent } from '../jobs/transitions';
+import type { ChildBatchInput, ChildJobState } from '../jobs/types';
+import { newJobSearchAttributes } from '../search-attributes';
+import { packActivity } from './activity-proxies';
+import { childJobWorkflow } from './child-job';
+import { failureMessage } from './failure-message';
+import { notify } from './notify';
+import { interruptSignal } from './messages';
+
+interface RunningPack extends Pack {
+  scope: CancellationScope;
+}
+
+export class BatchRun {
+  readonly lease: BatchLease;
+  readonly durations: TopicDurations;
+  /** Children handed to workers that are interrupted meanwhile, and whether forced. */
+  private readonly interrupts = new Map<number, boolean>();
+  private readonly packs = new Map<string, RunningPack>();
+  private readonly packOf = new Map<number, string>();
+  private readonly childWorkflows = new Set<number>();
+
+  constructor(
+    private readonly input: ChildBatchInput,
+    readonly book: ChildBook,
+    private readonly changed: () => void,
+  ) {
+    this.lease = { received: input.slots, released: 0, inFlight: 0 };
+    this.durations = { ...input.durations };
+  }
+
+  private now(): string {
+    return new Date().toISOString();
+  }
+
+  private change(index: number, event: ChildEvent): void {
+    if (this.book.apply(index, event)) this.changed();
+  }
+
+  /** Runs a pack of children (already dispatched in the book) in one activity task, within its slots. */
+  async launchPack(pack: Pack): Promise<void> {
+    const { indexes, slots } = pack;
+    const names = indexes.map((index) => this.book.specs[index].name);
+    const id = names.length === 1 ? names[0] : `${names[0]} +${names.length - 1}`;
+    const scope = new CancellationScope();
+    this.packs.set(id, { indexes, slots, scope });
+    for (const index of indexes) this.packOf.set(index, id);
+    this.lease.inFlight += slots;
+    try {
+      const summary =
+        names.length === 1 ? names[0] : `${names.length} children: ${names[0]} … ${names[names.length - 1]}`;
+      const runChildren = packActivity(this.input.retry, this.input.childTimeoutMs, id, summary);
+      const outcomes = await scope.run(() =>
+        runChildren({
+          rootId: this.input.rootId,
+          batchId: `${this.input.rootId}/batch/${this.input.index}`,
+          pack: id,
+          slots,
+          children: indexes.map((index) => {
+            const { name, topic, payload } = this.book.specs[index];
+            return { name, topic, payload, attempt: this.book.records[index].attempts + 1 };
+          }),
+          retry: this.input.retry,
+        }),
+      );
+      outcomes.forEach((outcome, position) => this.settle(indexes[position], outcome));
+    } catch (err) {
+      if (isCancellation(err)) {
+        // Interrupted before any worker began the pack: the interrupted children never start, the rest wait again.
+        for (const index of indexes) {
+          if (this.interrupts.has(index)) this.change(index, { type: 'cancel', at: this.now() });
+          else if (this.book.apply(index, { type: 'withdraw' })) this.book.enqueue(index);
+        }
+      } else {
+        const error = `its activity failed: ${failureMessage(err)}`;
+        for (const index of indexes) this.change(index, { type: 'fail', error, at: this.now() });
+      }
+    } finally {
+      this.lease.inFlight -= slots;
+      this.packs.delete(id);
+      for (const index of indexes) {
+        this.packOf.delete(index);
+        this.interrupts.delete(index);
+      }
+    }
+  }
+
+  private settle(index: number, outcome: ChildOutcome): void {
+    const { attempt, startedAt, stoppedAt: at, error = '' } = outcome;
+    observeDuration(this.durations, this.book.specs[index].topic, outcome.durationMs);
+    switch (outcome.status) {
+      case 'success':
+        return this.change(index, { type: 'succeed', attempt, at, startedAt, result: outcome.result });
+      case 'failed':
+        return this.change(index, { type: 'fail', attempt, at, startedAt, error });
+      case 'cancelled':
+        return this.change(index, { type: 'cancel', attempt, at, startedAt });
+      case 'retry':
+        if (this.interrupts.has(index)) return this.change(index, { type: 'cancel', attempt, at, startedAt });
+        this.change(index, { type: 'retry', attempt, error, startedAt });
+        void CancellationScope.nonCancellable(() => sleep(retryDelayMs(this.input.retry, attempt))).then(() =>
+          this.book.enqueue(index),
+        );
+    }
+  }
+
+  /** Runs child `index` (already dispatched in the book) as a workflow of its own. */
+  async launchChildWorkflow(index: number): Promise<void> {
+    const record = this.book.records[index];
+    const { payload } = this.book.specs[index];
+    this.childWorkflows.add(index);
+    this.lease.inFlight++;
+    try {
+      const child = await startChild(childJobWorkflow, {
+        workflowId: record.id,
+        args: [
+          {
+            id: record.id,
+            rootId: this.input.rootId,
+            ownerId: this.input.ownerId,
+            name: record.name,
+            topic: record.topic,
+            payload,
+            retry: this.input.retry,
+            childTimeoutMs: this.input.childTimeoutMs,
+            createdAt: this.input.createdAt,
+          },
+        ],
+        parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
+        staticSummary: `${record.name} (${record.topic})`,
+        typedSearchAttributes: newJobSearchAttributes(
+          'child',
+          record.name,
+          this.input.rootId,
+          this.input.ownerId,
+        ),
+      });
+      // An interrupt that came while the child was being started reaches it now.
+      const force = this.interrupts.get(index);
+      if (force !== undefined) notify(record.id, interruptSignal, { force });
+      this.settleChildWorkflow(index, await child.result());
+    } catch (err) {
+      const error = `child workflow ended abnormally: ${failureMessage(err)}`;
+      this.change(index, { type: 'fail', error, at: this.now() });
+    } finally {
+      this.lease.inFlight--;
+      this.childWorkflows.delete(index);
+      this.interrupts.delete(index);
+    }
+  }
+
+  private settleChildWorkflow(index: number, final: ChildJobState): void {
+    const { attempts: attempt, startedAt, stoppedAt, error, result } = final;
+    const at = stoppedAt ?? this.now();
+    if (final.status === 'success') this.change(index, { type: 'succeed', attempt, at, startedAt, result });
+    else if (final.status === 'cancelled') this.change(index, { type: 'cancel', attempt, at, startedAt });
+    else this.change(index, { type: 'fail', attempt, at, startedAt, error: error ?? 'failed' });
+  }
+
+  /** A child workflow's own transitions (it began an attempt, or one failed and another follows). */
+  childTransition(index: number, event: ChildEvent): void {
+    this.change(index, event);
+  }
+
+  /**
+   * Interrupts child `index`: one that waits never starts; one handed to a worker finishes its work unless
+   * forced (its pack's activity asks which of its children are forced).
+   */
+  interrupt(index: number, force: boolean): void {
+    const record = this.book.records[index];
+    if (isFinal(record.status)) return;
+    if (record.status !== 'running') {
+      this.change(index, { type: 'cancel', at: this.now() });
+      return;
+    }
+    this.interrupts.set(index, force || (this.interrupts.get(index) ?? false));
+    const pack = this.packOf.get(index);
+    if (pack) this.packs.get(pack)?.scope.cancel();
+    else if (this.childWorkflows.has(index)) notify(record.id, interruptSignal, { force });
+  }
+
+  isInterrupted(index: number): boolean {
+    return this.interrupts.has(index);
+  }
+
+  /** For the pack's activity: which of its children are interrupted, and whether forced. */
+  packInterrupts(pack: string): Record<string, boolean> {
+    const answer: Record<string, boolean> = {};
+    for (const index of this.packs.get(pack)?.indexes ?? []) {
+      const force = this.interrupts.get(index);
+      if (force !== undefined) answer[this.book.specs[index].name] = force;
+    }
+    return answer;
+  }
+
+  /** Children handed to workers, for status reads (which ask the server whether a worker has begun them). */
+  inFlight(): InFlightChild[] {
+    return [...this.packOf.keys(), ...this.childWorkflows].map((index) => this.inFlightOf(index)!);
+  }
+
+  inFlightOf(index: number): InFlightChild | null {
+    if (this.childWorkflows.has(index)) {
+      const { name, id } = this.book.records[index];
+      return { name, pack: id, workflow: true, attempts: 0, first: true };
+    }
+    const id = this.packOf.get(index);
+    const pack = id === undefined ? undefined : this.packs.get(id);
+    if (!id || !pack) return null;
+    const { name } = this.book.specs[index];
+    // A pack starts its children in order, as many at once as it has slots.
+    const first = pack.indexes.indexOf(index) < pack.slots;
+    return { name, pack: id, attempts: this.book.records[index].attempts, first };
+  }
+}

@@ -1,0 +1,117 @@
+import { JobApplication } from '../../src/application';
+import type { ChildJobState, RootJobStatus } from '../../src/jobs/types';
+import { packOutcomes } from '../helpers/history';
+import { createJobTestbed, statusWhen, uniqueName, type JobTestbed } from '../helpers/jobs';
+
+interface Quick {
+  i: number;
+  failOnce?: boolean;
+  invalid?: boolean;
+  slow?: boolean;
+}
+
+/** Short children, with a probe of how many run at once and a slow one the test releases or interrupts. */
+function quickApplication() {
+  const probe = { now: 0, max: 0, slowStarted: false };
+  const app = new JobApplication()
+    .topic<{ children: Quick[] }>('many', {
+      plan: ({ children }) =>
+        children.map((child) => ({ name: `q${child.i}`, topic: 'quick', payload: child })),
+    })
+    .topic<Quick>('quick', {
+      process: async ({ i, failOnce, invalid, slow }, { attempt, signal }) => {
+        probe.now++;
+        probe.max = Math.max(probe.max, probe.now);
+        try {
+          if (failOnce && attempt === 1) throw new Error(`q${i} fails once`);
+          if (invalid) return false;
+          if (slow) {
+            probe.slowStarted = true;
+            await new Promise((resolve, reject) => {
+              const timer = setTimeout(resolve, 60_000);
+              signal.addEventListener('abort', () => {
+                clearTimeout(timer);
+                reject(new Error('aborted'));
+              });
+            });
+          } else {
+            await new Promise((resolve) => setTimeout(resolve, 2));
+          }
+          return { i, attempt };
+        } finally {
+          probe.now--;
+        }
+      },
+    });
+  return { app, probe };
+}
+
+describe('packing short children into one activity (time-skipping server)', () => {
+  let testbed: JobTestbed;
+  const { app, probe } = quickApplication();
+  beforeAll(async () => {
+    testbed = await createJobTestbed('time-skipping', app);
+  });
+  afterAll(async () => {
+    await testbed?.teardown();
+  });
+
+  it('runs short children many to an activity, each with its own status, retry and result', async () => {
+    const name = uniqueName('packed');
+    const children: Quick[] = Array.from({ length: 60 }, (_, i) => ({ i }));
+    children[30].failOnce = true;
+    children[45].invalid = true;
+    await testbed.jobs.start('many', { name, batchSize: 20, maxParallel: 4, data: { children } });
+    const final = await testbed.jobs.wait(name);
+    expect(final).toMatchObject({ status: 'failed', total: 60, progress: 1 });
+    expect(final.counts).toMatchObject({ success: 59, failed: 1 });
+    expect(probe.max).toBeLessThanOrEqual(4);
+
+    const all = (await testbed.jobs.status(name, { limit: 100 })) as RootJobStatus;
+    const byName = Object.fromEntries(all.children.map((child) => [child.name, child]));
+    expect(byName.q30).toMatchObject({ status: 'success', attempts: 2, error: null });
+    expect(byName.q45).toMatchObject({ status: 'failed', attempts: 1 });
+    expect(byName.q45.error).toContain('returned false');
+    expect((await testbed.jobs.status(`${name}/q59`)) as ChildJobState).toMatchObject({
+      status: 'success',
+      result: { i: 59, attempt: 1 },
+    });
+
+    // Fewer activities than children: after the first children told how short they are, they share tasks.
+    const outcomes = (
+      await Promise.all([0, 1, 2].map((batch) => activityCount(`${name}/batch/${batch}`)))
+    ).reduce((sum, count) => sum + count, 0);
+    expect(outcomes).toBeLessThan(30);
+    const retried = await packOutcomes(testbed.client, `${name}/batch/1`);
+    expect(
+      retried.filter((outcome) => outcome.name === 'q30').map((o) => `${o.status}#${o.attempt}`),
+    ).toEqual(['retry#1', 'success#2']);
+  });
+
+  it('a forced interrupt stops one child of a pack; the rest of the pack finishes', async () => {
+    const name = uniqueName('pack-interrupt');
+    const children: Quick[] = Array.from({ length: 40 }, (_, i) => ({ i }));
+    children[25].slow = true;
+    probe.slowStarted = false;
+    await testbed.jobs.start('many', { name, batchSize: 10, maxParallel: 2, data: { children } });
+    await statusWhen<RootJobStatus>(testbed.jobs, name, () => probe.slowStarted);
+    await testbed.jobs.interrupt(`${name}/q25`, { force: true });
+    const final = await testbed.jobs.wait(name);
+    expect(final).toMatchObject({ status: 'cancelled', interrupted: false });
+    expect(final.counts).toMatchObject({ success: 39, cancelled: 1 });
+    const slow = (await testbed.jobs.status(`${name}/q25`)) as ChildJobState;
+    expect(slow).toMatchObject({ status: 'cancelled', attempts: 1, interrupted: true });
+    expect(slow.startedAt).not.toBeNull();
+    // q25 shared its activity with other children, which succeeded.
+    const outcomes = await packOutcomes(testbed.client, `${name}/batch/2`);
+    const pack = outcomes.find((outcome) => outcome.name === 'q25');
+    expect(pack?.status).toBe('cancelled');
+    expect(outcomes.length).toBe(10);
+    expect(await activityCount(`${name}/batch/2`)).toBeLessThan(10);
+  });
+
+  async function activityCount(batchId: string): Promise<number> {
+    const history = await testbed.client.workflow.getHandle(batchId).fetchHistory();
+    return (history.events ?? []).filter((event) => event.activityTaskScheduledEventAttributes).length;
+  }
+});

@@ -1,0 +1,76 @@
+import { ChildBook } from '../../src/jobs/child-book';
+import type { PlannedChild } from '../../src/jobs/types';
+
+const at = '2026-11-28T10:00:00.000Z';
+const child = (name: string, topic = 'work', extra: Partial<PlannedChild> = {}): PlannedChild => ({
+  name,
+  topic,
+  runAs: 'activity',
+  pack: true,
+  ...extra,
+});
+const names = (book: ChildBook, indexes: number[]) => indexes.map((index) => book.specs[index].name);
+
+describe("a batch's book of children", () => {
+  it('hands children out one per activity until their topic is known to be short', () => {
+    const book = new ChildBook([child('a'), child('b'), child('c')], 'root', at);
+    const pack = book.takePack(5, () => 1);
+    expect(pack).toEqual({ indexes: [0], slots: 1 });
+    expect(book.records[0]).toMatchObject({ id: 'root/a', status: 'running' });
+    expect(book.readyCount).toBe(2);
+  });
+
+  it('packs short children of one topic, `rounds` to a slot, and stops at another topic', () => {
+    const specs = [...'abcdefg'].map((name) => child(name)).concat(child('x', 'other'));
+    const book = new ChildBook(specs, 'root', at);
+    const pack = book.takePack(2, () => 3);
+    expect(pack.slots).toBe(2);
+    expect(names(book, pack.indexes)).toEqual(['a', 'b', 'c', 'd', 'e', 'f']);
+    const rest = book.takePack(5, () => 3);
+    expect(names(book, rest.indexes)).toEqual(['g']);
+    expect(rest.slots).toBe(1);
+    expect(names(book, book.takePack(5, () => 3).indexes)).toEqual(['x']);
+  });
+
+  it('never packs children that run as workflows or whose topic says no', () => {
+    const book = new ChildBook(
+      [
+        child('w1', 'work', { runAs: 'workflow' }),
+        child('w2', 'work', { runAs: 'workflow' }),
+        child('s1', 'solo', { pack: false }),
+      ],
+      'root',
+      at,
+    );
+    expect(book.takePack(10, () => 20).indexes).toEqual([0]);
+    expect(book.takePack(10, () => 20).indexes).toEqual([1]);
+    expect(book.takePack(10, () => 20).indexes).toEqual([2]);
+  });
+
+  it('counts the slots its ready children can use, per topic', () => {
+    const specs = [...'abcde'].map((name) => child(name)).concat([child('x', 'slow'), child('y', 'slow')]);
+    const book = new ChildBook(specs, 'root', at);
+    expect(book.slotsWanted((spec) => (spec.topic === 'work' ? 2 : 1))).toBe(3 + 2);
+  });
+
+  it('puts a withdrawn child back in line once, and skips a cancelled one', () => {
+    const book = new ChildBook([child('a'), child('b'), child('c')], 'root', at);
+    const [first] = book.takePack(1, () => 1).indexes;
+    book.apply(first, { type: 'withdraw' });
+    book.enqueue(first);
+    book.enqueue(first);
+    book.apply(1, { type: 'cancel', at });
+    expect(book.readyCount).toBe(2);
+    const taken = [book.takePack(1, () => 1), book.takePack(1, () => 1), book.takePack(1, () => 1)];
+    expect(taken.map((pack) => names(book, pack.indexes))).toEqual([['c'], ['a'], []]);
+  });
+
+  it('knows when every child is final', () => {
+    const book = new ChildBook([child('a'), child('b')], 'root', at);
+    book.apply(0, { type: 'cancel', at });
+    expect(book.allFinal).toBe(false);
+    book.apply(1, { type: 'fail', at, error: 'x' });
+    expect(book.allFinal).toBe(true);
+    expect(book.counts()).toMatchObject({ cancelled: 1, failed: 1, new: 0 });
+  });
+});

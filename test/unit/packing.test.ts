@@ -1,0 +1,64 @@
+import {
+  MAX_ROUNDS,
+  MIN_SAMPLES,
+  SHORT_CHILD_MS,
+  mergeDurations,
+  observeDuration,
+  packRounds,
+  slotsForChildren,
+  type TopicDurations,
+} from '../../src/jobs/packing';
+import { retryDelayMs, willRetry } from '../../src/jobs/retry';
+
+describe('packing short children', () => {
+  const seen = (samples: number, slowest: number) => ({ t: { samples, slowest } });
+  it.each<[string, ReturnType<typeof seen> | Record<string, never>, boolean, number]>([
+    ['nothing known yet: one per activity', {}, true, 1],
+    ['too few samples', seen(MIN_SAMPLES - 1, 0), true, 1],
+    ['instant children', seen(MIN_SAMPLES, 0), true, MAX_ROUNDS],
+    ['25 ms at the slowest', seen(9, 25), true, 10],
+    ['100 ms at the slowest', seen(9, 100), true, 2],
+    ['a slow one among them', seen(9, 101), true, 1],
+    ['the topic said no', seen(9, 0), false, 1],
+  ])('%s → %i children to a slot', (_case, durations, packable, rounds) => {
+    expect(packRounds(durations, 't', packable)).toBe(rounds);
+  });
+
+  it('remembers a slow child, and lets it fade as fast ones follow', () => {
+    const durations: TopicDurations = {};
+    for (const ms of [2, 3, 2000, 2]) observeDuration(durations, 't', ms);
+    expect(durations.t).toEqual({ samples: 4, slowest: 2000 * 0.95 });
+    for (let i = 0; i < 100; i++) observeDuration(durations, 't', 2);
+    expect(durations.t.slowest).toBeLessThan(SHORT_CHILD_MS);
+  });
+
+  it('takes the view that has seen more children', () => {
+    const into: TopicDurations = { t: { samples: 10, slowest: 5 } };
+    mergeDurations(into, { t: { samples: 3, slowest: 900 }, u: { samples: 1, slowest: 7 } });
+    expect(into).toEqual({ t: { samples: 10, slowest: 5 }, u: { samples: 1, slowest: 7 } });
+  });
+
+  it('counts the slots a page of children can use at first', () => {
+    const children = [
+      ...Array.from({ length: 45 }, () => ({ topic: 'fast', runAs: 'activity', pack: true })),
+      ...Array.from({ length: 3 }, () => ({ topic: 'fast', runAs: 'workflow', pack: true })),
+      { topic: 'new', runAs: 'activity', pack: true },
+    ];
+    const durations = { fast: { samples: 50, slowest: 1 } };
+    expect(slotsForChildren(children, durations)).toBe(Math.ceil(45 / MAX_ROUNDS) + 3 + 1);
+  });
+});
+
+describe('retries with backoff', () => {
+  const retry = { maxAttempts: 4, initialIntervalMs: 1000, backoffCoefficient: 2, maxIntervalMs: 3000 };
+  it.each([
+    [1, 1000],
+    [2, 2000],
+    [3, 3000],
+  ])('after attempt %i, waits %i ms', (attempt, delay) => expect(retryDelayMs(retry, attempt)).toBe(delay));
+  it('retries while attempts remain and the failure may pass', () => {
+    expect(willRetry(retry, 3, true)).toBe(true);
+    expect(willRetry(retry, 4, true)).toBe(false);
+    expect(willRetry(retry, 1, false)).toBe(false);
+  });
+});

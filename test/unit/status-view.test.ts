@@ -1,0 +1,75 @@
+import { emptyCounts } from '../../src/jobs/status';
+import { refineCounts, refineRecord, type InFlightChild, type PackState } from '../../src/jobs/status-view';
+import type { ChildRecord } from '../../src/jobs/types';
+
+const handedOut: ChildRecord = {
+  id: 'r/a',
+  name: 'a',
+  topic: 't',
+  status: 'running',
+  attempts: 0,
+  error: null,
+  progress: 0,
+  createdAt: null,
+  startedAt: null,
+  stoppedAt: null,
+};
+const flight = (extra: Partial<InFlightChild> = {}): InFlightChild => ({
+  name: 'a',
+  pack: 'p',
+  attempts: 0,
+  first: true,
+  ...extra,
+});
+const pack = (extra: Partial<PackState> = {}): PackState => ({
+  started: true,
+  attempt: 1,
+  startedAt: '2026-11-28T10:00:00.000Z',
+  begun: null,
+  progress: {},
+  ...extra,
+});
+
+describe('what a status read shows of a child handed to a worker', () => {
+  it('is new while no worker has begun its pack', () => {
+    expect(refineRecord(handedOut, flight(), pack({ started: false }))).toMatchObject({
+      status: 'new',
+      attempts: 0,
+    });
+  });
+  it('is failed_redelivered while its pack waits for a retry after a lost worker', () => {
+    expect(refineRecord(handedOut, flight(), pack({ started: false, attempt: 2 }))).toMatchObject({
+      status: 'failed_redelivered',
+      attempts: 1,
+    });
+  });
+  it('is running once its pack runs it, with the attempt, start time and heartbeated progress', () => {
+    expect(
+      refineRecord(handedOut, flight({ attempts: 1 }), pack({ begun: new Set(['a']), progress: { a: 0.5 } })),
+    ).toMatchObject({
+      status: 'running',
+      attempts: 2,
+      startedAt: '2026-11-28T10:00:00.000Z',
+      progress: 0.5,
+    });
+  });
+  it('waits in a running pack for a free slot: new', () => {
+    expect(refineRecord(handedOut, flight(), pack({ begun: new Set(['b']) })).status).toBe('new');
+  });
+  it('before the pack heartbeats, only the children it starts first are running', () => {
+    expect(refineRecord(handedOut, flight({ first: false }), pack()).status).toBe('new');
+    expect(refineRecord(handedOut, flight({ first: true }), pack()).status).toBe('running');
+  });
+  it("keeps the batch's view when the pack is no longer pending", () => {
+    expect(refineRecord(handedOut, flight(), undefined)).toBe(handedOut);
+  });
+  it('moves the counts of children not begun from running to new', () => {
+    const counts = { ...emptyCounts(), running: 3 };
+    const packs = new Map([
+      ['p', pack({ begun: new Set(['a']) })],
+      ['q', pack({ started: false })],
+    ]);
+    const inFlight = [flight(), flight({ name: 'b' }), flight({ name: 'c', pack: 'q' })];
+    expect(refineCounts(counts, inFlight, packs)).toMatchObject({ running: 1, new: 2 });
+  });
+});

@@ -1,0 +1,75 @@
+import { applyTransition, newChildRecord, type ChildEvent } from '../../src/jobs/transitions';
+import type { JobStatus, StoredChild } from '../../src/jobs/types';
+
+const at = '2026-11-28T10:00:00.000Z';
+const record = (status: JobStatus, attempts = 0): StoredChild => ({
+  ...newChildRecord('r/c', 'c', 'topic', at),
+  status,
+  attempts,
+});
+
+describe('applyTransition: every status change of a child, guarded', () => {
+  const events: Record<string, ChildEvent> = {
+    dispatch: { type: 'dispatch' },
+    withdraw: { type: 'withdraw' },
+    start: { type: 'start', attempt: 1, at },
+    retry: { type: 'retry', attempt: 1, error: 'boom' },
+    succeed: { type: 'succeed', attempt: 1, at, result: { ok: true } },
+    fail: { type: 'fail', attempt: 1, at, error: 'bad data' },
+    cancel: { type: 'cancel', at },
+  };
+
+  // from → event → resulting status, or null when the guard refuses it
+  it.each<[JobStatus, keyof typeof events, JobStatus | null]>([
+    ['new', 'dispatch', 'running'],
+    ['new', 'withdraw', null],
+    ['new', 'start', 'running'],
+    ['new', 'cancel', 'cancelled'],
+    ['new', 'fail', 'failed'],
+    ['running', 'dispatch', null],
+    ['running', 'withdraw', 'new'],
+    ['running', 'retry', 'failed_redelivered'],
+    ['running', 'succeed', 'success'],
+    ['running', 'fail', 'failed'],
+    ['running', 'cancel', 'cancelled'],
+    ['failed_redelivered', 'dispatch', 'running'],
+    ['failed_redelivered', 'cancel', 'cancelled'],
+    ['success', 'cancel', null],
+    ['success', 'fail', null],
+    ['failed', 'dispatch', null],
+    ['cancelled', 'start', null],
+    ['cancelled', 'succeed', null],
+  ])('%s + %s → %s', (from, event, expected) => {
+    const outcome = applyTransition(record(from), events[event]);
+    expect(outcome.accepted).toBe(expected !== null);
+    expect(outcome.record.status).toBe(expected ?? from);
+  });
+
+  it('takes back a dispatch to failed_redelivered when an attempt had already failed', () => {
+    expect(applyTransition(record('running', 1), { type: 'withdraw' }).record.status).toBe(
+      'failed_redelivered',
+    );
+  });
+
+  it('ignores a stale attempt and keeps the first start time', () => {
+    const running = applyTransition(record('new'), { type: 'start', attempt: 2, at }).record;
+    expect(applyTransition(running, { type: 'start', attempt: 1, at }).accepted).toBe(false);
+    const later = '2026-11-28T11:00:00.000Z';
+    expect(applyTransition(running, { type: 'start', attempt: 3, at: later }).record).toMatchObject({
+      attempts: 3,
+      startedAt: at,
+    });
+  });
+
+  it('records a success with its result, full progress and no error', () => {
+    const failedOnce = { ...record('running', 1), error: 'boom' };
+    const done = applyTransition(failedOnce, events.succeed).record;
+    expect(done).toMatchObject({
+      status: 'success',
+      result: { ok: true },
+      progress: 1,
+      error: null,
+      stoppedAt: at,
+    });
+  });
+});
