@@ -15,7 +15,7 @@ import * as path from 'node:path';
 import { defaultDevServerDbFile, startDevServer, type DevServer } from '../src/dev-server';
 import { DEMO_JOB_NAME, DEMO_OWNER, demoBigJob } from '../src/example/demo-job';
 import { createSeedApplication } from '../src/example/seed-app';
-import { JobClient } from '../src/job-client';
+import { JobClient } from '../src/client/job-client';
 import type { RootJobStatus } from '../src/jobs/types';
 import { canConnect } from '../src/provisioning/ports';
 import { createJobWorker } from '../src/worker';

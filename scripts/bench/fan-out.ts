@@ -1,62 +1,62 @@
 /**
- * A root with N instant children on the real dev server (in-memory SQLite): wall time, children per second,
- * and the longest workflow history in the tree (the server warns at 10,240 events).
+ * `npm run bench -- fan-out N`: one root with N no-op children on a fresh dev server (in-memory SQLite):
+ * wall time, children per second, the largest history in the tree (the server warns at 10,240 events),
+ * CPU seconds and the peak memory of the worker (this process) and of the server.
  */
-import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { DefaultLogger, Runtime } from '@temporalio/worker';
-import { randomUUID } from 'node:crypto';
-import { createSeedApplication } from '../../src/example/seed-app';
-import { JobClient } from '../../src/job-client';
-import { resolveTemporalCli } from '../../src/provisioning/temporal-cli';
-import { jobSearchAttributes } from '../../src/search-attributes';
-import { createJobWorker } from '../../src/worker';
+import { JobClient } from '../../src/client/job-client';
 import { largestHistory } from '../../src/history-report';
+import type { RootJobStatus } from '../../src/jobs/types';
+import { measure, startBenchServer, type ServerTuning } from './harness';
+import { MODES, type BenchMode } from './modes';
 
-export async function benchFanOut(children: number, maxParallel = 50): Promise<void> {
-  Runtime.install({ logger: new DefaultLogger('ERROR') });
-  const cli = await resolveTemporalCli({ provision: false });
-  const env = await TestWorkflowEnvironment.createLocal({
-    server: { executable: cli.executable, searchAttributes: jobSearchAttributes },
-  });
+export async function benchFanOut(children: number, mode: BenchMode, server: ServerTuning): Promise<void> {
+  const bench = await startBenchServer(server);
   try {
-    const taskQueue = `bench-${randomUUID()}`;
-    const worker = await createJobWorker({
-      connection: env.nativeConnection,
-      taskQueue,
-      app: createSeedApplication(),
-    });
-    const jobs = new JobClient(env.client, taskQueue);
+    const jobs = new JobClient(bench.env.client, bench.taskQueue);
     const name = `fan-out-${children}`;
-    const parts = Array.from({ length: children }, (_, i) => ({ name: `p${i}` }));
-    const result = await worker.runUntil(async () => {
-      const started = performance.now();
-      await jobs.start('do_big_job', { name, maxParallel, data: { parts } });
-      const ticker = setInterval(async () => {
-        const status = await jobs.status(name, { limit: 0 }).catch(() => undefined);
-        if (status && 'counts' in status) {
-          process.stderr.write(
-            `  ${status.counts.success + status.counts.failed}/${status.total} done, ${status.counts.running} running\n`,
-          );
+    const measured = await bench.worker.runUntil(
+      measure(bench.pid, async () => {
+        await jobs.start('bench_root', {
+          name,
+          maxParallel: 50,
+          ...MODES[mode].options,
+          data: { count: children, topic: MODES[mode].topic },
+        });
+        const ticker = setInterval(() => void progress(jobs, name), 10_000);
+        try {
+          return await jobs.wait(name);
+        } finally {
+          clearInterval(ticker);
         }
-      }, 10_000);
-      const final = await jobs.wait(name).finally(() => clearInterval(ticker));
-      return { final, seconds: (performance.now() - started) / 1000 };
-    });
-    const history = await largestHistory(env.client, name);
+      }),
+    );
+    const final: RootJobStatus = measured.value;
+    const history = await largestHistory(bench.env.client, name);
     console.log(
-      `fan-out: one root with ${children} children, maxParallel ${maxParallel}, dev server (in-memory SQLite)`,
+      `fan-out: one root with ${children} no-op children, ${MODES[mode].label}, maxParallel 50, ${server} dev server (in-memory SQLite)`,
+    );
+    console.log(`  root status        ${final.status}, counts ${JSON.stringify(final.counts)}`);
+    console.log(
+      `  wall time          ${measured.seconds.toFixed(1)} s (${(children / measured.seconds).toFixed(1)} children/s)`,
+    );
+    console.log(`  workflows in tree  ${history.workflows} (root runs and batches)`);
+    console.log(
+      `  largest history    ${history.maxLength} events (${history.maxId}); root: ${history.rootLength}`,
     );
     console.log(
-      `  root status          ${result.final.status}, counts ${JSON.stringify(result.final.counts)}`,
+      `  CPU seconds        worker ${measured.cpuSeconds.worker.toFixed(1)}, server ${measured.cpuSeconds.server.toFixed(1)}`,
     );
     console.log(
-      `  wall time            ${result.seconds.toFixed(1)} s (${(children / result.seconds).toFixed(1)} children/s)`,
-    );
-    console.log(`  workflows in tree    ${history.workflows}`);
-    console.log(
-      `  longest history      ${history.maxLength} events (${history.maxId}); root: ${history.rootLength}`,
+      `  peak RSS           worker ${measured.peakRssMb.worker.toFixed(0)} MB, server ${measured.peakRssMb.server.toFixed(0)} MB`,
     );
   } finally {
-    await env.teardown();
+    await bench.teardown();
   }
+}
+
+async function progress(jobs: JobClient, name: string): Promise<void> {
+  const status = (await jobs.status(name, { limit: 0 }).catch(() => undefined)) as RootJobStatus | undefined;
+  if (!status) return;
+  const done = status.counts.success + status.counts.failed + status.counts.cancelled;
+  process.stderr.write(`  ${done}/${status.total} done, ${status.counts.running} running\n`);
 }

@@ -1,0 +1,85 @@
+/**
+ * `npm run bench -- status-read N`: how long a status read takes on a root of N children — the root with a
+ * page of 50 children, and one child by id — while the root runs and after it has finished.
+ */
+import { JobClient } from '../../src/client/job-client';
+import type { RootJobStatus } from '../../src/jobs/types';
+import { median, startBenchServer, type ServerTuning } from './harness';
+
+const PAGE = 50;
+
+export async function benchStatusRead(children: number, reads: number, tuning: ServerTuning): Promise<void> {
+  const bench = await startBenchServer(tuning);
+  try {
+    const jobs = new JobClient(bench.env.client, bench.taskQueue);
+    const name = `reads-${children}`;
+    const figures = await bench.worker.runUntil(async () => {
+      // Children of 50 ms, 20 at a time: the root runs long enough to read it many times under load.
+      await jobs.start('bench_root', {
+        name,
+        maxParallel: 20,
+        data: { count: children, topic: 'noop', durationMs: 50 },
+      });
+      await waitFor(jobs, name, (root) => root.counts.success > 0);
+      const running = await timeReads(jobs, name, children, reads);
+      const before = (await jobs.status(name, { limit: 0 })) as RootJobStatus;
+      await jobs.wait(name);
+      return { running, finished: await timeReads(jobs, name, children, reads), doneWhileReading: before };
+    });
+    // After the worker has stopped: a finished root needs none.
+    const withoutWorker = await timeReads(jobs, name, children, reads);
+    const done = figures.doneWhileReading;
+    console.log(
+      `status-read: a root of ${children} children, ${reads} reads of each kind in a row, ${tuning} dev server`,
+    );
+    console.log(
+      `  (while running, ${done.counts.success}/${done.total} had finished by the end of the reads)`,
+    );
+    console.log(
+      `  ${'state'.padEnd(28)}  root + ${PAGE} children (median, max)   one child by id (median, max)`,
+    );
+    for (const [label, timing] of [
+      ['running', figures.running],
+      ['finished', figures.finished],
+      ['finished, no worker running', withoutWorker],
+    ] as const) {
+      console.log(
+        `  ${label.padEnd(28)}  ${ms(median(timing.root))}, ${ms(Math.max(...timing.root))}              ` +
+          `${ms(median(timing.child))}, ${ms(Math.max(...timing.child))}`,
+      );
+    }
+  } finally {
+    await bench.teardown();
+  }
+}
+
+async function timeReads(jobs: JobClient, name: string, children: number, reads: number) {
+  const root: number[] = [];
+  const child: number[] = [];
+  for (let read = 0; read < reads; read++) {
+    const offset = Math.floor((read / reads) * Math.max(0, children - PAGE));
+    let started = performance.now();
+    await jobs.status(name, { offset, limit: PAGE });
+    root.push(performance.now() - started);
+    started = performance.now();
+    await jobs.status(`${name}/c${(read * 7919) % children}`);
+    child.push(performance.now() - started);
+  }
+  return { root, child };
+}
+
+async function waitFor(
+  jobs: JobClient,
+  name: string,
+  ready: (root: RootJobStatus) => boolean,
+): Promise<void> {
+  for (;;) {
+    const root = (await jobs.status(name, { limit: 0 }).catch(() => undefined)) as RootJobStatus | undefined;
+    if (root && ready(root)) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+function ms(value: number): string {
+  return `${value.toFixed(1)} ms`.padStart(9);
+}
