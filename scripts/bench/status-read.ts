@@ -20,7 +20,8 @@ export async function benchStatusRead(children: number, reads: number, tuning: S
         maxParallel: 20,
         data: { count: children, topic: 'noop', durationMs: 50 },
       });
-      await waitFor(jobs, name, (root) => root.counts.success > 0);
+      // Every child planned (so every child id exists) and some finished.
+      await waitFor(jobs, name, (root) => root.total === children && root.counts.success > 0);
       const running = await timeReads(jobs, name, children, reads);
       const before = (await jobs.status(name, { limit: 0 })) as RootJobStatus;
       await jobs.wait(name);

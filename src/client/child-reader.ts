@@ -42,7 +42,9 @@ export class ChildReader {
   /** The child's own record, with its result. */
   async read(rootId: string, name: string): Promise<ChildJobState> {
     const { batchId, record, inFlight, interrupted } = await this.locate(rootId, name);
-    const packs = inFlight ? await this.reads.pendingPacks(batchId, [inFlight]) : undefined;
+    const packs = inFlight
+      ? await (inFlight.workflow ? this.reads.childWorkflowPacks([inFlight]) : this.reads.batchPacks(batchId))
+      : undefined;
     const shown = inFlight ? refineRecord(record, inFlight, packs?.get(inFlight.pack)) : record;
     const { result, resultInHistory, ...own } = shown;
     return {

@@ -38,7 +38,8 @@ export class StatusReader {
 
   /** The root's state: its query while it runs, its result once it has finished. */
   async rootState(id: string): Promise<RootJobState> {
-    if (await this.reads.isRunning(id)) return this.reads.query(id, rootJobQuery);
+    const asked = await this.reads.queryIfOpen(id, rootJobQuery);
+    if (asked.open) return asked.value;
     const closed = await this.reads.closedResult<RootJobState>(id);
     return closed.closed ? closed.result : this.reads.query(id, rootJobQuery); // it went on as new meanwhile
   }
@@ -46,9 +47,19 @@ export class StatusReader {
   async root(id: string, request: ChildPageRequest): Promise<RootJobStatus> {
     const root = await this.rootState(id);
     const { kind: _kind, phase, batches, ...record } = root;
+    // Without a status filter, the page's slices follow from batch sizes alone, so a running batch's one
+    // query also brings its slice of the page.
+    const early = request.status ? undefined : pageSlices(batches, request);
     const live = new Map<number, Promise<LiveBatch>>();
     batches.forEach((batch, index) => {
-      if (isLive(batch)) live.set(index, this.liveBatch(batch.id));
+      if (isLive(batch))
+        live.set(
+          index,
+          this.liveBatch(
+            batch.id,
+            early?.find((slice) => slice.batch === index),
+          ),
+        );
     });
     // Counts of running batches come from the batches themselves: fresher than the root's, and refined.
     const counts = await Promise.all(
@@ -57,12 +68,16 @@ export class StatusReader {
         return view ? refineCounts(view.page.counts, view.page.inFlight, view.packs) : batch.counts;
       }),
     );
-    const slices = pageSlices(
-      batches.map((batch, index) => ({ size: batch.size, counts: counts[index] })),
-      request,
-    );
+    const slices =
+      early ??
+      pageSlices(
+        batches.map((batch, index) => ({ size: batch.size, counts: counts[index] })),
+        request,
+      );
     const pages = await Promise.all(
-      slices.map((slice) => this.slice(batches[slice.batch], slice, request.status, live.get(slice.batch))),
+      slices.map((slice) =>
+        this.slice(batches[slice.batch], slice, request.status, live.get(slice.batch), !!early),
+      ),
     );
     const total = counts.reduce((sum, batchCounts) => addCounts(sum, batchCounts), emptyCounts());
     const running = phase !== 'stopped';
@@ -75,9 +90,14 @@ export class StatusReader {
     };
   }
 
-  private async liveBatch(batchId: string): Promise<LiveBatch> {
-    const page = await this.reads.query(batchId, batchPageQuery, { offset: 0, limit: 0 });
-    return { page, packs: await this.reads.pendingPacks(batchId, page.inFlight) };
+  /** A running batch's counts, in-flight children and (when given) slice of the page, with its packs' state. */
+  private async liveBatch(batchId: string, slice?: PageSlice): Promise<LiveBatch> {
+    const [page, packs] = await Promise.all([
+      this.reads.query(batchId, batchPageQuery, { offset: slice?.offset ?? 0, limit: slice?.limit ?? 0 }),
+      this.reads.batchPacks(batchId),
+    ]);
+    for (const [pack, state] of await this.reads.childWorkflowPacks(page.inFlight)) packs.set(pack, state);
+    return { page, packs };
   }
 
   /** One slice of a page, from a finished batch's result or a running batch's query. */
@@ -86,6 +106,7 @@ export class StatusReader {
     { offset, limit }: PageSlice,
     status: JobStatus | undefined,
     live: Promise<LiveBatch> | undefined,
+    fetchedWithLive: boolean,
   ): Promise<ChildRecord[]> {
     if (batch.done) {
       const closed = await this.reads.closedResult<BatchResult>(batch.id);
@@ -100,16 +121,12 @@ export class StatusReader {
     }
     const view = await live;
     const candidates = status && CANDIDATES[status];
-    const page = candidates
-      ? await this.reads.query(batch.id, batchPageQuery, {
-          offset: 0,
-          limit: batch.size,
-          statuses: candidates,
-        })
+    const page = fetchedWithLive
+      ? view.page
       : await this.reads.query(batch.id, batchPageQuery, {
-          offset,
-          limit,
-          statuses: status ? [status] : undefined,
+          offset: candidates ? 0 : offset,
+          limit: candidates ? batch.size : limit,
+          statuses: candidates || (status ? [status] : undefined),
         });
     const inFlight = new Map(view.page.inFlight.concat(page.inFlight).map((flight) => [flight.name, flight]));
     const refined = page.children.map((child) => refine(child, inFlight.get(child.name), view.packs));

@@ -3,7 +3,13 @@
  * finished workflow (its result), a query to a running one (answered from a worker's cache), and the
  * server's description of a running batch's pending activities (which packs a worker has begun).
  */
-import { type Client, type QueryDefinition, WorkflowNotFoundError } from '@temporalio/client';
+import {
+  type Client,
+  type QueryDefinition,
+  QueryRejectedError,
+  WorkflowClient,
+  WorkflowNotFoundError,
+} from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import {
   decodeArrayFromPayloads,
@@ -15,7 +21,6 @@ import { JobNotFoundError } from '../errors';
 import type { InFlightChild, PackState } from '../jobs/status-view';
 
 const { HistoryEventFilterType } = temporal.api.enums.v1;
-const RUNNING = temporal.api.enums.v1.WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING;
 const STARTED = temporal.api.enums.v1.PendingActivityState.PENDING_ACTIVITY_STATE_STARTED;
 const CANCEL_REQUESTED = temporal.api.enums.v1.PendingActivityState.PENDING_ACTIVITY_STATE_CANCEL_REQUESTED;
 
@@ -26,23 +31,38 @@ export class NoWorkerAnsweredError extends Error {
 }
 
 export class WorkflowReads {
+  /** Queries to workflows only while they run: the server refuses one to a closed workflow, no replay. */
+  private readonly whileOpen: WorkflowClient;
+
   constructor(
     readonly client: Client,
     readonly taskQueue: string,
     /** Queries are answered by workers; give up on one after this long. */
     readonly queryTimeoutMs: number,
-  ) {}
+  ) {
+    this.whileOpen = new WorkflowClient({
+      connection: client.connection,
+      namespace: client.options.namespace,
+      dataConverter: client.options.loadedDataConverter,
+      queryRejectCondition: 'NOT_OPEN',
+    });
+  }
 
-  /** Whether the workflow (its latest run) is still running: one call, no worker needed. */
-  async isRunning(workflowId: string): Promise<boolean> {
+  /** A query answered while the workflow runs; `open: false` (at once, without a worker) once it has closed. */
+  async queryIfOpen<Ret, Args extends unknown[]>(
+    workflowId: string,
+    query: QueryDefinition<Ret, Args>,
+    ...args: Args
+  ): Promise<{ open: true; value: Ret } | { open: false }> {
     try {
-      const { workflowExecutionInfo } = await this.client.workflowService.describeWorkflowExecution({
-        namespace: this.client.options.namespace,
-        execution: { workflowId },
-      });
-      return workflowExecutionInfo?.status === RUNNING;
+      return {
+        open: true,
+        value: await this.withDeadline(workflowId, () =>
+          this.whileOpen.getHandle(workflowId).query(query, ...args),
+        ),
+      };
     } catch (err) {
-      if ((err as { code?: number }).code === 5 /* NOT_FOUND */) throw new JobNotFoundError(workflowId);
+      if (err instanceof QueryRejectedError) return { open: false };
       throw err;
     }
   }
@@ -80,15 +100,19 @@ export class WorkflowReads {
   }
 
   /** A query with a deadline: without a running worker, nothing answers. */
-  async query<Ret, Args extends unknown[]>(
+  query<Ret, Args extends unknown[]>(
     workflowId: string,
     query: QueryDefinition<Ret, Args>,
     ...args: Args
   ): Promise<Ret> {
+    return this.withDeadline(workflowId, () =>
+      this.client.workflow.getHandle(workflowId).query(query, ...args),
+    );
+  }
+
+  private async withDeadline<T>(workflowId: string, ask: () => Promise<T>): Promise<T> {
     try {
-      return await this.client.withDeadline(Date.now() + this.queryTimeoutMs, () =>
-        this.client.workflow.getHandle(workflowId).query(query, ...args),
-      );
+      return await this.client.withDeadline(Date.now() + this.queryTimeoutMs, ask);
     } catch (err) {
       if (err instanceof WorkflowNotFoundError) throw new JobNotFoundError(workflowId);
       if (isDeadlineExceeded(err)) {
@@ -125,25 +149,27 @@ export class WorkflowReads {
     );
   }
 
-  /**
-   * What the server knows of in-flight children, by pack id: a running batch's pending packs, and for
-   * children that are workflows of their own (among `inFlight`), their processor activity.
-   */
-  async pendingPacks(batchId: string, inFlight: InFlightChild[] = []): Promise<Map<string, PackState>> {
+  /** A running batch's pending packs as the server knows them, by pack id. */
+  async batchPacks(batchId: string): Promise<Map<string, PackState>> {
     const packs = new Map<string, PackState>();
-    const own = inFlight.filter((flight) => flight.workflow);
-    const [batchActivities, ...childActivities] = await Promise.all([
-      this.pendingActivities(batchId),
-      ...own.map((flight) => this.pendingActivities(flight.pack).catch(() => [])),
-    ]);
-    for (const activity of batchActivities) {
+    for (const activity of await this.pendingActivities(batchId)) {
       const beat = activity.heartbeat as Partial<PackHeartbeat> | undefined;
       const { started, attempt, startedAt } = activity;
       const begun = beat?.begun ? new Set(beat.begun) : null;
       packs.set(activity.id, { started, attempt, startedAt, begun, progress: beat?.progress ?? {} });
     }
+    return packs;
+  }
+
+  /** For children that are workflows of their own (child-workflow mode), their processor activity. */
+  async childWorkflowPacks(inFlight: InFlightChild[]): Promise<Map<string, PackState>> {
+    const own = inFlight.filter((flight) => flight.workflow);
+    const activities = await Promise.all(
+      own.map((flight) => this.pendingActivities(flight.pack).catch(() => [])),
+    );
+    const packs = new Map<string, PackState>();
     own.forEach((flight, position) => {
-      const [activity] = childActivities[position];
+      const [activity] = activities[position];
       if (!activity) return; // between attempts or done: the batch's view stands
       const beat = activity.heartbeat as { progress?: number } | undefined;
       const { started, attempt, startedAt } = activity;
