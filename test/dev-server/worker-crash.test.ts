@@ -78,4 +78,39 @@ describe('a worker killed while children run (dev server)', () => {
       expect(child.attempts).toBeGreaterThanOrEqual(2);
     }
   }, 180_000);
+
+  it('loses no child of a pack whose worker is killed mid-pack: each ends in exactly one final status', async () => {
+    const taskQueue = `crash-pack-${randomUUID()}`;
+    const jobs = new JobClient(env.client, taskQueue);
+    const doomed = await startWorkerProcess(address, taskQueue);
+    const name = uniqueName('crash-pack');
+    // Short children (so they are packed, a few to a slot), enough of them to kill the worker halfway.
+    const parts = Array.from({ length: 240 }, (_, i) => ({ name: `p${i}`, durationMs: 60 }));
+    await jobs.start('do_big_job', { name, maxParallel: 6, data: { parts } });
+    await statusWhen<RootJobStatus>(jobs, name, (status) => status.counts.success >= 60, 60_000);
+    process.kill(-doomed.pid!, 'SIGKILL');
+
+    const survivor = await createJobWorker({
+      connection: env.nativeConnection,
+      namespace: env.namespace,
+      taskQueue,
+      app: createSeedApplication(),
+    });
+    const final = await survivor.runUntil(() => jobs.wait(name));
+    expect(final).toMatchObject({ status: 'success', total: 240, progress: 1 });
+    expect(final.counts.success).toBe(240);
+    const all = (await jobs.status(name, { limit: 240 })) as RootJobStatus;
+    expect(new Set(all.children.map((child) => child.name)).size).toBe(240);
+    expect(all.children.every((child) => child.status === 'success' && child.stoppedAt !== null)).toBe(true);
+    // The packs the killed worker held ran again on the survivor, as a later attempt.
+    expect(all.children.some((child) => child.attempts >= 2)).toBe(true);
+    // And children were packed: fewer activities than children.
+    const activities = await Promise.all(
+      [0, 1].map(async (batch) => {
+        const history = await env.client.workflow.getHandle(`${name}/batch/${batch}`).fetchHistory();
+        return (history.events ?? []).filter((event) => event.activityTaskScheduledEventAttributes).length;
+      }),
+    );
+    expect(activities[0] + activities[1]).toBeLessThan(240);
+  }, 180_000);
 });

@@ -1,0 +1,89 @@
+import { MockActivityEnvironment } from '@temporalio/testing';
+import {
+  runChildrenActivity,
+  type ChildOutcome,
+  type RunChildrenInput,
+} from '../../src/activities/run-children';
+import { JobApplication } from '../../src/application';
+import { DEFAULT_RETRY } from '../../src/jobs/options';
+
+/** The pack activity as a plain function, in the SDK's activity test environment (no server involved). */
+function packRunner() {
+  const ran: string[] = [];
+  let running = 0;
+  let mostAtOnce = 0;
+  const app = new JobApplication().topic<{ fail?: boolean }>('work', {
+    process: async ({ fail }, { jobName }) => {
+      ran.push(jobName);
+      running++;
+      mostAtOnce = Math.max(mostAtOnce, running);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      running--;
+      if (fail) throw new Error(`${jobName} failed`);
+      return { done: jobName };
+    },
+  });
+  return { run: runChildrenActivity(app), ran, mostAtOnce: () => mostAtOnce };
+}
+
+const input = (names: string[], slots: number): RunChildrenInput => ({
+  rootId: 'root',
+  batchId: 'root/batch/0',
+  pack: names[0],
+  slots,
+  retry: DEFAULT_RETRY,
+  children: names.map((name) => ({ name, topic: 'work', attempt: 1, payload: { fail: name === 'bad' } })),
+});
+
+describe('the pack activity', () => {
+  it('runs its children in order, no more at once than its slots, each with its own outcome', async () => {
+    const { run, ran, mostAtOnce } = packRunner();
+    const outcomes: ChildOutcome[] = await new MockActivityEnvironment().run(
+      run,
+      input(['a', 'b', 'bad', 'c', 'd'], 2),
+    );
+    expect(ran).toEqual(['a', 'b', 'bad', 'c', 'd']);
+    expect(mostAtOnce()).toBe(2);
+    expect(outcomes.map((o) => [o.name, o.status, o.attempt])).toEqual([
+      ['a', 'success', 1],
+      ['b', 'success', 1],
+      ['bad', 'retry', 1],
+      ['c', 'success', 1],
+      ['d', 'success', 1],
+    ]);
+    expect(outcomes[0].result).toEqual({ done: 'a' });
+    expect(outcomes[2].error).toBe('bad failed');
+  });
+
+  it('after a lost worker, runs again only what it had not finished, as the next attempt', async () => {
+    const { run, ran } = packRunner();
+    const finished: ChildOutcome = {
+      name: 'a',
+      status: 'success',
+      attempt: 1,
+      startedAt: '2026-11-28T10:00:00.000Z',
+      stoppedAt: '2026-11-28T10:00:00.005Z',
+      durationMs: 5,
+      result: { done: 'a' },
+    };
+    const env = new MockActivityEnvironment({
+      attempt: 2,
+      heartbeatDetails: { begun: ['a', 'b'], progress: {}, done: { a: finished } },
+    });
+    const outcomes: ChildOutcome[] = await env.run(run, input(['a', 'b'], 2));
+    expect(ran).toEqual(['b']);
+    expect(outcomes).toEqual([
+      finished,
+      expect.objectContaining({ name: 'b', status: 'success', attempt: 2 }),
+    ]);
+  });
+
+  it('fails a child whose attempts were used up by lost workers, without running it', async () => {
+    const { run, ran } = packRunner();
+    const env = new MockActivityEnvironment({ attempt: 4 }); // three workers lost on attempts 1..3
+    const [outcome]: ChildOutcome[] = await env.run(run, input(['a'], 1));
+    expect(ran).toEqual([]);
+    expect(outcome).toMatchObject({ status: 'failed', attempt: 3, startedAt: null });
+    expect(outcome.error).toContain('No attempts left');
+  });
+});
