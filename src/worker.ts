@@ -32,6 +32,9 @@ export interface JobWorkerOptions {
   shutdownGraceTime?: WorkerOptions['shutdownGraceTime'];
 }
 
+/** Workflows a worker keeps in memory between tasks (the SDK's default grows with the heap: thousands). */
+const MAX_CACHED_WORKFLOWS = 200;
+
 /** The workflows module every job worker runs. */
 export const JOB_WORKFLOWS_PATH = require.resolve('./workflows');
 
@@ -57,6 +60,9 @@ export function jobWorkerSettings(app: JobApplication, maxConcurrentProcessors =
     // Heartbeats go out at least every second, so a forced interrupt reaches a processor quickly.
     maxHeartbeatThrottleInterval: '1 second',
     defaultHeartbeatThrottleInterval: '1 second',
+    // A big root opens all its batches at once and most wait for slots: keeping each in the cache costs
+    // memory, while a waiting batch is cheap to replay (a handful of events) when its turn comes.
+    maxCachedWorkflows: MAX_CACHED_WORKFLOWS,
   } satisfies Partial<WorkerOptions>;
 }
 

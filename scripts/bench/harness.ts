@@ -4,9 +4,11 @@
  */
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, DefaultLogger, Runtime, Worker, type WorkflowBundle } from '@temporalio/worker';
+import { DefaultLogger, Runtime, Worker, type WorkflowBundle } from '@temporalio/worker';
 import { devServerTuningFlags } from '../../src/dev-server-tuning';
 import { resolveTemporalCli } from '../../src/provisioning/temporal-cli';
 import { freePort } from '../../src/provisioning/ports';
@@ -41,10 +43,7 @@ export type ServerTuning = 'stock' | 'tuned';
 
 export async function startBenchServer(tuning: ServerTuning = 'stock'): Promise<BenchServer> {
   installQuietRuntime();
-  bundle ??= bundleWorkflowCode({
-    workflowsPath: require.resolve('./bench-workflows'),
-    logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error: console.error },
-  });
+  bundle ??= bundleInOwnProcess();
   const cli = await resolveTemporalCli({ provision: false });
   const port = await freePort();
   const env = await TestWorkflowEnvironment.createLocal({
@@ -75,6 +74,18 @@ export async function startBenchServer(tuning: ServerTuning = 'stock'): Promise<
       await env.teardown();
     },
   };
+}
+
+/** The workflow bundle, built by scripts/bench/bundle-workflows.ts in a process of its own. */
+async function bundleInOwnProcess(): Promise<WorkflowBundle> {
+  const file = path.join(os.tmpdir(), `bench-workflows-${process.pid}.js`);
+  const tsx = path.join(__dirname, '..', '..', 'node_modules', '.bin', 'tsx');
+  execFileSync(tsx, [path.join(__dirname, 'bundle-workflows.ts'), file], { stdio: 'inherit' });
+  try {
+    return { code: fs.readFileSync(file, 'utf8') };
+  } finally {
+    fs.rmSync(file, { force: true });
+  }
 }
 
 /** The dev server listening on `port` (a child of this process). */

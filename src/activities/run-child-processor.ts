@@ -75,7 +75,7 @@ export function runChildProcessorActivity(app: JobApplication) {
           if (context.cancellationDetails?.cancelRequested) return { outcome: 'cancelled' };
           throw new CancelledFailure('the worker running this job is stopping'); // runs again elsewhere
         case 'threw': {
-          const retrying = willRetry(input.retry, attempt, true);
+          const retrying = willRetry(input.retry.maxAttempts, attempt, true);
           await tell(
             'its failure',
             childWorkflow.signal(attemptFailedSignal, {

@@ -7,7 +7,6 @@
 import { CancelledFailure, Context } from '@temporalio/activity';
 import type { JobApplication } from '../application';
 import { willRetry } from '../jobs/retry';
-import type { RetrySettings } from '../jobs/types';
 import { watchInterrupts } from './interrupt-watch';
 import { invokeProcessor } from './invoke-processor';
 
@@ -23,14 +22,12 @@ export interface PackChild {
   attempt: number;
 }
 
+/** The pack's batch and id come from the activity's own info (its workflow, its activity id). */
 export interface RunChildrenInput {
-  rootId: string;
-  batchId: string;
-  pack: string;
   /** Running slots the pack holds: processors that may run at once. */
   slots: number;
+  maxAttempts: number;
   children: PackChild[];
-  retry: RetrySettings;
 }
 
 export interface ChildOutcome {
@@ -39,7 +36,6 @@ export interface ChildOutcome {
   attempt: number;
   startedAt: string | null;
   stoppedAt: string;
-  durationMs: number;
   result?: unknown;
   error?: string;
 }
@@ -54,6 +50,8 @@ export interface PackHeartbeat {
 export function runChildrenActivity(app: JobApplication) {
   return async function runChildren(input: RunChildrenInput): Promise<ChildOutcome[]> {
     const context = Context.current();
+    const batchId = context.info.workflowExecution!.workflowId;
+    const rootId = batchId.slice(0, batchId.lastIndexOf('/batch/'));
     const lostAttempts = context.info.attempt - 1; // attempts of this pack whose worker was lost
     const earlier = context.info.heartbeatDetails as PackHeartbeat | undefined;
     const beat: PackHeartbeat = {
@@ -66,8 +64,8 @@ export function runChildrenActivity(app: JobApplication) {
     let settled = 0;
     const stopWatching = watchInterrupts(
       context,
-      input.batchId,
-      input.pack,
+      batchId,
+      context.info.activityId,
       () => settled === input.children.length,
       (names) => (names ?? [...aborts.keys()]).forEach((name) => aborts.get(name)?.abort()),
     );
@@ -84,12 +82,11 @@ export function runChildrenActivity(app: JobApplication) {
         attempt,
         startedAt: startedAt.toISOString(),
         stoppedAt: new Date().toISOString(),
-        durationMs: Date.now() - startedAt.getTime(),
         ...extra,
       });
       const signal = aborts.get(child.name)!.signal;
       if (signal.aborted) return outcome('cancelled', { attempt: attempt - 1, startedAt: null });
-      if (attempt > input.retry.maxAttempts) {
+      if (attempt > input.maxAttempts) {
         return outcome('failed', {
           attempt: attempt - 1,
           startedAt: null,
@@ -98,9 +95,9 @@ export function runChildrenActivity(app: JobApplication) {
       }
       beat.begun.push(child.name);
       const invocation = await invokeProcessor(app, child.topic, child.payload, {
-        jobId: `${input.rootId}/${child.name}`,
+        jobId: `${rootId}/${child.name}`,
         jobName: child.name,
-        rootId: input.rootId,
+        rootId,
         topic: child.topic,
         attempt,
         signal,
@@ -116,7 +113,7 @@ export function runChildrenActivity(app: JobApplication) {
         case 'aborted':
           return outcome('cancelled', { error: invocation.error });
         case 'threw':
-          return outcome(willRetry(input.retry, attempt, true) ? 'retry' : 'failed', {
+          return outcome(willRetry(input.maxAttempts, attempt, true) ? 'retry' : 'failed', {
             error: invocation.error,
           });
       }

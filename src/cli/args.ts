@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { isJobStatus } from '../jobs/status';
-import type { JobStatus } from '../jobs/types';
+import type { ChildRunMode, JobStatus } from '../jobs/types';
 import { UsageError } from './exit-codes';
 
 export type Options = ParseArgsConfig['options'];
@@ -38,6 +38,14 @@ export function statusOption(value: unknown): JobStatus | undefined {
     throw new UsageError(
       `--status must be one of new, running, success, failed, failed_redelivered, cancelled; got "${value}"`,
     );
+  }
+  return value;
+}
+
+export function childMode(value: unknown): ChildRunMode | undefined {
+  if (value === undefined) return undefined;
+  if (value !== 'activity' && value !== 'workflow') {
+    throw new UsageError(`--run-children-as must be activity or workflow; got "${value}"`);
   }
   return value;
 }

@@ -19,7 +19,7 @@ import { parseJobId } from '../jobs/ids';
 import type { ChildJobState, RootJobStatus } from '../jobs/types';
 import { createJobWorker } from '../worker';
 import { loadApplication } from './app-loader';
-import { jsonData, parse, statusOption, wholeNumber, type Options } from './args';
+import { childMode, jsonData, parse, statusOption, wholeNumber, type Options } from './args';
 import { ExitCode, UsageError } from './exit-codes';
 import { childLines, childrenTable, rootHeader, table } from './render';
 import { watchRoot } from './watch';
@@ -28,7 +28,8 @@ const USAGE = `usage: jobs <command> [options]
 
   dev [--port P] [--ui-port U] [--db FILE]      run the Temporal dev server (Web UI, SQLite) until Ctrl-C
   worker [--app MODULE]                         run a worker for the application's topics until Ctrl-C
-  start <topic> [--data JSON|@file] [--name NAME] [--owner ID] [--max-parallel N] [--max-attempts N] [--json]
+  start <topic> [--data JSON|@file] [--name NAME] [--owner ID] [--max-parallel N] [--max-attempts N]
+        [--run-children-as activity|workflow] [--json]
   status <id> [--status S] [--offset N] [--limit N] [--json]
   watch <id>                                    live view until the root stops (exits like wait)
   wait <id> [--timeout SECONDS]                 exit 0 success, 1 failed, 2 cancelled, 124 timeout
@@ -138,6 +139,7 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
         owner: { type: 'string' },
         'max-parallel': { type: 'string' },
         'max-attempts': { type: 'string' },
+        'run-children-as': { type: 'string' },
         json: { type: 'boolean' },
       },
       ['topic'],
@@ -145,6 +147,7 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
     const data = jsonData(values.data);
     const maxParallel = wholeNumber('max-parallel', values['max-parallel'], 1);
     const maxAttempts = wholeNumber('max-attempts', values['max-attempts'], 1);
+    const runChildrenAs = childMode(values['run-children-as']);
     const jobs = await jobClient(values);
     const started = await jobs.start(positionals[0], {
       data,
@@ -152,6 +155,7 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
       ownerId: values.owner as string | undefined,
       maxParallel,
       maxAttempts,
+      runChildrenAs,
     });
     if (values.json) printJson(started);
     else print([started.attached ? `${started.id} (already running for this owner: attached)` : started.id]);

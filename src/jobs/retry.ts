@@ -2,8 +2,8 @@
 import type { RetrySettings } from './types';
 
 /** Another attempt follows attempt `attempt` (1-based) when it failed in a way that may pass. */
-export function willRetry(retry: RetrySettings, attempt: number, retryable: boolean): boolean {
-  return retryable && attempt < retry.maxAttempts;
+export function willRetry(maxAttempts: number, attempt: number, retryable: boolean): boolean {
+  return retryable && attempt < maxAttempts;
 }
 
 /** How long to wait after failed attempt `attempt` (1-based): initial × coefficient^(attempt-1), capped. */

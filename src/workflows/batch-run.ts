@@ -71,15 +71,12 @@ export class BatchRun {
       const runChildren = packActivity(this.input.retry, this.input.childTimeoutMs, id, summary);
       const outcomes = await scope.run(() =>
         runChildren({
-          rootId: this.input.rootId,
-          batchId: `${this.input.rootId}/batch/${this.input.index}`,
-          pack: id,
           slots,
+          maxAttempts: this.input.retry.maxAttempts,
           children: indexes.map((index) => {
             const { name, topic, payload } = this.book.specs[index];
             return { name, topic, payload, attempt: this.book.records[index].attempts + 1 };
           }),
-          retry: this.input.retry,
         }),
       );
       outcomes.forEach((outcome, position) => this.settle(indexes[position], outcome));
@@ -106,7 +103,8 @@ export class BatchRun {
 
   private settle(index: number, outcome: ChildOutcome): void {
     const { attempt, startedAt, stoppedAt: at, error = '' } = outcome;
-    observeDuration(this.durations, this.book.specs[index].topic, outcome.durationMs);
+    if (startedAt)
+      observeDuration(this.durations, this.book.specs[index].topic, Date.parse(at) - Date.parse(startedAt));
     switch (outcome.status) {
       case 'success':
         return this.change(index, { type: 'succeed', attempt, at, startedAt, result: outcome.result });

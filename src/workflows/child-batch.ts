@@ -41,8 +41,8 @@ export async function childBatchWorkflow(input: ChildBatchInput): Promise<BatchR
   const roundsOf: RoundsOf = (spec) => packRounds(run.durations, spec.topic, spec.pack);
   const interruptAll = (force: boolean) => book.records.forEach((_, index) => run.interrupt(index, force));
 
-  setHandler(grantSlotsSignal, ({ count, durations }) => {
-    run.lease.received += count;
+  setHandler(grantSlotsSignal, ({ total, durations }) => {
+    run.lease.received = Math.max(run.lease.received, total);
     mergeDurations(run.durations, durations);
   });
   setHandler(interruptSignal, ({ force }) => interruptAll(force));

@@ -47,7 +47,11 @@ export async function childJobWorkflow(input: ChildJobInput): Promise<ChildJobSt
     if (!outcome.accepted) return;
     state = outcome.record;
     upsertSearchAttributes([{ key: JobStatusKey, value: state.status }]);
-    if (batchId && (state.status === 'running' || state.status === 'failed_redelivered')) {
+    // The batch counts the child running from its start; it hears of retries (status reads ask the server
+    // whether the processor runs).
+    const retrying =
+      state.status === 'failed_redelivered' || (state.status === 'running' && state.attempts > 1);
+    if (batchId && retrying) {
       const { name, status, attempts: attempt, error } = state;
       notify(batchId, childTransitionSignal, {
         name,

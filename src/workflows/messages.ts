@@ -57,8 +57,11 @@ export const findChildQuery = defineQuery<FoundChild | null, [string]>('findChil
 /** Which children of a pack are interrupted, and whether forced (asked by the pack's activity). */
 export const packInterruptsQuery = defineQuery<Record<string, boolean>, [string]>('packInterrupts');
 export const interruptChildSignal = defineSignal<[{ name: string; force: boolean }]>('interruptChild');
-/** Running slots the root lends the batch. */
-export const grantSlotsSignal = defineSignal<[{ count: number; durations: TopicDurations }]>('grantSlots');
+/**
+ * Running slots the root lends the batch, as the total granted so far: a repeated or late grant changes
+ * nothing, and the root can send it again when one may have been lost.
+ */
+export const grantSlotsSignal = defineSignal<[{ total: number; durations: TopicDurations }]>('grantSlots');
 /** A child workflow's transitions (child-workflow mode), sent to its batch. */
 export interface ChildTransition {
   name: string;

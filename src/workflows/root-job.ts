@@ -10,12 +10,12 @@ import {
   allHandlersFinished,
   condition,
   continueAsNew,
-  getExternalWorkflowHandle,
   setCurrentDetails,
   setHandler,
   startChild,
   upsertSearchAttributes,
   workflowInfo,
+  type SignalDefinition,
 } from '@temporalio/workflow';
 import { batchWorkflowId, childKey, invalidNameReason } from '../jobs/ids';
 import { mergeDurations, slotsForChildren, type TopicDurations } from '../jobs/packing';
@@ -66,6 +66,8 @@ export interface RootCarry {
 
 /** Pages (batches) one planner activity returns at most. */
 const PAGES_PER_PLANNING = 10;
+/** Batches open at once (running, or waiting for slots); planning waits while this many are. */
+const BATCH_WINDOW = 20;
 /** Interrupts go out to this many batches at a time (a run may have at most 2,000 signals in flight). */
 const SIGNALS_AT_ONCE = 500;
 
@@ -98,12 +100,28 @@ export async function rootJobWorkflow(input: RootJobInput, carried?: RootCarry):
   /** Batches whose workflow exists (every batch of an earlier run does). */
   const startedBatches = new Set(state.batches.map((_, index) => index));
 
+  /** Counts of the batches that have ended: final, so summed once (the open ones change). */
+  const ended = state.batches.filter((batch) => batch.done);
+  let endedCounts = ended.reduce((sum, batch) => addCounts(sum, batch.counts), emptyCounts());
+  let endedBatches = ended.length;
+  function batchEnded(index: number): void {
+    const batch = state.batches[index];
+    batch.done = true;
+    batch.slots = 0;
+    closeBatch(pool, index);
+    endedCounts = addCounts(endedCounts, batch.counts);
+    endedBatches++;
+  }
+
   function refresh(): void {
+    const counts = { ...endedCounts };
     for (const [index, batch] of state.batches.entries()) {
+      if (batch.done) continue;
       const entry = pool.entries[index];
       batch.slots = entry ? heldBy(entry) : 0;
+      addCounts(counts, batch.counts);
     }
-    state.counts = state.batches.reduce((sum, batch) => addCounts(sum, batch.counts), emptyCounts());
+    state.counts = counts;
     state.total = totalOf(state.counts);
     state.progress = rootProgress(state.counts);
     setStatus(rootStatus(state.counts));
@@ -126,11 +144,29 @@ export async function rootJobWorkflow(input: RootJobInput, carried?: RootCarry):
     upsertSearchAttributes([{ key: JobStatus, value: status }]);
   }
 
+  /**
+   * Signals from the root, counted until delivered: a run that continues as new first lets them arrive (the
+   * server drops a signal whose sender has closed).
+   */
+  let signalsInFlight = 0;
+  function send<Args extends unknown[]>(
+    workflowId: string,
+    signal: SignalDefinition<Args>,
+    ...args: Args
+  ): void {
+    signalsInFlight++;
+    void notify(workflowId, signal, ...args).then(() => signalsInFlight--);
+  }
+
+  /** Tells a batch the total of slots lent to it (so a repeated grant is harmless). */
+  function sendGrant(index: number): void {
+    const entry = pool.entries[index];
+    if (entry) send(state.batches[index].id, grantSlotsSignal, { total: entry.granted, durations });
+  }
+
   /** Free slots go to the earliest batches that can use them. */
   function lendSlots(): void {
-    for (const { index, count } of grantSlots(pool)) {
-      notify(state.batches[index].id, grantSlotsSignal, { count, durations });
-    }
+    for (const { index } of grantSlots(pool)) sendGrant(index);
   }
 
   function interrupt(force: boolean): void {
@@ -139,14 +175,12 @@ export async function rootJobWorkflow(input: RootJobInput, carried?: RootCarry):
     forced ||= force;
     const open = state.batches.filter((batch, index) => !batch.done && startedBatches.has(index));
     void CancellationScope.nonCancellable(async () => {
+      signalsInFlight++;
       for (let from = 0; from < open.length; from += SIGNALS_AT_ONCE) {
-        const signals = open.slice(from, from + SIGNALS_AT_ONCE).map((batch) =>
-          getExternalWorkflowHandle(batch.id)
-            .signal(interruptSignal, { force })
-            .catch(() => undefined),
-        );
-        await Promise.all(signals);
+        const chunk = open.slice(from, from + SIGNALS_AT_ONCE);
+        await Promise.all(chunk.map((batch) => notify(batch.id, interruptSignal, { force })));
       }
+      signalsInFlight--;
     });
     showDetails();
   }
@@ -157,8 +191,7 @@ export async function rootJobWorkflow(input: RootJobInput, carried?: RootCarry):
     batch.counts = report.counts;
     mergeDurations(durations, report.durations);
     if (report.done) {
-      batch.done = true;
-      closeBatch(pool, report.index);
+      batchEnded(report.index);
     } else {
       reportBatch(pool, report.index, report);
     }
@@ -174,9 +207,10 @@ export async function rootJobWorkflow(input: RootJobInput, carried?: RootCarry):
 
   const historyIsLong = () =>
     workflowInfo().historyLength > input.continueAsNewAfterEvents || workflowInfo().continueAsNewSuggested;
-  const allDone = () => state.batches.every((batch) => batch.done);
+  const allDone = () => endedBatches === state.batches.length;
+  const openBatches = () => Object.keys(pool.entries).length;
   const carry = async () => {
-    await condition(allHandlersFinished);
+    await condition(() => allHandlersFinished() && signalsInFlight === 0);
     return continueAsNew<typeof rootJobWorkflow>(input, { state, pool, cursor, planned, forced, durations });
   };
 
@@ -184,8 +218,12 @@ export async function rootJobWorkflow(input: RootJobInput, carried?: RootCarry):
     if (carried) showDetails(); // current details do not survive a continue-as-new
     const names = new Set<string>();
     while (!planned) {
+      // A sliding window: planning stays a few batches ahead of the running ones, so memory and the
+      // server's load stay bounded however many children a root has.
+      await condition(() => openBatches() < BATCH_WINDOW || !!state.interrupted || historyIsLong());
       if (state.interrupted || state.error) break;
-      const planning = await planPages(names);
+      if (historyIsLong()) return carry();
+      const planning = await planPages(names, Math.min(PAGES_PER_PLANNING, BATCH_WINDOW - openBatches()));
       if (!planning) break;
       await startBatches(planning.pages);
       cursor = planning.nextCursor;
@@ -201,7 +239,7 @@ export async function rootJobWorkflow(input: RootJobInput, carried?: RootCarry):
   });
 
   /** The next pages of children, checked; undefined when planning failed. */
-  async function planPages(names: Set<string>): Promise<PlannedPages | undefined> {
+  async function planPages(names: Set<string>, maxPages: number): Promise<PlannedPages | undefined> {
     let planning;
     try {
       planning = await planChildren({
@@ -210,7 +248,7 @@ export async function rootJobWorkflow(input: RootJobInput, carried?: RootCarry):
         payload: input.payload,
         cursor,
         pageSize: input.batchSize,
-        maxPages: PAGES_PER_PLANNING,
+        maxPages,
       });
     } catch (err) {
       state.error = `planning the children failed: ${failureMessage(err)}`;
@@ -249,7 +287,7 @@ export async function rootJobWorkflow(input: RootJobInput, carried?: RootCarry):
     for (const { index, count } of grantSlots(pool, true)) {
       const starting = batches.find((batch) => batch.index === index);
       if (starting) starting.slots = count;
-      else notify(state.batches[index].id, grantSlotsSignal, { count, durations });
+      else sendGrant(index);
     }
     refresh();
     await Promise.all(batches.map((batch) => startBatch(batch)));
@@ -295,14 +333,13 @@ export async function rootJobWorkflow(input: RootJobInput, carried?: RootCarry):
     } catch (err) {
       state.error = `starting batch ${index} failed: ${failureMessage(err)}`;
       state.batches[index].counts = { ...emptyCounts(), cancelled: children.length };
-      state.batches[index].done = true;
-      closeBatch(pool, index);
+      batchEnded(index);
       refresh();
       return;
     }
     startedBatches.add(index);
     batchStarted(pool, index);
-    if (state.interrupted) notify(id, interruptSignal, { force: forced });
+    if (state.interrupted) send(id, interruptSignal, { force: forced });
     lendSlots();
     refresh();
   }

@@ -145,10 +145,15 @@ describe('the jobs command line (real CLI process, dev server)', () => {
       JSON.stringify({ parts: [{ name: 'x', durationMs: 500 }, { name: 'y' }] }),
       '--name',
       quick,
+      '--run-children-as',
+      'workflow',
     );
     const watched = await jobs('watch', quick);
     expect(watched.code).toBe(0);
     expect(watched.stdout).toMatch(/success 100\.0% 2\/2 done/);
+    // Each child ran as a workflow of its own.
+    const own = await testbed.client.workflow.getHandle(`${quick}/do_small_job:x`).describe();
+    expect(own.status.name).toBe('COMPLETED');
 
     const child = uniqueName('cli-child');
     await jobs(
@@ -194,6 +199,11 @@ describe('the jobs command line (real CLI process, dev server)', () => {
       await jobs('start', 'do_big_job', '--max-parallel', 'lots'),
       2,
       /--max-parallel must be a whole number/,
+    );
+    expectOneLineError(
+      await jobs('start', 'do_big_job', '--run-children-as', 'threads', '--name', name),
+      2,
+      /--run-children-as must be activity or workflow/,
     );
     expectOneLineError(await jobs('status', name), 2, /No job with id/);
     expectOneLineError(await jobs('status', name, '--status', 'weird'), 2, /--status must be one of/);

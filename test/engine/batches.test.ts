@@ -113,4 +113,25 @@ describe('a long-lived root continues as new (time-skipping server)', () => {
       await testbed.teardown();
     }
   });
+
+  it('lends no slot into the void across many runs: grants sent just before a continue-as-new still arrive', async () => {
+    const { app, probe } = concurrencyProbe();
+    const testbed = await createJobTestbed('time-skipping', app);
+    try {
+      const name = uniqueName('many-runs');
+      // 16 batches of 2 and 3 slots: slots move between batches all the time, the root continues as new often.
+      await testbed.jobs.start('fan_out', {
+        name,
+        batchSize: 2,
+        maxParallel: 3,
+        continueAsNewAfterEvents: 20,
+        data: { count: 32 },
+      });
+      const final = await testbed.jobs.wait(name);
+      expect(final).toMatchObject({ status: 'success', total: 32 });
+      expect(probe.max).toBeLessThanOrEqual(3);
+    } finally {
+      await testbed.teardown();
+    }
+  });
 });

@@ -57,8 +57,8 @@ describe('retries with backoff', () => {
     [3, 3000],
   ])('after attempt %i, waits %i ms', (attempt, delay) => expect(retryDelayMs(retry, attempt)).toBe(delay));
   it('retries while attempts remain and the failure may pass', () => {
-    expect(willRetry(retry, 3, true)).toBe(true);
-    expect(willRetry(retry, 4, true)).toBe(false);
-    expect(willRetry(retry, 1, false)).toBe(false);
+    expect(willRetry(retry.maxAttempts, 3, true)).toBe(true);
+    expect(willRetry(retry.maxAttempts, 4, true)).toBe(false);
+    expect(willRetry(retry.maxAttempts, 1, false)).toBe(false);
   });
 });

@@ -27,18 +27,18 @@ function packRunner() {
 }
 
 const input = (names: string[], slots: number): RunChildrenInput => ({
-  rootId: 'root',
-  batchId: 'root/batch/0',
-  pack: names[0],
   slots,
-  retry: DEFAULT_RETRY,
+  maxAttempts: DEFAULT_RETRY.maxAttempts,
   children: names.map((name) => ({ name, topic: 'work', attempt: 1, payload: { fail: name === 'bad' } })),
 });
+
+/** A pack of batch 0 of root "root", its id its first child's name. */
+const packInfo = () => ({ activityId: 'a', workflowExecution: { workflowId: 'root/batch/0', runId: 'run' } });
 
 describe('the pack activity', () => {
   it('runs its children in order, no more at once than its slots, each with its own outcome', async () => {
     const { run, ran, mostAtOnce } = packRunner();
-    const outcomes: ChildOutcome[] = await new MockActivityEnvironment().run(
+    const outcomes: ChildOutcome[] = await new MockActivityEnvironment(packInfo()).run(
       run,
       input(['a', 'b', 'bad', 'c', 'd'], 2),
     );
@@ -63,7 +63,6 @@ describe('the pack activity', () => {
       attempt: 1,
       startedAt: '2026-11-28T10:00:00.000Z',
       stoppedAt: '2026-11-28T10:00:00.005Z',
-      durationMs: 5,
       result: { done: 'a' },
     };
     const env = new MockActivityEnvironment({
@@ -80,7 +79,7 @@ describe('the pack activity', () => {
 
   it('fails a child whose attempts were used up by lost workers, without running it', async () => {
     const { run, ran } = packRunner();
-    const env = new MockActivityEnvironment({ attempt: 4 }); // three workers lost on attempts 1..3
+    const env = new MockActivityEnvironment({ ...packInfo(), attempt: 4 }); // three workers lost on attempts 1..3
     const [outcome]: ChildOutcome[] = await env.run(run, input(['a'], 1));
     expect(ran).toEqual([]);
     expect(outcome).toMatchObject({ status: 'failed', attempt: 3, startedAt: null });
