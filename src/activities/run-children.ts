@@ -136,7 +136,9 @@ export function runChildrenActivity(app: JobApplication) {
     };
     try {
       const lanes = Array.from({ length: Math.max(1, Math.min(input.slots, input.children.length)) }, lane);
-      context.heartbeat(beat); // the first is sent at once: status reads see which children began
+      // Status reads take the first `slots` children of a started pack as running; once some wait their
+      // turn, a heartbeat (the first goes out at once) says which have begun.
+      if (input.children.length > input.slots) context.heartbeat(beat);
       await Promise.all(lanes);
       if (context.cancellationSignal.aborted && !context.cancellationDetails?.cancelRequested) {
         // The worker is stopping: what was aborted runs again elsewhere; what finished is in the heartbeat.

@@ -20,8 +20,13 @@ export type RoundsOf = (spec: PlannedChild) => number;
 export class ChildBook {
   readonly records: StoredChild[];
   private readonly indexByName: Map<string, number>;
-  /** Children waiting for a worker, oldest first; `queued` says which entries still count. */
+  /**
+   * Children waiting for a worker, oldest first, from `head` on. An entry counts while its child is queued
+   * and it is the child's latest entry (a child put back in line is added again at the end).
+   */
   private queue: number[];
+  private head = 0;
+  private readonly latest: number[];
   private readonly queued: boolean[];
   private queuedCount: number;
   private readonly queuedByTopic = new Map<string, number>();
@@ -37,6 +42,7 @@ export class ChildBook {
     );
     this.indexByName = new Map(specs.map((spec, index) => [spec.name, index]));
     this.queue = specs.map((_, index) => index);
+    this.latest = specs.map((_, index) => index);
     this.queued = specs.map(() => true);
     this.queuedCount = specs.length;
     for (const spec of specs) this.countQueued(spec, 1);
@@ -88,6 +94,7 @@ export class ChildBook {
     this.queued[index] = true;
     this.queuedCount++;
     this.countQueued(this.specs[index], 1);
+    this.latest[index] = this.queue.length;
     this.queue.push(index);
   }
 
@@ -97,28 +104,29 @@ export class ChildBook {
    */
   takePack(spare: number, roundsOf: RoundsOf): Pack {
     const line: number[] = [];
-    const seen = new Set<number>(); // a child put back in line can appear twice in the queue
     let first: PlannedChild | undefined;
-    for (const index of this.queue) {
-      if (!this.queued[index] || seen.has(index)) continue;
-      seen.add(index);
+    let rounds = 1;
+    let limit = 1;
+    for (let position = this.head; position < this.queue.length && line.length < limit; position++) {
+      const index = this.queue[position];
+      if (!this.queued[index] || this.latest[index] !== position) continue;
       const spec = this.specs[index];
-      if (first && (spec.topic !== first.topic || spec.runAs !== first.runAs || spec.pack !== first.pack))
+      if (!first) {
+        first = spec;
+        rounds = spec.runAs === 'activity' ? roundsOf(spec) : 1;
+        limit = rounds <= 1 ? 1 : Math.min(MAX_PACK, spare * rounds);
+      } else if (spec.topic !== first.topic || spec.runAs !== first.runAs || spec.pack !== first.pack) {
         break;
-      first ??= spec;
+      }
       line.push(index);
-      if (line.length >= MAX_LINE) break;
     }
     if (!first || spare <= 0) return { indexes: [], slots: 0 };
-    const rounds = first.runAs === 'activity' ? roundsOf(first) : 1;
-    const slots = rounds <= 1 ? 1 : Math.min(spare, Math.ceil(line.length / rounds));
-    const indexes = line.slice(0, rounds <= 1 ? 1 : slots * rounds);
-    for (const index of indexes) {
+    for (const index of line) {
       this.dequeue(index);
       this.apply(index, { type: 'dispatch' });
     }
-    this.compact();
-    return { indexes, slots };
+    this.skipSpent();
+    return { indexes: line, slots: rounds <= 1 ? 1 : Math.ceil(line.length / rounds) };
   }
 
   private dequeue(index: number): void {
@@ -135,13 +143,20 @@ export class ChildBook {
     else this.queuedByTopic.delete(key);
   }
 
-  /** Drops entries that no longer count from the front of the line. */
-  private compact(): void {
-    let drop = 0;
-    while (drop < this.queue.length && !this.queued[this.queue[drop]]) drop++;
-    if (drop > 0) this.queue = this.queue.slice(drop);
+  /** Moves past entries that no longer count at the front of the line, and sheds them now and then. */
+  private skipSpent(): void {
+    while (this.head < this.queue.length) {
+      const index = this.queue[this.head];
+      if (this.queued[index] && this.latest[index] === this.head) break;
+      this.head++;
+    }
+    if (this.head > 1024 && this.head * 2 > this.queue.length) {
+      this.queue = this.queue.slice(this.head);
+      for (let index = 0; index < this.latest.length; index++) this.latest[index] -= this.head;
+      this.head = 0;
+    }
   }
 }
 
 /** The most children one pack takes (a batch has at most 200). */
-const MAX_LINE = 400;
+const MAX_PACK = 400;

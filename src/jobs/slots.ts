@@ -74,10 +74,8 @@ export function closeBatch(pool: SlotPool, index: number): void {
 }
 
 /**
- * Free slots go to the earliest batches that want them; returns the grants to send. While more than one
- * batch is open, none holds more than three quarters of the pool, so that the next batch already runs when
- * the earliest runs out of children. Batches being started get grants only when `toStarting` (the grant then
- * travels with the start).
+ * Free slots go to the earliest batches that want them; returns the grants to send. Batches being started get
+ * grants only when `toStarting` (the grant then travels with the start).
  */
 export function grantSlots(pool: SlotPool, toStarting = false): { index: number; count: number }[] {
   const grants: { index: number; count: number }[] = [];
@@ -85,12 +83,11 @@ export function grantSlots(pool: SlotPool, toStarting = false): { index: number;
   const indexes = Object.keys(pool.entries)
     .map(Number)
     .sort((a, b) => a - b);
-  const share = indexes.length > 1 ? Math.max(1, Math.ceil((pool.size * 3) / 4)) : pool.size;
   for (const index of indexes) {
     if (free === 0) break;
     const entry = pool.entries[index];
     if (entry.starting && !toStarting) continue;
-    const count = Math.min(free, entry.wants, Math.max(0, share - heldBy(entry)));
+    const count = Math.min(free, entry.wants);
     if (count === 0) continue;
     entry.granted += count;
     if (entry.starting) entry.received += count;

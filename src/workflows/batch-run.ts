@@ -56,48 +56,60 @@ export class BatchRun {
     if (this.book.apply(index, event)) this.changed();
   }
 
-  /** Runs a pack of children (already dispatched in the book) in one activity task, within its slots. */
-  async launchPack(pack: Pack): Promise<void> {
+  /**
+   * Runs a pack of children (already dispatched in the book) in one activity task, within its slots. Written
+   * with one `then` rather than async/await: the SDK records a stack trace for every promise a workflow
+   * makes, and this runs once per pack.
+   */
+  launchPack(pack: Pack): void {
     const { indexes, slots } = pack;
     const names = indexes.map((index) => this.book.specs[index].name);
     const id = names.length === 1 ? names[0] : `${names[0]} +${names.length - 1}`;
+    const summary =
+      names.length === 1 ? id : `${names.length} children: ${names[0]} … ${names[names.length - 1]}`;
     const scope = new CancellationScope();
     this.packs.set(id, { indexes, slots, scope });
     for (const index of indexes) this.packOf.set(index, id);
     this.lease.inFlight += slots;
-    try {
-      const summary =
-        names.length === 1 ? names[0] : `${names.length} children: ${names[0]} … ${names[names.length - 1]}`;
-      const runChildren = packActivity(this.input.retry, this.input.childTimeoutMs, id, summary);
-      const outcomes = await scope.run(() =>
-        runChildren({
-          slots,
-          maxAttempts: this.input.retry.maxAttempts,
-          children: indexes.map((index) => {
-            const { name, topic, payload } = this.book.specs[index];
-            return { name, topic, payload, attempt: this.book.records[index].attempts + 1 };
-          }),
-        }),
+    const runChildren = packActivity(this.input.retry, this.input.childTimeoutMs, id, summary);
+    const children = indexes.map((index) => {
+      const { name, topic, payload } = this.book.specs[index];
+      return { name, topic, payload, attempt: this.book.records[index].attempts + 1 };
+    });
+    void scope
+      .run(() => runChildren({ slots, maxAttempts: this.input.retry.maxAttempts, children }))
+      .then(
+        (outcomes) => {
+          outcomes.forEach((outcome, position) => this.settle(indexes[position], outcome));
+          this.packEnded(id, pack);
+        },
+        (err: unknown) => {
+          this.packFailed(indexes, err);
+          this.packEnded(id, pack);
+        },
       );
-      outcomes.forEach((outcome, position) => this.settle(indexes[position], outcome));
-    } catch (err) {
-      if (isCancellation(err)) {
-        // Interrupted before any worker began the pack: the interrupted children never start, the rest wait again.
-        for (const index of indexes) {
-          if (this.interrupts.has(index)) this.change(index, { type: 'cancel', at: this.now() });
-          else if (this.book.apply(index, { type: 'withdraw' })) this.book.enqueue(index);
-        }
-      } else {
-        const error = `its activity failed: ${failureMessage(err)}`;
-        for (const index of indexes) this.change(index, { type: 'fail', error, at: this.now() });
-      }
-    } finally {
-      this.lease.inFlight -= slots;
-      this.packs.delete(id);
+  }
+
+  /** The pack's activity did not complete: cancelled before any worker began it, or failed outright. */
+  private packFailed(indexes: number[], err: unknown): void {
+    if (isCancellation(err)) {
+      // The interrupted children never start; the rest wait again.
       for (const index of indexes) {
-        this.packOf.delete(index);
-        this.interrupts.delete(index);
+        if (this.interrupts.has(index)) this.change(index, { type: 'cancel', at: this.now() });
+        else if (this.book.apply(index, { type: 'withdraw' })) this.book.enqueue(index);
       }
+    } else {
+      const error = `its activity failed: ${failureMessage(err)}`;
+      for (const index of indexes) this.change(index, { type: 'fail', error, at: this.now() });
+    }
+  }
+
+  private packEnded(id: string, { indexes, slots }: Pack): void {
+    this.lease.inFlight -= slots;
+    this.packs.delete(id);
+    for (const index of indexes) {
+      this.packOf.delete(index);
+      this.interrupts.delete(index);
     }
   }
 

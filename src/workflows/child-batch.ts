@@ -93,7 +93,7 @@ export async function childBatchWorkflow(input: ChildBatchInput): Promise<BatchR
         const pack = book.takePack(spareSlots(run.lease), roundsOf);
         if (input.children[pack.indexes[0]].runAs === 'workflow')
           void run.launchChildWorkflow(pack.indexes[0]);
-        else void run.launchPack(pack);
+        else run.launchPack(pack);
       }
     }
     await reporter.finish(); // gives every slot back

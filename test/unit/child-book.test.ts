@@ -73,4 +73,17 @@ describe("a batch's book of children", () => {
     expect(book.allFinal).toBe(true);
     expect(book.counts()).toMatchObject({ cancelled: 1, failed: 1, new: 0 });
   });
+
+  it('keeps its line right through many withdrawals and retries', () => {
+    const book = new ChildBook([child('a'), child('b'), child('c')], 'root', at);
+    for (let round = 0; round < 2000; round++) {
+      const [index] = book.takePack(1, () => 1).indexes;
+      book.apply(index, { type: 'withdraw' });
+      book.enqueue(index);
+    }
+    expect(book.readyCount).toBe(3);
+    const order = [1, 2, 3].map(() => names(book, book.takePack(1, () => 1).indexes)[0]);
+    expect(order.sort()).toEqual(['a', 'b', 'c']);
+    expect(book.takePack(1, () => 1).indexes).toEqual([]);
+  });
 });
