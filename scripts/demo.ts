@@ -64,7 +64,7 @@ async function runDemo(settings: ConnectionSettings, uiUrl: string): Promise<voi
   });
   const jobs = new JobClient(await connectClient(settings), taskQueue, createSeedApplication());
   try {
-    // Status answers come from the worker, so the summary is read while it still runs.
+    // Status answers for a running job come from the worker, so the live view runs while it does.
     await worker.runUntil(async () => {
       const started = await jobs.start('do_big_job', {
         name: DEMO_JOB_NAME,
@@ -102,8 +102,8 @@ async function printSummary(jobs: JobClient, final: RootJobStatus, uiUrl: string
     console.log(`  retried: ${child.name} ended ${child.status} on attempt ${child.attempts}`);
   }
   console.log(
-    `See it again: \`npm run dev-server\` (Web UI ${uiUrl}) and \`npm run -s jobs -- worker\` (status answers come from a ` +
-      `worker), then \`npm run -s jobs -- status ${final.id}\`.`,
+    `See it again: \`npm run dev-server\` (Web UI ${uiUrl}), then \`npm run -s jobs -- status ${final.id}\` ` +
+      `(a finished job is read without a worker).`,
   );
 }
 

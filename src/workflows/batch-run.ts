@@ -36,6 +36,7 @@ export class BatchRun {
   /** Children handed to workers that are interrupted meanwhile, and whether forced. */
   private readonly interrupts = new Map<number, boolean>();
   private readonly packs = new Map<string, RunningPack>();
+  private packScope: CancellationScope | undefined;
   private readonly packOf = new Map<number, string>();
   private readonly childWorkflows = new Set<number>();
 
@@ -67,7 +68,10 @@ export class BatchRun {
     const id = names.length === 1 ? names[0] : `${names[0]} +${names.length - 1}`;
     const summary =
       names.length === 1 ? id : `${names.length} children: ${names[0]} … ${names[names.length - 1]}`;
-    const scope = new CancellationScope();
+    // Packs share a cancellation scope until an interrupt cancels it (a scope costs the workflow several
+    // promises). Cancelling it reaches every pack in it: one no worker has begun goes back in line, one that
+    // runs asks which of its children are interrupted (none) and carries on.
+    const scope = (this.packScope ??= new CancellationScope());
     this.packs.set(id, { indexes, slots, scope });
     for (const index of indexes) this.packOf.set(index, id);
     this.lease.inFlight += slots;
@@ -204,8 +208,11 @@ export class BatchRun {
     }
     this.interrupts.set(index, force || (this.interrupts.get(index) ?? false));
     const pack = this.packOf.get(index);
-    if (pack) this.packs.get(pack)?.scope.cancel();
-    else if (this.childWorkflows.has(index)) notify(record.id, interruptSignal, { force });
+    const scope = pack ? this.packs.get(pack)?.scope : undefined;
+    if (scope) {
+      scope.cancel();
+      if (scope === this.packScope) this.packScope = undefined; // later packs get a fresh one
+    } else if (this.childWorkflows.has(index)) notify(record.id, interruptSignal, { force });
   }
 
   isInterrupted(index: number): boolean {
