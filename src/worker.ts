@@ -80,8 +80,30 @@ async function main(): Promise<void> {
   console.log(
     `Worker polling task queue "${taskQueue}" on ${settings.address}; Ctrl-C stops it after in-flight work.`,
   );
-  await worker.run();
+  await runUntilStopped(worker, (line) => console.log(line));
   await connection.close();
+}
+
+/**
+ * Runs a worker until a shutdown signal (Ctrl-C, SIGTERM) has let its in-flight work finish (at most the
+ * grace time, then processors see their signal fire and their children run again elsewhere), and says how
+ * long the stop took.
+ */
+export async function runUntilStopped(worker: Worker, print: (line: string) => void): Promise<void> {
+  let askedAt: number | undefined;
+  const onSignal = () => {
+    if (askedAt !== undefined) return;
+    askedAt = Date.now();
+    print('Stopping: running children finish first (at most 1 minute)…');
+  };
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, onSignal);
+  try {
+    await worker.run();
+  } finally {
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) process.off(signal, onSignal);
+  }
+  if (askedAt !== undefined)
+    print(`Worker stopped ${((Date.now() - askedAt) / 1000).toFixed(1)} s after it was asked to.`);
 }
 
 if (require.main === module) {

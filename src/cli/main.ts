@@ -17,7 +17,7 @@ import { DuplicateJobError, InvalidJobInputError, JobNotFoundError } from '../er
 import { JobClient } from '../client/job-client';
 import { parseJobId } from '../jobs/ids';
 import type { ChildJobState, RootJobStatus } from '../jobs/types';
-import { createJobWorker } from '../worker';
+import { createJobWorker, runUntilStopped } from '../worker';
 import { loadApplication } from './app-loader';
 import { childMode, jsonData, parse, statusOption, wholeNumber, type Options } from './args';
 import { ExitCode, UsageError } from './exit-codes';
@@ -124,7 +124,7 @@ const commands: Record<string, (args: string[]) => Promise<number>> = {
       `Worker for topics ${app.topics.join(', ')} polling task queue "${taskQueue}" on ${settings.address}.`,
       'Ctrl-C stops it after in-flight work.',
     ]);
-    await worker.run();
+    await runUntilStopped(worker, (line) => print([line]));
     await connection.close();
     return ExitCode.ok;
   },

@@ -16,7 +16,13 @@ export function rootHeader(root: RootJobStatus): string[] {
     `${progressBar(root.progress)}  ${root.counts.success + root.counts.failed + root.counts.cancelled}/${root.total} done`,
     countsLine(root),
     ...(root.error ? [`error: ${root.error}`] : []),
+    ...(root.snapshotAt ? [snapshotLine(root.snapshotAt)] : []),
   ];
+}
+
+/** Said when the answer is the root's snapshot because no worker answered. */
+export function snapshotLine(at: string): string {
+  return `as of ${time(at)}, no worker answered (children of running batches not shown)`;
 }
 
 export function childrenTable(children: ChildRecord[]): string[] {

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { JobClient } from '../client/job-client';
 import type { RootJobStatus } from '../jobs/types';
-import { watchLines } from './render';
+import { snapshotLine, watchLines } from './render';
 
 /**
  * Shows a root live until it stops: redrawn in place on a terminal (nothing else may write to it meanwhile),
@@ -30,7 +30,9 @@ export async function watchRoot(
       drawnLines = lines.length;
     } else {
       const done = root.counts.success + root.counts.failed + root.counts.cancelled;
-      const line = `${root.status} ${(root.progress * 100).toFixed(1)}% ${done}/${root.total} done (running ${root.counts.running}, failed ${root.counts.failed}, cancelled ${root.counts.cancelled})`;
+      const line =
+        `${root.status} ${(root.progress * 100).toFixed(1)}% ${done}/${root.total} done (running ${root.counts.running}, failed ${root.counts.failed}, cancelled ${root.counts.cancelled})` +
+        (root.snapshotAt ? `; ${snapshotLine(root.snapshotAt)}` : '');
       if (line !== lastLine) out.write(`${new Date().toISOString().slice(11, 19)} ${line}\n`);
       lastLine = line;
     }

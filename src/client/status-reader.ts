@@ -5,7 +5,13 @@
  */
 import { pageSlices, type PageSlice } from '../jobs/pages';
 import { addCounts, emptyCounts, rootProgress, rootStatus, totalOf } from '../jobs/status';
-import { refineCounts, refineRecord, type InFlightChild, type PackState } from '../jobs/status-view';
+import {
+  refineCounts,
+  refineRecord,
+  withoutResult,
+  type InFlightChild,
+  type PackState,
+} from '../jobs/status-view';
 import type {
   BatchSummary,
   ChildPageRequest,
@@ -14,11 +20,11 @@ import type {
   RootJobState,
   RootJobStatus,
   StatusCounts,
-  StoredChild,
 } from '../jobs/types';
 import type { BatchResult } from '../workflows/child-batch';
 import { batchPageQuery, rootJobQuery, type BatchPage } from '../workflows/messages';
-import type { WorkflowReads } from './workflow-reads';
+import { readSnapshot } from './snapshot-reader';
+import { NoWorkerAnsweredError, type WorkflowReads } from './workflow-reads';
 
 /** In a running batch, the records that may read as `status` once refined. */
 const CANDIDATES: Partial<Record<JobStatus, JobStatus[]>> = {
@@ -34,18 +40,30 @@ interface LiveBatch {
 }
 
 export class StatusReader {
-  constructor(private readonly reads: WorkflowReads) {}
+  constructor(
+    private readonly reads: WorkflowReads,
+    /** A running root that no worker answers within this is read from its snapshot. */
+    private readonly fallbackMs: number,
+  ) {}
 
   /** The root's state: its query while it runs, its result once it has finished. */
-  async rootState(id: string): Promise<RootJobState> {
-    const asked = await this.reads.queryIfOpen(id, rootJobQuery);
+  async rootState(id: string, timeoutMs = this.reads.queryTimeoutMs): Promise<RootJobState> {
+    const asked = await this.reads.queryIfOpen(id, timeoutMs, rootJobQuery);
     if (asked.open) return asked.value;
     const closed = await this.reads.closedResult<RootJobState>(id);
     return closed.closed ? closed.result : this.reads.query(id, rootJobQuery); // it went on as new meanwhile
   }
 
   async root(id: string, request: ChildPageRequest): Promise<RootJobStatus> {
-    const root = await this.rootState(id);
+    let root;
+    try {
+      root = await this.rootState(id, this.fallbackMs);
+    } catch (err) {
+      if (!(err instanceof NoWorkerAnsweredError)) throw err;
+      const fromSnapshot = await readSnapshot(this.reads, id, request);
+      if (!fromSnapshot) throw err;
+      return fromSnapshot;
+    }
     const { kind: _kind, phase, batches, ...record } = root;
     // Without a status filter, the page's slices follow from batch sizes alone, so a running batch's one
     // query also brings its slice of the page.
@@ -147,12 +165,4 @@ function refine<R extends ChildRecord>(
   packs: Map<string, PackState>,
 ): R {
   return flight ? refineRecord(record, flight, packs.get(flight.pack)) : record;
-}
-
-export function withoutResult({
-  result: _result,
-  resultInHistory: _inHistory,
-  ...record
-}: StoredChild): ChildRecord {
-  return record;
 }

@@ -48,17 +48,23 @@ export class WorkflowReads {
     });
   }
 
-  /** A query answered while the workflow runs; `open: false` (at once, without a worker) once it has closed. */
+  /**
+   * A query answered while the workflow runs; `open: false` (at once, without a worker) once it has closed.
+   * Gives up after `timeoutMs` (NoWorkerAnsweredError).
+   */
   async queryIfOpen<Ret, Args extends unknown[]>(
     workflowId: string,
+    timeoutMs: number,
     query: QueryDefinition<Ret, Args>,
     ...args: Args
   ): Promise<{ open: true; value: Ret } | { open: false }> {
     try {
       return {
         open: true,
-        value: await this.withDeadline(workflowId, () =>
-          this.whileOpen.getHandle(workflowId).query(query, ...args),
+        value: await this.withDeadline(
+          workflowId,
+          () => this.whileOpen.getHandle(workflowId).query(query, ...args),
+          timeoutMs,
         ),
       };
     } catch (err) {
@@ -110,17 +116,32 @@ export class WorkflowReads {
     );
   }
 
-  private async withDeadline<T>(workflowId: string, ask: () => Promise<T>): Promise<T> {
+  private async withDeadline<T>(
+    workflowId: string,
+    ask: () => Promise<T>,
+    timeoutMs = this.queryTimeoutMs,
+  ): Promise<T> {
     try {
-      return await this.client.withDeadline(Date.now() + this.queryTimeoutMs, ask);
+      return await this.client.withDeadline(Date.now() + timeoutMs, ask);
     } catch (err) {
       if (err instanceof WorkflowNotFoundError) throw new JobNotFoundError(workflowId);
       if (isDeadlineExceeded(err)) {
         throw new NoWorkerAnsweredError(
-          `No worker answered a status query on "${workflowId}" within ${this.queryTimeoutMs / 1000} s: ` +
+          `No worker answered a status query on "${workflowId}" within ${timeoutMs / 1000} s: ` +
             `is a worker (\`jobs worker\`) running on task queue "${this.taskQueue}"?`,
         );
       }
+      throw err;
+    }
+  }
+
+  /** A value the workflow keeps in its memo (read without a worker). */
+  async memo<T>(workflowId: string, key: string): Promise<T | undefined> {
+    try {
+      const { memo } = await this.client.workflow.getHandle(workflowId).describe();
+      return memo?.[key] as T | undefined;
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) throw new JobNotFoundError(workflowId);
       throw err;
     }
   }

@@ -4,7 +4,7 @@
  * heartbeat, which of its children run. These pure functions combine the two, so that a child is `running`
  * only while its processor runs, and `new` (or `failed_redelivered`) until then.
  */
-import type { ChildRecord, StatusCounts } from './types';
+import type { ChildRecord, StatusCounts, StoredChild } from './types';
 
 /** A pending pack activity as the server describes it. */
 export interface PackState {
@@ -70,4 +70,13 @@ export function refineCounts(
     refined[flight.attempts + pack.attempt - 1 > 0 ? 'failed_redelivered' : 'new']++;
   }
   return refined;
+}
+
+/** A child's record as a page of children shows it: without its result. */
+export function withoutResult({
+  result: _result,
+  resultInHistory: _inHistory,
+  ...record
+}: StoredChild): ChildRecord {
+  return record;
 }

@@ -178,9 +178,23 @@ export interface RootJobState extends RootRecord {
   batches: BatchSummary[];
 }
 
+/** A root's record as its memo keeps it, for status reads that no worker answers. */
+export interface RootSnapshot extends RootRecord {
+  phase: RootPhase;
+  /** When it was taken (ISO-8601). */
+  at: string;
+  /** Per batch: its size, and 1 once it has ended; null for a root with very many batches. */
+  batches: [number, number][] | null;
+}
+
 /** The status answer for a root: its record, counts and one page of its children. */
 export interface RootJobStatus extends RootRecord {
   children: ChildRecord[];
+  /**
+   * Set when no worker answered and the answer comes from the root's last snapshot, taken at this time: the
+   * children of its running batches are then left out.
+   */
+  snapshotAt?: string;
 }
 
 export interface ChildPageRequest {

@@ -17,6 +17,8 @@ export const interruptSignal = defineSignal<[InterruptRequest]>('interrupt');
 
 // Root
 export const rootJobQuery = defineQuery<RootJobState>('rootJob');
+/** The memo key of a root's snapshot (a RootSnapshot), which status reads fall back on without a worker. */
+export const SNAPSHOT_MEMO_KEY = 'jobSnapshot';
 /** A batch's news for its root: counts, its side of the slot lease, and whether it has ended. */
 export interface BatchReport {
   index: number;

@@ -1,0 +1,35 @@
+/**
+ * A running root's status when no worker answers (a deploy, a crash): its record from the snapshot it keeps in
+ * its memo (at most a few seconds older than its last change), and the children of the batches that have
+ * ended, from their results. Both are read from the server alone.
+ */
+import type { ChildPageRequest, ChildRecord, RootJobStatus, RootSnapshot } from '../jobs/types';
+import { batchWorkflowId } from '../jobs/ids';
+import { DEFAULT_PAGE_LIMIT } from '../jobs/pages';
+import { withoutResult } from '../jobs/status-view';
+import type { BatchResult } from '../workflows/child-batch';
+import { SNAPSHOT_MEMO_KEY } from '../workflows/messages';
+import type { WorkflowReads } from './workflow-reads';
+
+export async function readSnapshot(
+  reads: WorkflowReads,
+  id: string,
+  { offset = 0, limit = DEFAULT_PAGE_LIMIT, status }: ChildPageRequest,
+): Promise<RootJobStatus | undefined> {
+  const snapshot = await reads.memo<RootSnapshot>(id, SNAPSHOT_MEMO_KEY);
+  if (!snapshot) return undefined;
+  const { at, phase: _phase, batches, ...record } = snapshot;
+  const children: ChildRecord[] = [];
+  let skip = offset;
+  for (const [index, [, ended]] of (batches ?? []).entries()) {
+    if (children.length >= limit) break;
+    if (!ended) continue; // a running batch answers only through a worker
+    const closed = await reads.closedResult<BatchResult>(batchWorkflowId(id, index));
+    if (!closed.closed) continue;
+    const matching = closed.result.children.filter((child) => !status || child.status === status);
+    const take = matching.slice(skip, skip + limit - children.length);
+    skip = Math.max(0, skip - matching.length);
+    children.push(...take.map(withoutResult));
+  }
+  return { ...record, children, snapshotAt: at };
+}

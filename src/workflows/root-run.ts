@@ -1,0 +1,207 @@
+/**
+ * A root's state while it runs: its record and batches, its slot pool, and what it does when a batch reports
+ * or an interrupt comes (`interrupt()`). Its status changes here, by Oro's rule over the batches' counts.
+ */
+import {
+  CancellationScope,
+  condition,
+  setCurrentDetails,
+  sleep,
+  upsertMemo,
+  upsertSearchAttributes,
+  type SignalDefinition,
+} from '@temporalio/workflow';
+import { mergeDurations, type TopicDurations } from '../jobs/packing';
+import { closeBatch, createSlotPool, grantSlots, heldBy, reportBatch, type SlotPool } from '../jobs/slots';
+import { addCounts, describeProgress, emptyCounts, rootProgress, rootStatus, totalOf } from '../jobs/status';
+import type { RootJobInput, RootJobState, RootSnapshot } from '../jobs/types';
+import { JobStatus } from '../search-attributes';
+import { notify } from './notify';
+import { SNAPSHOT_MEMO_KEY, grantSlotsSignal, interruptSignal, type BatchReport } from './messages';
+
+/** What a root carries into its next run when it continues as new. */
+export interface RootCarry {
+  state: RootJobState;
+  pool: SlotPool;
+  /** Where planning goes on; null once every page is planned. */
+  cursor: string | null;
+  planned: boolean;
+  forced: boolean;
+  durations: TopicDurations;
+}
+
+/** Interrupts go out to this many batches at a time (a run may have at most 2,000 signals in flight). */
+const SIGNALS_AT_ONCE = 500;
+/** The snapshot a status read falls back on without a worker is at most this old while the root runs. */
+export const SNAPSHOT_INTERVAL_MS = 5000;
+/** A snapshot lists its batches only up to this many (a status read without a worker pages through them). */
+const SNAPSHOT_BATCHES = 2000;
+
+export class RootRun {
+  readonly state: RootJobState;
+  readonly pool: SlotPool;
+  readonly durations: TopicDurations;
+  forced: boolean;
+  /** Batches whose workflow exists (every batch of an earlier run does). */
+  readonly startedBatches: Set<number>;
+  /** Counts of the batches that have ended: final, so summed once (the open ones change). */
+  private endedCounts;
+  private endedBatches;
+  /** Signals sent and not yet delivered: a run that continues as new waits for them (the server drops a
+   * signal whose sender has closed). */
+  signalsInFlight = 0;
+  private snapshotDue = true;
+  /** The planner activity running now, if any. */
+  planning: CancellationScope | undefined;
+
+  constructor(input: RootJobInput, carried: RootCarry | undefined, now: string, createdAt: string) {
+    this.state = carried?.state ?? {
+      kind: 'root',
+      id: input.id,
+      name: input.name,
+      topic: input.topic,
+      ownerId: input.ownerId,
+      status: 'new',
+      interrupted: false,
+      progress: 0,
+      createdAt,
+      startedAt: now,
+      stoppedAt: null,
+      error: null,
+      phase: 'planning',
+      counts: emptyCounts(),
+      total: 0,
+      batches: [],
+      followUps: [],
+    };
+    this.pool = carried?.pool ?? createSlotPool(input.maxParallel);
+    this.durations = carried?.durations ?? {};
+    this.forced = carried?.forced ?? false;
+    this.startedBatches = new Set(this.state.batches.map((_, index) => index));
+    const ended = this.state.batches.filter((batch) => batch.done);
+    this.endedCounts = ended.reduce((sum, batch) => addCounts(sum, batch.counts), emptyCounts());
+    this.endedBatches = ended.length;
+  }
+
+  get allDone(): boolean {
+    return this.endedBatches === this.state.batches.length;
+  }
+
+  /** Batches running or waiting for slots. */
+  get openBatches(): number {
+    return Object.keys(this.pool.entries).length;
+  }
+
+  batchEnded(index: number): void {
+    const batch = this.state.batches[index];
+    batch.done = true;
+    batch.slots = 0;
+    closeBatch(this.pool, index);
+    this.endedCounts = addCounts(this.endedCounts, batch.counts);
+    this.endedBatches++;
+  }
+
+  /** Counts, progress and status from the batches, by Oro's rule. */
+  refresh(): void {
+    const { state } = this;
+    const counts = { ...this.endedCounts };
+    for (const [index, batch] of state.batches.entries()) {
+      if (batch.done) continue;
+      const entry = this.pool.entries[index];
+      batch.slots = entry ? heldBy(entry) : 0;
+      addCounts(counts, batch.counts);
+    }
+    state.counts = counts;
+    state.total = totalOf(counts);
+    state.progress = rootProgress(counts);
+    this.setStatus(rootStatus(counts));
+    this.showDetails();
+  }
+
+  setStatus(status: RootJobState['status']): void {
+    if (status === this.state.status) return;
+    this.state.status = status;
+    upsertSearchAttributes([{ key: JobStatus, value: status }]);
+  }
+
+  /** The Web UI's "Current Details" (markdown; the code span keeps "7/20" from becoming a fraction). */
+  showDetails(): void {
+    const { state } = this;
+    const lines = [
+      `**${state.name}** is **${state.status}**${state.interrupted ? ' (interrupted)' : ''}`,
+      `\`${describeProgress(state.counts)}\` (${Math.round(state.progress * 100)}%)`,
+    ];
+    if (state.error) lines.push(`Error: ${state.error}`);
+    setCurrentDetails(lines.join('\n\n'));
+    this.snapshotDue = true;
+  }
+
+  send<Args extends unknown[]>(workflowId: string, signal: SignalDefinition<Args>, ...args: Args): void {
+    this.signalsInFlight++;
+    void notify(workflowId, signal, ...args).then(() => this.signalsInFlight--);
+  }
+
+  /** Tells a batch the total of slots lent to it (so a repeated grant is harmless). */
+  sendGrant(index: number): void {
+    const entry = this.pool.entries[index];
+    const { durations } = this;
+    if (entry) this.send(this.state.batches[index].id, grantSlotsSignal, { total: entry.granted, durations });
+  }
+
+  /** Free slots go to the earliest batches that can use them. */
+  lendSlots(): void {
+    for (const { index } of grantSlots(this.pool)) this.sendGrant(index);
+  }
+
+  /** Children that have not started never will; running ones finish unless forced. Planning stops. */
+  interrupt(force: boolean): void {
+    const { state } = this;
+    if (state.phase === 'stopped') return;
+    state.interrupted = true;
+    this.forced ||= force;
+    this.planning?.cancel();
+    const open = state.batches.filter((batch, index) => !batch.done && this.startedBatches.has(index));
+    this.signalsInFlight++;
+    void CancellationScope.nonCancellable(async () => {
+      for (let from = 0; from < open.length; from += SIGNALS_AT_ONCE) {
+        const chunk = open.slice(from, from + SIGNALS_AT_ONCE);
+        await Promise.all(chunk.map((batch) => notify(batch.id, interruptSignal, { force })));
+      }
+    }).finally(() => this.signalsInFlight--);
+    this.showDetails();
+  }
+
+  onReport(report: BatchReport): void {
+    const batch = this.state.batches[report.index];
+    if (!batch || batch.done) return;
+    batch.counts = report.counts;
+    mergeDurations(this.durations, report.durations);
+    if (report.done) this.batchEnded(report.index);
+    else reportBatch(this.pool, report.index, report);
+    this.lendSlots();
+    this.refresh();
+  }
+
+  /**
+   * Keeps a snapshot of the record in the root's memo, at most every few seconds while it changes, so that a
+   * status read can answer (saying how old it is) when no worker does.
+   */
+  async keepSnapshot(): Promise<void> {
+    for (;;) {
+      await condition(() => this.snapshotDue);
+      this.snapshotDue = false;
+      upsertMemo({ [SNAPSHOT_MEMO_KEY]: this.snapshot() });
+      await CancellationScope.nonCancellable(() => sleep(SNAPSHOT_INTERVAL_MS));
+    }
+  }
+
+  private snapshot(): RootSnapshot {
+    const { kind: _kind, batches, ...record } = this.state;
+    const listed = batches.length <= SNAPSHOT_BATCHES;
+    return {
+      ...record,
+      at: new Date().toISOString(),
+      batches: listed ? batches.map((batch) => [batch.size, batch.done ? 1 : 0]) : null,
+    };
+  }
+}
