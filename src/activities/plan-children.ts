@@ -1,19 +1,27 @@
 /**
- * Runs a root topic's planner: it may do I/O, which is why it is an activity. One call plans several pages
- * (one batch each), so that planning a large root takes few round trips to the server.
+ * Runs a root topic's planner: it may do I/O, which is why it is an activity. One call returns several pages
+ * (one batch each), cut by count and by size, so that no batch's input nor this activity's result nears
+ * Temporal's payload limit, whatever the planner's own pages hold.
  */
 import type { JobApplication, PlannedPage } from '../application';
-import type { ChildSpec, PlannedChild } from '../jobs/types';
 import { InvalidJobInputError, NonRetryableJobError } from '../errors';
+import { jsonBytes } from '../jobs/options';
+import type { ChildSpec, PlannedChild } from '../jobs/types';
 
-/** Planned pages stop growing past this, well under Temporal's payload limits. */
-const PLANNED_BYTES = 512 * 1024;
+/** A child's payload travels in its batch's input and its activity's: keep it small. */
+export const MAX_CHILD_PAYLOAD_BYTES = 256 * 1024;
+/** A batch's children, payloads included, stay under this (Temporal warns about payloads over 512 KB). */
+const BATCH_BYTES = 400 * 1024;
+/** One call's pages stay under this in all. */
+const RESULT_BYTES = 480 * 1024;
 
 export interface PlanChildrenInput {
   rootId: string;
   topic: string;
   payload: unknown;
+  /** Where planning goes on (this activity's own cursor); null at first. */
   cursor: string | null;
+  /** Children per batch at most. */
   pageSize: number;
   /** The most pages one call returns. */
   maxPages: number;
@@ -23,6 +31,12 @@ export interface PlannedPages {
   pages: PlannedChild[][];
   /** Where the next call goes on; null when every child is planned. */
   nextCursor: string | null;
+}
+
+/** The planner's own cursor, and how many children of the page it gives there were already planned. */
+interface Position {
+  planner: string | null;
+  skip: number;
 }
 
 export function planChildrenActivity(app: JobApplication) {
@@ -35,80 +49,89 @@ export function planChildrenActivity(app: JobApplication) {
       throw err;
     }
     const pages: PlannedChild[][] = [];
-    let cursor = input.cursor;
-    let bytes = 0;
+    let page: PlannedChild[] = [];
+    let pageBytes = 0;
+    let totalBytes = 0;
+    let position: Position | null =
+      input.cursor === null ? { planner: null, skip: 0 } : JSON.parse(input.cursor);
     let everything: ChildSpec[] | undefined; // a planner that returns all its children is called once
-    const planPage = async (pageCursor: string | null) => {
+    while (position && pages.length < input.maxPages) {
       const planned =
         everything ??
         (await plan(input.payload, {
           rootId: input.rootId,
           topic: input.topic,
-          cursor: pageCursor,
+          cursor: position.planner,
           pageSize: input.pageSize,
         }));
-      if (Array.isArray(planned)) everything = planned;
-      return planned;
-    };
-    do {
-      const { children, nextCursor } = checkPage(await planPage(cursor), input, cursor, app);
-      if (children.length > 0) pages.push(children);
-      cursor = nextCursor;
-      bytes += JSON.stringify(children).length;
-    } while (cursor !== null && pages.length < input.maxPages && bytes < PLANNED_BYTES);
-    return { pages, nextCursor: cursor };
+      const { children, nextCursor } = Array.isArray(planned)
+        ? { children: (everything = planned), nextCursor: null }
+        : plannerPage(planned, input.topic);
+      let taken = position.skip;
+      for (; taken < children.length; taken++) {
+        const child = checkSpec(children[taken], app);
+        const bytes = jsonBytes(child);
+        const full = totalBytes + bytes > RESULT_BYTES; // this call's result is full: the child waits
+        if (page.length > 0 && (full || page.length >= input.pageSize || pageBytes + bytes > BATCH_BYTES)) {
+          pages.push(page);
+          page = [];
+          pageBytes = 0;
+          if (full || pages.length >= input.maxPages) break;
+        }
+        page.push(child);
+        pageBytes += bytes;
+        totalBytes += bytes;
+      }
+      position =
+        taken < children.length
+          ? { planner: position.planner, skip: taken }
+          : nextCursor === null
+            ? null
+            : { planner: nextCursor, skip: 0 };
+      if (taken < children.length) break;
+    }
+    if (page.length > 0) pages.push(page);
+    return { pages, nextCursor: position ? JSON.stringify(position) : null };
   };
 }
 
-/** One page of children out of what the planner returned for `cursor`. */
-function checkPage(
-  planned: ChildSpec[] | PlannedPage,
-  { topic, pageSize }: PlanChildrenInput,
-  cursor: string | null,
-  app: JobApplication,
-): { children: PlannedChild[]; nextCursor: string | null } {
-  if (Array.isArray(planned)) {
-    // The planner returned everything: hand it over one page at a time, the cursor being an offset.
-    const offset = cursor === null ? 0 : Number(cursor);
-    const end = offset + pageSize;
-    return {
-      children: checkSpecs(planned.slice(offset, end), app),
-      nextCursor: end < planned.length ? String(end) : null,
-    };
-  }
+function plannerPage(
+  planned: PlannedPage,
+  topic: string,
+): { children: ChildSpec[]; nextCursor: string | null } {
   if (!planned || !Array.isArray(planned.children)) {
     throw new NonRetryableJobError(
       `The planner of topic "${topic}" returned neither an array nor {children, nextCursor}.`,
     );
   }
-  if (planned.children.length > pageSize) {
-    throw new NonRetryableJobError(
-      `The planner of topic "${topic}" returned ${planned.children.length} children in one page; at most ${pageSize} are allowed.`,
-    );
-  }
-  return { children: checkSpecs(planned.children, app), nextCursor: planned.nextCursor ?? null };
+  return { children: planned.children, nextCursor: planned.nextCursor ?? null };
 }
 
-/** The planned children, each with what its topic says about running it. */
-function checkSpecs(children: ChildSpec[], app: JobApplication): PlannedChild[] {
-  return children.map((child) => {
-    if (!child || typeof child.name !== 'string' || typeof child.topic !== 'string') {
-      throw new NonRetryableJobError(
-        `A planned child must be {name, topic, payload}; got ${JSON.stringify(child)}.`,
-      );
-    }
-    const topic = app.find(child.topic);
-    if (!topic?.process) {
-      throw new NonRetryableJobError(
-        `Child "${child.name}" names topic "${child.topic}", which has no processor.`,
-      );
-    }
-    return {
-      name: child.name,
-      topic: child.topic,
-      payload: child.payload,
-      runAs: topic.runAs ?? 'activity',
-      pack: topic.pack ?? true,
-    };
-  });
+/** A planned child, checked, with what its topic says about running it. */
+function checkSpec(child: ChildSpec, app: JobApplication): PlannedChild {
+  if (!child || typeof child.name !== 'string' || typeof child.topic !== 'string') {
+    throw new NonRetryableJobError(
+      `A planned child must be {name, topic, payload}; got ${JSON.stringify(child)}.`,
+    );
+  }
+  const topic = app.find(child.topic);
+  if (!topic?.process) {
+    throw new NonRetryableJobError(
+      `Child "${child.name}" names topic "${child.topic}", which has no processor.`,
+    );
+  }
+  const bytes = jsonBytes(child.payload);
+  if (bytes > MAX_CHILD_PAYLOAD_BYTES) {
+    throw new NonRetryableJobError(
+      `Child "${child.name}" has a payload of ${Math.round(bytes / 1024)} KB; a child's payload may be at most ` +
+        `${MAX_CHILD_PAYLOAD_BYTES / 1024} KB. Pass a reference (a file, a key) instead.`,
+    );
+  }
+  return {
+    name: child.name,
+    topic: child.topic,
+    payload: child.payload,
+    runAs: topic.runAs ?? 'activity',
+    pack: topic.pack ?? true,
+  };
 }

@@ -4,6 +4,8 @@
  */
 
 export const MAX_NAME_LENGTH = 200;
+/** The longest workflow id a server accepts as commonly configured (limit.maxIDLength; 1,000 on the dev server). */
+export const MAX_WORKFLOW_ID_LENGTH = 255;
 
 export function childJobId(rootId: string, childName: string): string {
   return `${rootId}/${childName}`;

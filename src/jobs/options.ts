@@ -31,6 +31,8 @@ export const DEFAULT_RETRY: RetrySettings = {
 export const DEFAULT_CHILD_TIMEOUT_MS = 60 * 60 * 1000;
 /** Well under the server's warning at 10,240 events. */
 export const DEFAULT_CONTINUE_AS_NEW_AFTER_EVENTS = 4000;
+/** Temporal refuses a payload over 2 MB; the root's input carries its payload with a little more. */
+export const MAX_ROOT_PAYLOAD_BYTES = 1_900_000;
 
 export interface StartJobOptions {
   /** The root's payload, given to the topic's planner. */
@@ -79,6 +81,18 @@ export function rootJobInput(topic: string, options: StartJobOptions, defaultOwn
   const ownerId = options.ownerId ?? defaultOwnerId;
   if (typeof ownerId !== 'string' || ownerId.length === 0)
     throw new InvalidJobInputError('ownerId must be a non-empty string.');
+  for (const [what, value] of [
+    ["The root's payload", options.data],
+    ['The follow-up jobs', options.followUps],
+  ] as const) {
+    const bytes = jsonBytes(value);
+    if (bytes > MAX_ROOT_PAYLOAD_BYTES) {
+      throw new InvalidJobInputError(
+        `${what} is ${(bytes / 1e6).toFixed(1)} MB; Temporal refuses payloads over 2 MB. Pass a reference ` +
+          '(a file, a key) and let the planner read it, page by page.',
+      );
+    }
+  }
   const { runChildrenAs } = options;
   if (runChildrenAs !== undefined && runChildrenAs !== 'activity' && runChildrenAs !== 'workflow') {
     throw new InvalidJobInputError(
@@ -100,6 +114,18 @@ export function rootJobInput(topic: string, options: StartJobOptions, defaultOwn
     childTimeoutMs: DEFAULT_CHILD_TIMEOUT_MS,
     continueAsNewAfterEvents,
   };
+}
+
+/** The size of a value as JSON, in UTF-8 bytes (0 for undefined). */
+export function jsonBytes(value: unknown): number {
+  const text = JSON.stringify(value);
+  if (text === undefined) return 0;
+  let bytes = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    bytes += code < 0x80 ? 1 : code < 0x800 ? 2 : code >= 0xd800 && code <= 0xdbff ? (i++, 4) : 3;
+  }
+  return bytes;
 }
 
 /** `value` when it is a whole number in [minimum, maximum]; an InvalidJobInputError naming the option otherwise. */
