@@ -1,0 +1,140 @@
+/**
+ * `npm run record-histories`: runs representative jobs on a fresh dev server and writes the history of every
+ * workflow they ran to test/fixtures/histories/<scenario>/, for the replay test (test/replay). Re-record only
+ * when a change to workflow code is meant to break replay, which breaks roots that are open during a deploy:
+ * see "Changing workflow code" in the README.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as zlib from 'node:zlib';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { createSeedApplication } from '../src/example/seed-app';
+import type { RootJobStatus } from '../src/jobs/types';
+import type { JobClient } from '../src/client/job-client';
+import { createJobTestbed } from '../test/helpers/jobs';
+import { statusWhen } from '../test/helpers/jobs';
+
+const FIXTURES = path.resolve(__dirname, '..', 'test', 'fixtures', 'histories');
+
+type Scenario = (jobs: JobClient, name: string) => Promise<string[]>;
+
+const running = (child: string) => (root: RootJobStatus) =>
+  root.children.some((c) => c.name === `do_small_job:${child}` && c.status === 'running');
+
+const scenarios: Record<string, Scenario> = {
+  async success(jobs, name) {
+    await jobs.start('do_big_job', {
+      name,
+      data: { parts: [{ name: 'a', durationMs: 50 }, { name: 'b' }, { name: 'c' }] },
+    });
+    return [name];
+  },
+  async 'retry-and-invalid'(jobs, name) {
+    await jobs.start('do_big_job', {
+      name,
+      data: {
+        parts: [
+          { name: 'flaky', failTimes: 2 },
+          { name: 'bad', valid: false },
+          { name: 'hopeless', failTimes: 9 },
+        ],
+      },
+    });
+    return [name];
+  },
+  async 'graceful-interrupt'(jobs, name) {
+    const parts = [
+      { name: 'r1', durationMs: 3000 },
+      { name: 'r2', durationMs: 3000 },
+      { name: 'n1' },
+      { name: 'n2' },
+    ];
+    await jobs.start('do_big_job', { name, maxParallel: 2, data: { parts } });
+    await statusWhen(jobs, name, running('r1'));
+    await jobs.interrupt(name);
+    return [name];
+  },
+  async 'forced-interrupt'(jobs, name) {
+    await jobs.start('do_big_job', {
+      name,
+      data: { parts: [{ name: 'long', durationMs: 60_000 }, { name: 'short' }] },
+    });
+    await statusWhen(jobs, name, running('long'));
+    await jobs.interrupt(name, { force: true });
+    return [name];
+  },
+  async 'child-interrupts'(jobs, name) {
+    const parts = [{ name: 'slow', durationMs: 60_000 }, { name: 'waiting' }, { name: 'after' }];
+    await jobs.start('do_big_job', { name, maxParallel: 1, data: { parts } });
+    await statusWhen(jobs, name, running('slow'));
+    await jobs.interrupt(`${name}/do_small_job:waiting`);
+    await jobs.interrupt(`${name}/do_small_job:slow`, { force: true });
+    return [name];
+  },
+  async 'follow-ups'(jobs, name) {
+    await jobs.start('do_big_job', {
+      name,
+      data: { parts: [{ name: 'a' }] },
+      followUps: [{ topic: 'do_big_job', name: `${name}-next`, payload: { parts: [{ name: 'next' }] } }],
+    });
+    await jobs.wait(name);
+    return [name, `${name}-next`];
+  },
+  async 'continue-as-new'(jobs, name) {
+    const parts = Array.from({ length: 12 }, (_, i) => ({ name: `p${i}` }));
+    await jobs.start('do_big_job', {
+      name,
+      batchSize: 2,
+      maxParallel: 2,
+      continueAsNewAfterEvents: 30,
+      data: { parts },
+    });
+    return [name];
+  },
+  async 'packed-fan-out'(jobs, name) {
+    const parts = Array.from({ length: 1000 }, (_, i) => ({ name: `p${i}` }));
+    await jobs.start('do_big_job', { name, data: { parts } });
+    return [name];
+  },
+  async 'child-workflows'(jobs, name) {
+    const parts = [{ name: 'a' }, { name: 'flaky', failTimes: 1 }, { name: 'bad', valid: false }];
+    await jobs.start('do_big_job', { name, runChildrenAs: 'workflow', data: { parts } });
+    return [name];
+  },
+};
+
+async function main(): Promise<void> {
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+  const only = process.argv[2];
+  const testbed = await createJobTestbed('dev-server', createSeedApplication({ error: () => undefined }));
+  try {
+    for (const [scenario, run] of Object.entries(scenarios)) {
+      if (only && scenario !== only) continue;
+      const roots = await run(testbed.jobs, scenario);
+      for (const root of roots) await testbed.jobs.wait(root);
+      const directory = path.join(FIXTURES, scenario);
+      fs.rmSync(directory, { recursive: true, force: true });
+      fs.mkdirSync(directory, { recursive: true });
+      let written = 0;
+      for (const root of roots) {
+        for await (const execution of testbed.client.workflow.list({ query: `JobRootId = '${root}'` })) {
+          const handle = testbed.client.workflow.getHandle(execution.workflowId, execution.runId);
+          const file = `${execution.workflowId.replace(/[^A-Za-z0-9_.-]+/g, '_')}.${execution.runId}.json`;
+          // protobufjs's own JSON (enum names, base64 bytes), gzipped; the replay test reads it back.
+          const history = JSON.parse(JSON.stringify(await handle.fetchHistory())) as unknown;
+          const json = JSON.stringify({ workflowId: execution.workflowId, history });
+          fs.writeFileSync(path.join(directory, `${file}.gz`), zlib.gzipSync(json));
+          written++;
+        }
+      }
+      console.log(`${scenario}: ${written} histories`);
+    }
+  } finally {
+    await testbed.teardown();
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
