@@ -81,10 +81,9 @@ export class ChildBook {
     const outcome = applyTransition(this.records[index], event);
     if (!outcome.accepted) return false;
     this.records[index] = outcome.record;
-    if (isFinal(outcome.record.status)) {
-      this.finalCount++;
-      this.dequeue(index);
-    }
+    if (isFinal(outcome.record.status)) this.finalCount++;
+    // Only children that wait stay in line: a final one, or one a worker has, leaves it.
+    if (isFinal(outcome.record.status) || outcome.record.status === 'running') this.dequeue(index);
     return true;
   }
 
