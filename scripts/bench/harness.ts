@@ -41,7 +41,7 @@ function installQuietRuntime(): void {
  */
 export type ServerTuning = 'stock' | 'tuned';
 
-export async function startBenchServer(tuning: ServerTuning = 'stock'): Promise<BenchServer> {
+export async function startBenchServer(tuning: ServerTuning = 'tuned'): Promise<BenchServer> {
   installQuietRuntime();
   bundle ??= bundleInOwnProcess();
   const cli = await resolveTemporalCli({ provision: false });

@@ -15,7 +15,7 @@ const usage = `usage: npm run bench -- <benchmark> [count] [options]
                                              one root: wall time, children/s, largest history, CPU, peak memory
   status-read [children] [--reads N] [--server stock|tuned]
                                              status read latency on a running and on a finished root
-  --server: stock (the dev server as the SDK starts it, the default) or tuned (as \`jobs dev\` starts it)`;
+  --server: tuned (as \`jobs dev\` starts the dev server, the default) or stock (as the SDK's createLocal starts it)`;
 
 async function main(): Promise<void> {
   const { positionals, values } = parseArgs({
@@ -23,7 +23,7 @@ async function main(): Promise<void> {
     options: {
       rounds: { type: 'string', default: '3' },
       only: { type: 'string' },
-      server: { type: 'string', default: 'stock' },
+      server: { type: 'string', default: 'tuned' },
       mode: { type: 'string', default: 'packed' },
       reads: { type: 'string', default: '20' },
     },
