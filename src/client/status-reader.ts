@@ -101,7 +101,8 @@ export class StatusReader {
     const running = phase !== 'stopped';
     return {
       ...record,
-      ...(running ? { status: rootStatus(total), progress: rootProgress(total) } : {}),
+      // While it runs, its status follows its children (until it has any, it stays what it says: new).
+      ...(running && totalOf(total) > 0 ? { status: rootStatus(total), progress: rootProgress(total) } : {}),
       counts: total,
       total: totalOf(total),
       children: pages.flat(),
