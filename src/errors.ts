@@ -31,3 +31,14 @@ export class JobNotFoundError extends Error {
 export class InvalidJobInputError extends Error {
   override readonly name = 'InvalidJobInputError';
 }
+
+/** A change that needs an open root (pause, resume, scale) asked of one that has finished. */
+export class JobFinishedError extends Error {
+  override readonly name = 'JobFinishedError';
+  constructor(
+    readonly jobId: string,
+    readonly status: string,
+  ) {
+    super(`Job "${jobId}" has already finished (${status}); only an open root job can be changed.`);
+  }
+}

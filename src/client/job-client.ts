@@ -11,8 +11,9 @@ import { checkPageRequest, type StartJobOptions } from '../jobs/options';
 import { isFinal, isJobStatus } from '../jobs/status';
 import type { ChildJobState, ChildPageRequest, JobStatus, RootJobStatus } from '../jobs/types';
 import { JobName, JobOwnerId, JobStatus as JobStatusKey } from '../search-attributes';
-import { interruptChildSignal, interruptSignal } from '../workflows/messages';
+import { interruptChildSignal, interruptSignal, type RootControlAnswer } from '../workflows/messages';
 import { ChildReader } from './child-reader';
+import { RootControls } from './root-controls';
 import { startRootJob, type StartedJob } from './start-root-job';
 import { StatusReader } from './status-reader';
 import { WorkflowReads } from './workflow-reads';
@@ -37,6 +38,7 @@ export type JobStatusAnswer = RootJobStatus | ChildJobState;
 export class JobClient {
   private readonly roots: StatusReader;
   private readonly children: ChildReader;
+  private readonly controls: RootControls;
 
   constructor(
     readonly client: Client,
@@ -51,6 +53,7 @@ export class JobClient {
     const reads = new WorkflowReads(client, taskQueue, queryTimeoutMs);
     this.roots = new StatusReader(reads, snapshotAfterMs);
     this.children = new ChildReader(reads, this.roots);
+    this.controls = new RootControls(client, taskQueue, queryTimeoutMs);
   }
 
   start(topic: string, options: StartJobOptions = {}): Promise<StartedJob> {
@@ -95,6 +98,21 @@ export class JobClient {
     }
     const how = force ? 'forced: running processors are cancelled' : 'graceful: running children finish';
     return { id, interrupted: true, message: `Interrupt sent to "${id}" (${how}).` };
+  }
+
+  /** Pauses a root: no child starts until `resume`; running children finish. */
+  pause(id: string): Promise<RootControlAnswer> {
+    return this.controls.pause(id);
+  }
+
+  /** Resumes a paused root where it stopped. */
+  resume(id: string): Promise<RootControlAnswer> {
+    return this.controls.resume(id);
+  }
+
+  /** A new parallel limit for a running root: up at once, down as running children finish (none stops). */
+  scale(id: string, maxParallel: number): Promise<RootControlAnswer> {
+    return this.controls.scale(id, maxParallel);
   }
 
   /** Root jobs from Temporal's visibility, newest first. */

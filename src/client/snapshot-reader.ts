@@ -11,6 +11,9 @@ import type { BatchResult } from '../workflows/child-batch';
 import { SNAPSHOT_MEMO_KEY } from '../workflows/messages';
 import type { WorkflowReads } from './workflow-reads';
 
+/** For roots that ran before pause and scale existed. */
+export const RECORD_DEFAULTS = { paused: false, pausedAt: null };
+
 export async function readSnapshot(
   reads: WorkflowReads,
   id: string,
@@ -31,5 +34,5 @@ export async function readSnapshot(
     skip = Math.max(0, skip - matching.length);
     children.push(...take.map(withoutResult));
   }
-  return { ...record, children, snapshotAt: at };
+  return { ...RECORD_DEFAULTS, ...record, children, snapshotAt: at };
 }

@@ -23,7 +23,7 @@ import type {
 } from '../jobs/types';
 import type { BatchResult } from '../workflows/child-batch';
 import { batchPageQuery, rootJobQuery, type BatchPage } from '../workflows/messages';
-import { readSnapshot } from './snapshot-reader';
+import { RECORD_DEFAULTS, readSnapshot } from './snapshot-reader';
 import { NoWorkerAnsweredError, type WorkflowReads } from './workflow-reads';
 
 /** In a running batch, the records that may read as `status` once refined. */
@@ -100,6 +100,7 @@ export class StatusReader {
     const total = counts.reduce((sum, batchCounts) => addCounts(sum, batchCounts), emptyCounts());
     const running = phase !== 'stopped';
     return {
+      ...RECORD_DEFAULTS,
       ...record,
       // While it runs, its status follows its children (until it has any, it stays what it says: new).
       ...(running && totalOf(total) > 0 ? { status: rootStatus(total), progress: rootProgress(total) } : {}),

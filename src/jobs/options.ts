@@ -137,6 +137,11 @@ export function wholeNumber(name: string, value: number, minimum: number, maximu
   return value;
 }
 
+/** A root's parallel limit, at start or changed while it runs (`jobs scale`). */
+export function checkMaxParallel(value: number): number {
+  return wholeNumber('maxParallel', value, 1, MAX_PARALLEL);
+}
+
 export function checkPageRequest({ offset, limit, status }: ChildPageRequest): void {
   if (offset !== undefined) wholeNumber('offset', offset, 0);
   if (limit !== undefined) wholeNumber('limit', limit, 0);

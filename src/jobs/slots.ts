@@ -20,10 +20,17 @@ export interface PoolEntry {
   wants: number;
   /** Its workflow is being started: its first grant travels with the start, none by signal until then. */
   starting?: boolean;
+  /**
+   * Slots the root has asked back (cumulative): the batch must have released at least this many. It pays
+   * as its running children finish; nothing running is stopped.
+   */
+  recalled?: number;
 }
 
 export interface SlotPool {
   size: number;
+  /** A paused pool lends nothing and asks back what is lent (running children finish). */
+  paused?: boolean;
   /** Open batches by index. */
   entries: Record<string, PoolEntry>;
 }
@@ -38,13 +45,24 @@ export function createSlotPool(size: number): SlotPool {
   return { size, entries: {} };
 }
 
+/** Slots a batch has and has not given back yet: its running children use at most these. */
 export function heldBy(entry: PoolEntry): number {
   return Math.max(0, entry.granted - entry.released);
 }
 
+/** Slots a batch may still use once it has paid back what was asked of it. */
+export function allowedTo(entry: PoolEntry): number {
+  return Math.max(0, entry.granted - Math.max(entry.released, entry.recalled ?? 0));
+}
+
+/** How many slots the pool lends at most now: none while paused. */
+export function capacityOf(pool: SlotPool): number {
+  return pool.paused ? 0 : pool.size;
+}
+
 export function freeSlots(pool: SlotPool): number {
   const held = Object.values(pool.entries).reduce((sum, entry) => sum + heldBy(entry), 0);
-  return Math.max(0, pool.size - held);
+  return Math.max(0, capacityOf(pool) - held);
 }
 
 /** A new batch joins the pool wanting `wants` slots; its first grant travels with its start. */
@@ -98,9 +116,42 @@ export function grantSlots(pool: SlotPool, toStarting = false): { index: number;
   return grants;
 }
 
-/** A new parallel limit; slots over it come back as batches release them, nothing is taken away. */
+/**
+ * Slots to ask back when batches may use more than the pool's capacity (a lower limit, a pause): from the
+ * latest batches first, so the earliest keep running. Returns the batches whose recall changed.
+ */
+export function recallSlots(pool: SlotPool): number[] {
+  const indexes = Object.keys(pool.entries)
+    .map(Number)
+    .sort((a, b) => b - a);
+  let excess = indexes.reduce((sum, index) => sum + allowedTo(pool.entries[index]), 0) - capacityOf(pool);
+  const recalled: number[] = [];
+  for (const index of indexes) {
+    if (excess <= 0) break;
+    const entry = pool.entries[index];
+    // A batch being started takes its grant with the start; it is asked once it runs.
+    if (entry.starting) continue;
+    const count = Math.min(allowedTo(entry), excess);
+    if (count === 0) continue;
+    entry.recalled = Math.max(entry.released, entry.recalled ?? 0) + count;
+    excess -= count;
+    recalled.push(index);
+  }
+  return recalled;
+}
+
+/**
+ * A new parallel limit. Up: free slots go out with the next grants. Down: `recallSlots` asks batches for
+ * the slots over it, which they give back as running children finish; nothing running is stopped.
+ */
 export function resizePool(pool: SlotPool, size: number): void {
   pool.size = size;
+}
+
+/** Paused: no grants, and `recallSlots` asks back every slot lent. Resumed: grants go out again. */
+export function pausePool(pool: SlotPool, paused: boolean): void {
+  if (paused) pool.paused = true;
+  else delete pool.paused;
 }
 
 /** A batch's side of the lease. */
@@ -109,10 +160,19 @@ export interface BatchLease {
   released: number;
   /** Slots taken by children handed to workers and not yet back. */
   inFlight: number;
+  /** Slots the root asked back (cumulative; see PoolEntry.recalled). */
+  recalled?: number;
 }
 
+/** Slots free to hand to a worker now: received, less those given back or owed back, less those in use. */
 export function spareSlots(lease: BatchLease): number {
-  return Math.max(0, lease.received - lease.released - lease.inFlight);
+  return Math.max(0, lease.received - Math.max(lease.released, lease.recalled ?? 0) - lease.inFlight);
+}
+
+/** Slots owed back to the root that are not in use now, so can be given back at once. */
+export function payableRecall(lease: BatchLease): number {
+  const owed = (lease.recalled ?? 0) - lease.released;
+  return Math.max(0, Math.min(owed, lease.received - lease.inFlight - lease.released));
 }
 
 /** Slots to give back: those beyond what the children ready to run can use (`needed`). */

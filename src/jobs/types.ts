@@ -169,6 +169,12 @@ export interface RootRecord {
   counts: StatusCounts;
   total: number;
   followUps: FollowUpOutcome[];
+  /** Paused: no child starts until it is resumed (running ones finish); its status still follows Oro's rule. */
+  paused: boolean;
+  /** When it was last paused (kept after a resume), or null. */
+  pausedAt: string | null;
+  /** Children that may run at once now (`jobs scale` changes it while it runs). */
+  maxParallel: number;
 }
 
 /** What the root's query (and its final result) answers: its record and where its children are. */

@@ -5,7 +5,7 @@
  */
 import { CancellationScope, condition, getExternalWorkflowHandle, sleep } from '@temporalio/workflow';
 import type { TopicDurations } from '../jobs/packing';
-import { slotsToRelease, slotsWanted, type BatchLease } from '../jobs/slots';
+import { payableRecall, slotsToRelease, slotsWanted, type BatchLease } from '../jobs/slots';
 import type { StatusCounts } from '../jobs/types';
 import { notify } from './notify';
 import { batchReportSignal, type BatchReport } from './messages';
@@ -57,16 +57,21 @@ export class BatchReporter {
       .catch(() => undefined);
   }
 
-  /** Slots to give back, or more wanted than the root knows of. */
+  /** Slots to give back (spare, or asked back by the root), or more wanted than the root knows of. */
   private urgent(): boolean {
     const { lease } = this.batch;
     const needed = this.batch.needed();
-    return slotsToRelease(lease, needed) > 0 || slotsWanted(lease, needed) > this.reportedWants;
+    return (
+      payableRecall(lease) > 0 ||
+      slotsToRelease(lease, needed) > 0 ||
+      slotsWanted(lease, needed) > this.reportedWants
+    );
   }
 
   private report(done: boolean): BatchReport {
     const { lease } = this.batch;
     const needed = this.batch.needed();
+    lease.released += payableRecall(lease);
     lease.released += slotsToRelease(lease, needed);
     const wants = done ? 0 : slotsWanted(lease, needed);
     this.dirty = false;

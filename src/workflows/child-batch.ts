@@ -41,8 +41,9 @@ export async function childBatchWorkflow(input: ChildBatchInput): Promise<BatchR
   const roundsOf: RoundsOf = (spec) => packRounds(run.durations, spec.topic, spec.pack);
   const interruptAll = (force: boolean) => book.records.forEach((_, index) => run.interrupt(index, force));
 
-  setHandler(grantSlotsSignal, ({ total, durations }) => {
+  setHandler(grantSlotsSignal, ({ total, durations, recalled }) => {
     run.lease.received = Math.max(run.lease.received, total);
+    if (recalled) run.lease.recalled = Math.max(run.lease.recalled ?? 0, recalled);
     mergeDurations(run.durations, durations);
   });
   setHandler(interruptSignal, ({ force }) => interruptAll(force));

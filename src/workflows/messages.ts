@@ -1,5 +1,5 @@
 /** Signals and queries between clients, roots, batches, children and processor activities. */
-import { defineQuery, defineSignal } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { TopicDurations } from '../jobs/packing';
 import type { InFlightChild } from '../jobs/status-view';
 import type {
@@ -17,6 +17,15 @@ export const interruptSignal = defineSignal<[InterruptRequest]>('interrupt');
 
 // Root
 export const rootJobQuery = defineQuery<RootJobState>('rootJob');
+/** What the root's controls answer: its record as it stands once the change is made. */
+export type RootControlAnswer = Pick<
+  RootJobState,
+  'id' | 'status' | 'phase' | 'paused' | 'pausedAt' | 'maxParallel' | 'counts'
+>;
+/** Pause (no child starts; running ones finish) or resume a root. */
+export const pauseUpdate = defineUpdate<RootControlAnswer, [{ paused: boolean }]>('pause');
+/** A new parallel limit, up or down; nothing running is stopped. */
+export const scaleUpdate = defineUpdate<RootControlAnswer, [{ maxParallel: number }]>('scale');
 /** The memo key of a root's snapshot (a RootSnapshot), which status reads fall back on without a worker. */
 export const SNAPSHOT_MEMO_KEY = 'jobSnapshot';
 /** A batch's news for its root: counts, its side of the slot lease, and whether it has ended. */
@@ -63,7 +72,13 @@ export const interruptChildSignal = defineSignal<[{ name: string; force: boolean
  * Running slots the root lends the batch, as the total granted so far: a repeated or late grant changes
  * nothing, and the root can send it again when one may have been lost.
  */
-export const grantSlotsSignal = defineSignal<[{ total: number; durations: TopicDurations }]>('grantSlots');
+export interface SlotGrant {
+  total: number;
+  durations: TopicDurations;
+  /** Slots asked back so far (cumulative): a lower limit or a pause. */
+  recalled?: number;
+}
+export const grantSlotsSignal = defineSignal<[SlotGrant]>('grantSlots');
 /** A child workflow's transitions (child-workflow mode), sent to its batch. */
 export interface ChildTransition {
   name: string;

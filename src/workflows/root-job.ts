@@ -12,10 +12,11 @@ import {
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
+import { checkMaxParallel } from '../jobs/options';
 import { finalRootStatus } from '../jobs/status';
 import type { RootJobInput, RootJobState } from '../jobs/types';
 import { startFollowUpJobs } from './activity-proxies';
-import { batchReportSignal, interruptSignal, rootJobQuery } from './messages';
+import { batchReportSignal, interruptSignal, pauseUpdate, rootJobQuery, scaleUpdate } from './messages';
 import { planPages, startBatches } from './root-planning';
 import { RootRun, type RootCarry } from './root-run';
 
@@ -35,6 +36,28 @@ export async function rootJobWorkflow(input: RootJobInput, carried?: RootCarry):
   setHandler(rootJobQuery, () => state);
   setHandler(interruptSignal, ({ force }) => run.interrupt(force));
   setHandler(batchReportSignal, (report) => run.onReport(report));
+  // Controls: refused (before anything changes) once the root has stopped.
+  setHandler(
+    pauseUpdate,
+    ({ paused }) => {
+      run.pause(paused);
+      return run.controls();
+    },
+    { validator: (_request) => run.checkOpen() },
+  );
+  setHandler(
+    scaleUpdate,
+    ({ maxParallel }) => {
+      run.scale(maxParallel);
+      return run.controls();
+    },
+    {
+      validator: ({ maxParallel }) => {
+        run.checkOpen();
+        checkMaxParallel(maxParallel);
+      },
+    },
+  );
   // Cancelling the root from a client or the Web UI means a graceful interrupt.
   CancellationScope.current().cancelRequested.catch(() => run.interrupt(false));
 
@@ -75,6 +98,7 @@ export async function rootJobWorkflow(input: RootJobInput, carried?: RootCarry):
   async function stop(): Promise<RootJobState> {
     state.phase = 'stopped';
     state.stoppedAt = new Date().toISOString();
+    state.paused = false; // a stopped root starts nothing anyway
     const status =
       state.error && !state.interrupted ? 'failed' : finalRootStatus(state.counts, state.interrupted);
     run.setStatus(status);

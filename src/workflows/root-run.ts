@@ -3,6 +3,7 @@
  * or an interrupt comes (`interrupt()`). Its status changes here, by Oro's rule over the batches' counts.
  */
 import {
+  ApplicationFailure,
   CancellationScope,
   condition,
   setCurrentDetails,
@@ -12,12 +13,29 @@ import {
   type SignalDefinition,
 } from '@temporalio/workflow';
 import { mergeDurations, type TopicDurations } from '../jobs/packing';
-import { closeBatch, createSlotPool, grantSlots, heldBy, reportBatch, type SlotPool } from '../jobs/slots';
+import {
+  closeBatch,
+  createSlotPool,
+  grantSlots,
+  heldBy,
+  pausePool,
+  recallSlots,
+  reportBatch,
+  resizePool,
+  type SlotPool,
+} from '../jobs/slots';
 import { addCounts, describeProgress, emptyCounts, rootProgress, rootStatus, totalOf } from '../jobs/status';
 import type { RootJobInput, RootJobState, RootSnapshot } from '../jobs/types';
 import { JobStatus } from '../search-attributes';
 import { notify } from './notify';
-import { SNAPSHOT_MEMO_KEY, grantSlotsSignal, interruptSignal, type BatchReport } from './messages';
+import { JobFinishedError } from '../errors';
+import {
+  SNAPSHOT_MEMO_KEY,
+  grantSlotsSignal,
+  interruptSignal,
+  type BatchReport,
+  type RootControlAnswer,
+} from './messages';
 
 /** What a root carries into its next run when it continues as new. */
 export interface RootCarry {
@@ -73,7 +91,14 @@ export class RootRun {
       total: 0,
       batches: [],
       followUps: [],
+      paused: false,
+      pausedAt: null,
+      maxParallel: input.maxParallel,
     };
+    // Roots carried from before pause and scale existed.
+    this.state.paused ??= false;
+    this.state.pausedAt ??= null;
+    this.state.maxParallel ??= input.maxParallel;
     this.pool = carried?.pool ?? createSlotPool(input.maxParallel);
     this.durations = carried?.durations ?? {};
     this.forced = carried?.forced ?? false;
@@ -128,7 +153,8 @@ export class RootRun {
   showDetails(): void {
     const { state } = this;
     const lines = [
-      `**${state.name}** is **${state.status}**${state.interrupted ? ' (interrupted)' : ''}`,
+      `**${state.name}** is **${state.status}**${state.interrupted ? ' (interrupted)' : ''}` +
+        (state.paused ? ` (paused since ${state.pausedAt})` : ''),
       `\`${describeProgress(state.counts)}\` (${Math.round(state.progress * 100)}%)`,
     ];
     if (state.error) lines.push(`Error: ${state.error}`);
@@ -141,16 +167,53 @@ export class RootRun {
     void notify(workflowId, signal, ...args).then(() => this.signalsInFlight--);
   }
 
-  /** Tells a batch the total of slots lent to it (so a repeated grant is harmless). */
+  /** Tells a batch the total of slots lent to it and asked back (so a repeated grant is harmless). */
   sendGrant(index: number): void {
     const entry = this.pool.entries[index];
-    const { durations } = this;
-    if (entry) this.send(this.state.batches[index].id, grantSlotsSignal, { total: entry.granted, durations });
+    if (!entry) return;
+    const grant = { total: entry.granted, durations: this.durations };
+    const id = this.state.batches[index].id;
+    this.send(id, grantSlotsSignal, entry.recalled ? { ...grant, recalled: entry.recalled } : grant);
   }
 
-  /** Free slots go to the earliest batches that can use them. */
+  /** Slots over the limit are asked back; free slots go to the earliest batches that can use them. */
   lendSlots(): void {
-    for (const { index } of grantSlots(this.pool)) this.sendGrant(index);
+    const changed = new Set(recallSlots(this.pool));
+    for (const { index } of grantSlots(this.pool)) changed.add(index);
+    for (const index of changed) this.sendGrant(index);
+  }
+
+  /** Paused, no child starts (running ones finish); resumed, slots go out again. Where pause is handled. */
+  pause(paused: boolean): void {
+    const { state } = this;
+    if (paused === state.paused) return;
+    state.paused = paused;
+    if (paused) state.pausedAt = new Date().toISOString();
+    pausePool(this.pool, paused);
+    this.lendSlots();
+    this.showDetails();
+  }
+
+  /** What a control (pause, scale) answers: the record as it stands now. */
+  controls(): RootControlAnswer {
+    const { id, status, phase, paused, pausedAt, maxParallel, counts } = this.state;
+    return { id, status, phase, paused, pausedAt, maxParallel, counts };
+  }
+
+  /** Controls change only a root that has not stopped (the client turns this into a JobFinishedError). */
+  checkOpen(): void {
+    const { id, phase, status } = this.state;
+    if (phase !== 'stopped') return;
+    const { message, name: type } = new JobFinishedError(id, status);
+    throw ApplicationFailure.create({ type, message, details: [id, status], nonRetryable: true });
+  }
+
+  /** A new parallel limit: up at once, down as running children finish (none is stopped). */
+  scale(maxParallel: number): void {
+    this.state.maxParallel = maxParallel;
+    resizePool(this.pool, maxParallel);
+    this.lendSlots();
+    this.showDetails();
   }
 
   /** Children that have not started never will; running ones finish unless forced. Planning stops. */

@@ -7,9 +7,14 @@ import { pageSlices } from '../../src/jobs/pages';
 import {
   batchStarted,
   closeBatch,
+  allowedTo,
+  capacityOf,
   createSlotPool,
   freeSlots,
   grantSlots,
+  pausePool,
+  recallSlots,
+  resizePool,
   heldBy,
   openBatch,
   reportBatch,
@@ -92,7 +97,9 @@ describe("a root's slot pool, on any sequence of operations", () => {
     | { kind: 'open'; wants: number }
     | { kind: 'report'; batch: number; received: number; released: number; wants: number }
     | { kind: 'close'; batch: number }
-    | { kind: 'grant' };
+    | { kind: 'grant' }
+    | { kind: 'resize'; size: number }
+    | { kind: 'pause'; paused: boolean };
   const opArb: fc.Arbitrary<Op> = fc.oneof(
     fc.nat(30).map<Op>((wants) => ({ kind: 'open', wants })),
     fc.tuple(fc.nat(8), fc.nat(40), fc.nat(40), fc.nat(30)).map<Op>(([batch, received, released, wants]) => ({
@@ -104,14 +111,19 @@ describe("a root's slot pool, on any sequence of operations", () => {
     })),
     fc.nat(8).map<Op>((batch) => ({ kind: 'close', batch })),
     fc.constant<Op>({ kind: 'grant' }),
+    fc.integer({ min: 1, max: 20 }).map<Op>((size) => ({ kind: 'resize', size })),
+    fc.boolean().map<Op>((paused) => ({ kind: 'pause', paused })),
   );
 
-  it('never lends more than its size, and every slot comes back when the batches close', () => {
+  it('never lends past its limit, asks back what is over it, and gets every slot back when batches close', () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 20 }), fc.array(opArb, { maxLength: 60 }), (size, ops) => {
         const pool = createSlotPool(size);
+        const held = () => Object.values(pool.entries).reduce((sum, entry) => sum + heldBy(entry), 0);
+        const allowed = () => Object.values(pool.entries).reduce((sum, entry) => sum + allowedTo(entry), 0);
         let next = 0;
         for (const op of ops) {
+          const heldBefore = held();
           if (op.kind === 'open') {
             openBatch(pool, next, op.wants);
             grantSlots(pool, true);
@@ -129,15 +141,23 @@ describe("a root's slot pool, on any sequence of operations", () => {
             }
           } else if (op.kind === 'close') {
             closeBatch(pool, op.batch);
+          } else if (op.kind === 'resize') {
+            resizePool(pool, op.size);
+          } else if (op.kind === 'pause') {
+            pausePool(pool, op.paused);
           } else {
             grantSlots(pool);
           }
-          const lent = Object.values(pool.entries).reduce((sum, entry) => sum + heldBy(entry), 0);
-          expect(lent).toBeLessThanOrEqual(size);
-          expect(freeSlots(pool)).toBe(size - lent);
+          // Lending never takes the pool past its limit (slots lent before a lower limit come back later).
+          if (held() > heldBefore) expect(held()).toBeLessThanOrEqual(capacityOf(pool));
+          expect(freeSlots(pool)).toBe(Math.max(0, capacityOf(pool) - held()));
+          // After a recall, what the batches may use fits the limit.
+          recallSlots(pool);
+          expect(allowed()).toBeLessThanOrEqual(capacityOf(pool));
         }
+        pausePool(pool, false);
         for (const index of Object.keys(pool.entries)) closeBatch(pool, Number(index));
-        expect(freeSlots(pool)).toBe(size);
+        expect(freeSlots(pool)).toBe(pool.size);
       }),
     );
   });

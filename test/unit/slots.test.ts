@@ -1,14 +1,30 @@
 import {
+  allowedTo,
   batchStarted,
   closeBatch,
   createSlotPool,
   freeSlots,
   grantSlots,
   openBatch,
+  pausePool,
+  payableRecall,
+  recallSlots,
   reportBatch,
+  resizePool,
   slotsToRelease,
   slotsWanted,
+  spareSlots,
+  type SlotPool,
 } from '../../src/jobs/slots';
+
+/** Three started batches holding 4 slots each of a pool of 12. */
+function fullPool(): SlotPool {
+  const pool = createSlotPool(12);
+  [0, 1, 2].forEach((index) => openBatch(pool, index, 4));
+  grantSlots(pool, true);
+  [0, 1, 2].forEach((index) => batchStarted(pool, index));
+  return pool;
+}
 
 describe("a root's slot pool", () => {
   it('grants the earliest batches first, each what it can use', () => {
@@ -76,6 +92,70 @@ describe("a root's slot pool", () => {
   });
 });
 
+describe('a lower limit, a pause, a resume', () => {
+  it('scaling down asks slots back from the latest batches first, and nothing more is lent', () => {
+    const pool = fullPool();
+    resizePool(pool, 5);
+    expect(recallSlots(pool)).toEqual([2, 1]);
+    expect([0, 1, 2].map((index) => pool.entries[index].recalled ?? 0)).toEqual([0, 3, 4]);
+    expect([0, 1, 2].map((index) => allowedTo(pool.entries[index]))).toEqual([4, 1, 0]);
+    // Until the batches give the slots back, they are still held: nothing is free to lend.
+    expect(grantSlots(pool)).toEqual([]);
+    expect(recallSlots(pool)).toEqual([]); // asked once, not again
+  });
+
+  it('slots given back after a recall are not lent again while the pool is over its limit', () => {
+    const pool = fullPool();
+    resizePool(pool, 5);
+    recallSlots(pool);
+    reportBatch(pool, 2, { received: 4, released: 4, wants: 3 });
+    expect(freeSlots(pool)).toBe(0); // 4 + 4 held by batches 0 and 1
+    reportBatch(pool, 1, { received: 4, released: 3, wants: 3 });
+    expect(freeSlots(pool)).toBe(0); // 4 + 1 = 5: exactly the limit
+    reportBatch(pool, 0, { received: 4, released: 1, wants: 0 });
+    expect(grantSlots(pool)).toEqual([{ index: 1, count: 1 }]);
+  });
+
+  it('scaling up lends the new slots at once, to the earliest batches that want them', () => {
+    const pool = fullPool();
+    reportBatch(pool, 1, { received: 4, released: 0, wants: 2 });
+    reportBatch(pool, 2, { received: 4, released: 0, wants: 5 });
+    resizePool(pool, 16);
+    expect(recallSlots(pool)).toEqual([]);
+    expect(grantSlots(pool)).toEqual([
+      { index: 1, count: 2 },
+      { index: 2, count: 2 },
+    ]);
+  });
+
+  it('a pause asks every slot back and lends none; a resume lends again', () => {
+    const pool = fullPool();
+    pausePool(pool, true);
+    expect(recallSlots(pool)).toEqual([2, 1, 0]);
+    [0, 1, 2].forEach((index) => reportBatch(pool, index, { received: 4, released: 4, wants: 4 }));
+    expect(freeSlots(pool)).toBe(0);
+    expect(grantSlots(pool)).toEqual([]);
+    pausePool(pool, false);
+    expect(grantSlots(pool)).toEqual([
+      { index: 0, count: 4 },
+      { index: 1, count: 4 },
+      { index: 2, count: 4 },
+    ]);
+    expect([0, 1, 2].map((index) => allowedTo(pool.entries[index]))).toEqual([4, 4, 4]);
+  });
+
+  it('asks nothing of a batch still being started (its grant travels with its start)', () => {
+    const pool = createSlotPool(4);
+    openBatch(pool, 0, 4);
+    grantSlots(pool, true);
+    resizePool(pool, 1);
+    expect(recallSlots(pool)).toEqual([]);
+    batchStarted(pool, 0);
+    expect(recallSlots(pool)).toEqual([0]);
+    expect(pool.entries[0].recalled).toBe(3);
+  });
+});
+
 describe("a batch's side of the lease", () => {
   it.each([
     // received, released, in flight, slots the ready children can use → release, want
@@ -90,6 +170,26 @@ describe("a batch's side of the lease", () => {
       const lease = { received, released, inFlight };
       expect(slotsToRelease(lease, needed)).toBe(release);
       expect(slotsWanted(lease, needed)).toBe(want);
+    },
+  );
+});
+
+describe('a batch asked to give slots back', () => {
+  it.each([
+    // received, released, recalled, in flight → spare, payable now
+    [4, 0, 3, 4, 0, 0], // all in use: it pays as children finish
+    [4, 0, 3, 2, 0, 2],
+    [4, 0, 3, 0, 1, 3],
+    [4, 2, 3, 1, 0, 1],
+    [4, 3, 3, 1, 0, 0], // paid: one slot left, in use
+    [4, 3, 3, 0, 1, 0],
+    [6, 3, 3, 1, 2, 0], // granted more after the recall
+  ])(
+    'received %i, released %i, recalled %i, %i in flight → %i spare, %i to give back',
+    (received, released, recalled, inFlight, spare, payable) => {
+      const lease = { received, released, recalled, inFlight };
+      expect(spareSlots(lease)).toBe(spare);
+      expect(payableRecall(lease)).toBe(payable);
     },
   );
 });
