@@ -15,6 +15,7 @@ export function rootHeader(root: RootJobStatus): string[] {
     `Job ${root.id} (${root.topic}), owner ${root.ownerId}: ${root.status.toUpperCase()}${root.interrupted ? ' (interrupted)' : ''}`,
     `${progressBar(root.progress)}  ${root.counts.success + root.counts.failed + root.counts.cancelled}/${root.total} done`,
     countsLine(root),
+    ...(root.paused ? [`paused since ${time(root.pausedAt)}: no child starts until \`jobs resume\``] : []),
     ...(root.error ? [`error: ${root.error}`] : []),
     ...(root.snapshotAt ? [snapshotLine(root.snapshotAt)] : []),
   ];

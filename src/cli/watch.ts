@@ -32,6 +32,7 @@ export async function watchRoot(
       const done = root.counts.success + root.counts.failed + root.counts.cancelled;
       const line =
         `${root.status} ${(root.progress * 100).toFixed(1)}% ${done}/${root.total} done (running ${root.counts.running}, failed ${root.counts.failed}, cancelled ${root.counts.cancelled})` +
+        (root.paused ? '; paused' : '') +
         (root.snapshotAt ? `; ${snapshotLine(root.snapshotAt)}` : '');
       if (line !== lastLine) out.write(`${new Date().toISOString().slice(11, 19)} ${line}\n`);
       lastLine = line;

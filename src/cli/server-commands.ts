@@ -1,0 +1,51 @@
+/** `jobs dev` and `jobs worker`: the processes a user runs, each until Ctrl-C. */
+import { connectWorker, taskQueueFromEnv } from '../connection';
+import { startDevServer } from '../dev-server';
+import { createJobWorker, runUntilStopped } from '../worker';
+import { loadApplication } from './app-loader';
+import { parse, wholeNumber } from './args';
+import { connectionOptions, print, settingsFrom, type Command } from './context';
+import { ExitCode } from './exit-codes';
+
+export const serverCommands: Record<string, Command> = {
+  async dev(args) {
+    const { values } = parse(
+      args,
+      { port: { type: 'string' }, 'ui-port': { type: 'string' }, db: { type: 'string' } },
+      [],
+    );
+    const server = await startDevServer({
+      port: wholeNumber('port', values.port, 1),
+      uiPort: wholeNumber('ui-port', values['ui-port'], 1),
+      dbFile: values.db as string | undefined,
+    });
+    print([
+      `Temporal dev server ready`,
+      `  gRPC:    ${server.address}`,
+      `  Web UI:  ${server.uiUrl}`,
+      `  SQLite:  ${server.dbFile}`,
+      'Press Ctrl-C to stop.',
+    ]);
+    for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const)
+      process.on(signal, () => void server.stop());
+    const code = await server.exited;
+    print(['Temporal dev server stopped.']);
+    return code ?? 0;
+  },
+
+  async worker(args) {
+    const { values } = parse(args, connectionOptions, []);
+    const app = loadApplication(values.app as string | undefined);
+    const settings = settingsFrom(values);
+    const taskQueue = (values['task-queue'] as string | undefined) ?? taskQueueFromEnv();
+    const connection = await connectWorker(settings);
+    const worker = await createJobWorker({ connection, namespace: settings.namespace, taskQueue, app });
+    print([
+      `Worker for topics ${app.topics.join(', ')} polling task queue "${taskQueue}" on ${settings.address}.`,
+      'Ctrl-C stops it after in-flight work.',
+    ]);
+    await runUntilStopped(worker, (line) => print([line]));
+    await connection.close();
+    return ExitCode.ok;
+  },
+};
