@@ -1,5 +1,6 @@
 /** The activities of the job worker, bound to an application's topics. */
 import type { JobApplication } from '../application';
+import { findBatchRun, loadBatchRun } from './batch-runs';
 import { planChildrenActivity } from './plan-children';
 import { runChildProcessorActivity } from './run-child-processor';
 import { runChildrenActivity } from './run-children';
@@ -11,6 +12,8 @@ export function createActivities(app: JobApplication) {
     runChildren: runChildrenActivity(app),
     runChildProcessor: runChildProcessorActivity(app),
     startFollowUpJobs: startFollowUpJobsActivity(app),
+    findBatchRun,
+    loadBatchRun,
   };
 }
 

@@ -21,12 +21,15 @@ export interface RunChildProcessorInput {
   topic: string;
   payload: unknown;
   retry: RetrySettings;
+  /** Attempts the job had used before it was rerun (`jobs retry`): this run's attempts count on from there. */
+  attemptsBefore?: number;
 }
 
 export function runChildProcessorActivity(app: JobApplication) {
   return async function runChildProcessor(input: RunChildProcessorInput): Promise<ProcessorOutcome> {
     const context = Context.current();
-    const attempt = context.info.attempt;
+    // Temporal counts this activity's attempts from 1; the job's count goes on from a rerun's earlier ones.
+    const attempt = (input.attemptsBefore ?? 0) + context.info.attempt;
     const childWorkflow = context.client.workflow.getHandle(context.info.workflowExecution!.workflowId);
     const tell = (what: string, sent: Promise<void>) =>
       sent.catch((err: Error) =>
@@ -34,7 +37,7 @@ export function runChildProcessorActivity(app: JobApplication) {
       );
 
     // The child workflow marks the first attempt running itself; a retry is news to it.
-    if (attempt > 1) {
+    if (context.info.attempt > 1) {
       await tell(
         'its start',
         childWorkflow.signal(attemptStartedSignal, { attempt, at: new Date().toISOString() }),
@@ -75,7 +78,7 @@ export function runChildProcessorActivity(app: JobApplication) {
           if (context.cancellationDetails?.cancelRequested) return { outcome: 'cancelled' };
           throw new CancelledFailure('the worker running this job is stopping'); // runs again elsewhere
         case 'threw': {
-          const retrying = willRetry(input.retry.maxAttempts, attempt, true);
+          const retrying = willRetry(input.retry.maxAttempts, context.info.attempt, true);
           await tell(
             'its failure',
             childWorkflow.signal(attemptFailedSignal, {

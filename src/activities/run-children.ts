@@ -20,6 +20,8 @@ export interface PackChild {
   payload?: unknown;
   /** The attempt this dispatch is (1 for the first). */
   attempt: number;
+  /** Its own attempt limit, when not the pack's (a rerun child goes on counting from its earlier attempts). */
+  maxAttempts?: number;
 }
 
 /** The pack's batch and id come from the activity's own info (its workflow, its activity id). */
@@ -86,7 +88,8 @@ export function runChildrenActivity(app: JobApplication) {
       });
       const signal = aborts.get(child.name)!.signal;
       if (signal.aborted) return outcome('cancelled', { attempt: attempt - 1, startedAt: null });
-      if (attempt > input.maxAttempts) {
+      const maxAttempts = child.maxAttempts ?? input.maxAttempts;
+      if (attempt > maxAttempts) {
         return outcome('failed', {
           attempt: attempt - 1,
           startedAt: null,
@@ -113,7 +116,7 @@ export function runChildrenActivity(app: JobApplication) {
         case 'aborted':
           return outcome('cancelled', { error: invocation.error });
         case 'threw':
-          return outcome(willRetry(input.maxAttempts, attempt, true) ? 'retry' : 'failed', {
+          return outcome(willRetry(maxAttempts, attempt, true) ? 'retry' : 'failed', {
             error: invocation.error,
           });
       }

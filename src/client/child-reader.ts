@@ -46,14 +46,14 @@ export class ChildReader {
       ? await (inFlight.workflow ? this.reads.childWorkflowPacks([inFlight]) : this.reads.batchPacks(batchId))
       : undefined;
     const shown = inFlight ? refineRecord(record, inFlight, packs?.get(inFlight.pack)) : record;
-    const { result, resultInHistory, ...own } = shown;
+    const { result, resultInHistory, resultRunId, ...own } = shown;
     return {
       ...own,
       kind: 'child',
       rootId,
       interrupted: interrupted || record.status === 'cancelled',
       result: resultInHistory
-        ? ((await this.reads.packOutcome(batchId, name))?.result ?? null)
+        ? ((await this.reads.packOutcome(batchId, name, resultRunId))?.result ?? null)
         : (result ?? null),
     };
   }

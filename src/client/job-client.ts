@@ -9,11 +9,13 @@ import { InvalidJobInputError, JobNotFoundError } from '../errors';
 import { parseJobId } from '../jobs/ids';
 import { checkPageRequest, type StartJobOptions } from '../jobs/options';
 import { isFinal, isJobStatus } from '../jobs/status';
+import type { RerunnableStatus } from '../jobs/transitions';
 import type { ChildJobState, ChildPageRequest, JobStatus, RootJobStatus } from '../jobs/types';
 import { JobName, JobOwnerId, JobStatus as JobStatusKey } from '../search-attributes';
 import { interruptChildSignal, interruptSignal, type RootControlAnswer } from '../workflows/messages';
 import { ChildReader } from './child-reader';
 import { RootControls } from './root-controls';
+import { retryRoot, type RetryOutcome } from './root-retry';
 import { startRootJob, type StartedJob } from './start-root-job';
 import { StatusReader } from './status-reader';
 import { WorkflowReads } from './workflow-reads';
@@ -113,6 +115,14 @@ export class JobClient {
   /** A new parallel limit for a running root: up at once, down as running children finish (none stops). */
   scale(id: string, maxParallel: number): Promise<RootControlAnswer> {
     return this.controls.scale(id, maxParallel);
+  }
+
+  /**
+   * Reruns the children that ended in `statuses` (default failed), their attempts going on: on a running
+   * root at once; a finished root runs again under its name, keeping the other children's records.
+   */
+  retry(id: string, { statuses }: { statuses?: RerunnableStatus[] } = {}): Promise<RetryOutcome> {
+    return retryRoot(this.client, this.taskQueue, this.controls, id, statuses);
   }
 
   /** Root jobs from Temporal's visibility, newest first. */

@@ -15,7 +15,14 @@ import { parseJobId } from '../jobs/ids';
 import { checkMaxParallel } from '../jobs/options';
 import { isJobStatus } from '../jobs/status';
 import { JobStatus } from '../search-attributes';
-import { pauseUpdate, scaleUpdate, type RootControlAnswer } from '../workflows/messages';
+import type { RerunnableStatus } from '../jobs/transitions';
+import {
+  pauseUpdate,
+  retryUpdate,
+  scaleUpdate,
+  type RetryAnswer,
+  type RootControlAnswer,
+} from '../workflows/messages';
 
 /** A change no worker took within the client's timeout: it may still apply once a worker runs. */
 export class NoWorkerTookChangeError extends Error {
@@ -40,6 +47,11 @@ export class RootControls {
   async scale(id: string, maxParallel: number): Promise<RootControlAnswer> {
     checkMaxParallel(maxParallel);
     return this.update('scale', id, scaleUpdate, { maxParallel });
+  }
+
+  /** Reruns a running root's children in these statuses (a finished root: see root-retry.ts). */
+  retryOpen(id: string, statuses: RerunnableStatus[]): Promise<RetryAnswer> {
+    return this.update('retry', id, retryUpdate, { statuses });
   }
 
   private async update<Ret, Arg>(

@@ -10,6 +10,7 @@ import type { JobApplication } from '../application';
 import { DuplicateJobError } from '../errors';
 import { rootJobInput, type StartJobOptions } from '../jobs/options';
 import { JobOwnerId, newJobSearchAttributes } from '../search-attributes';
+import type { RootJobInput } from '../jobs/types';
 import type { rootJobWorkflow } from '../workflows';
 
 export interface StartedJob {
@@ -31,16 +32,10 @@ export async function startRootJob(
   app?.checkRootStart(topic, options.data);
   for (let tries = 0; ; tries++) {
     try {
-      const handle = await client.workflow.start<typeof rootJobWorkflow>('rootJobWorkflow', {
-        workflowId: input.id,
-        taskQueue,
-        args: [input],
-        // One open root per name: Temporal refuses a second open execution with the same id.
-        workflowIdConflictPolicy: WorkflowIdConflictPolicy.FAIL,
-        workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
-        staticSummary: `Job ${input.name} (${topic})`,
-        typedSearchAttributes: newJobSearchAttributes('root', input.name, input.id, input.ownerId),
-      });
+      const handle = await client.workflow.start<typeof rootJobWorkflow>(
+        'rootJobWorkflow',
+        rootStartOptions(taskQueue, input, [input]),
+      );
       return { id: input.id, runId: handle.firstExecutionRunId, attached: false };
     } catch (err) {
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
@@ -51,4 +46,22 @@ export async function startRootJob(
       throw new DuplicateJobError(input.name, openOwner, open.startTime);
     }
   }
+}
+
+/** How a root's workflow starts: one open root per name (Temporal refuses a second open execution per id). */
+export function rootStartOptions(
+  taskQueue: string,
+  input: RootJobInput,
+  args: Parameters<typeof rootJobWorkflow>,
+  summary = `Job ${input.name} (${input.topic})`,
+) {
+  return {
+    workflowId: input.id,
+    taskQueue,
+    args,
+    workflowIdConflictPolicy: WorkflowIdConflictPolicy.FAIL,
+    workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
+    staticSummary: summary,
+    typedSearchAttributes: newJobSearchAttributes('root', input.name, input.id, input.ownerId),
+  };
 }

@@ -11,20 +11,17 @@ import {
   WorkflowNotFoundError,
 } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
-import {
-  decodeArrayFromPayloads,
-  decodeFromPayloadsAtIndex,
-} from '@temporalio/common/lib/internal-non-workflow';
+import { decodeArrayFromPayloads } from '@temporalio/common/lib/internal-non-workflow';
 import { optionalTsToDate } from '@temporalio/common/lib/time';
 import type { ChildOutcome, PackHeartbeat } from '../activities/run-children';
 import { JobNotFoundError } from '../errors';
 import type { InFlightChild, PackState } from '../jobs/status-view';
+import { runResult, type Closed } from './run-history';
 
-const { HistoryEventFilterType } = temporal.api.enums.v1;
+export type { Closed } from './run-history';
+
 const STARTED = temporal.api.enums.v1.PendingActivityState.PENDING_ACTIVITY_STATE_STARTED;
 const CANCEL_REQUESTED = temporal.api.enums.v1.PendingActivityState.PENDING_ACTIVITY_STATE_CANCEL_REQUESTED;
-
-export type Closed<T> = { closed: true; result: T } | { closed: false };
 
 export class NoWorkerAnsweredError extends Error {
   override readonly name = 'NoWorkerAnsweredError';
@@ -73,36 +70,9 @@ export class WorkflowReads {
     }
   }
 
-  /**
-   * A finished workflow's result, from its close event (one call, no replay). Only for a workflow known to
-   * have finished: on a running one the server waits for it to close.
-   */
-  async closedResult<T>(workflowId: string): Promise<Closed<T>> {
-    let response;
-    try {
-      response = await this.client.workflowService.getWorkflowExecutionHistory({
-        namespace: this.client.options.namespace,
-        execution: { workflowId },
-        historyEventFilterType: HistoryEventFilterType.HISTORY_EVENT_FILTER_TYPE_CLOSE_EVENT,
-        waitNewEvent: false,
-      });
-    } catch (err) {
-      if ((err as { code?: number }).code === 5 /* NOT_FOUND */) throw new JobNotFoundError(workflowId);
-      throw err;
-    }
-    const event = response.history?.events?.[0];
-    if (!event) return { closed: false };
-    const completed = event.workflowExecutionCompletedEventAttributes;
-    if (completed) {
-      const result = await decodeFromPayloadsAtIndex<T>(
-        this.client.options.loadedDataConverter,
-        0,
-        completed.result?.payloads,
-      );
-      return { closed: true, result };
-    }
-    if (event.workflowExecutionContinuedAsNewEventAttributes) return { closed: false }; // raced a new run
-    throw new Error(`The workflow of job "${workflowId}" did not complete normally (${eventName(event)}).`);
+  /** A finished workflow's result, from its close event (one call, no replay); see run-history.ts. */
+  closedResult<T>(workflowId: string): Promise<Closed<T>> {
+    return runResult<T>(this.client, { workflowId });
   }
 
   /** A query with a deadline: without a running worker, nothing answers. */
@@ -206,8 +176,8 @@ export class WorkflowReads {
   }
 
   /** A finished pack's outcome for one child, from the batch's history (for results too big for its result). */
-  async packOutcome(batchId: string, name: string): Promise<ChildOutcome | undefined> {
-    const history = await this.client.workflow.getHandle(batchId).fetchHistory();
+  async packOutcome(batchId: string, name: string, runId?: string): Promise<ChildOutcome | undefined> {
+    const history = await this.client.workflow.getHandle(batchId, runId).fetchHistory();
     for (const event of history.events ?? []) {
       const payloads = event.activityTaskCompletedEventAttributes?.result?.payloads;
       if (!payloads) continue;
@@ -230,11 +200,6 @@ export interface PendingActivity {
   startedAt: string | null;
   /** The first heartbeat detail, decoded. */
   heartbeat: unknown;
-}
-
-function eventName(event: temporal.api.history.v1.IHistoryEvent): string {
-  const type = event.eventType ?? 0;
-  return temporal.api.enums.v1.EventType[type] ?? `event ${type}`;
 }
 
 function isDeadlineExceeded(err: unknown): boolean {

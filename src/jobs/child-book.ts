@@ -5,7 +5,7 @@
  */
 import { childJobId } from './ids';
 import { countStatuses, isFinal } from './status';
-import { applyTransition, newChildRecord, type ChildEvent } from './transitions';
+import { applyTransition, newChildRecord, type ChildEvent, type RerunnableStatus } from './transitions';
 import type { PlannedChild, StatusCounts, StoredChild } from './types';
 
 /** Children to hand to a worker together, and the running slots they take. */
@@ -31,21 +31,57 @@ export class ChildBook {
   private queuedCount: number;
   private readonly queuedByTopic = new Map<string, number>();
   private finalCount = 0;
+  /** Attempts a child had used before it was rerun (`jobs retry`): its attempt limit starts from there. */
+  private readonly attemptsBefore = new Map<number, number>();
 
+  /** `previous`: the records of an earlier run of this batch (a rerun); its final children stay as they are. */
   constructor(
     readonly specs: PlannedChild[],
     rootId: string,
     createdAt: string,
+    previous?: StoredChild[],
   ) {
-    this.records = specs.map((spec) =>
-      newChildRecord(childJobId(rootId, spec.name), spec.name, spec.topic, createdAt),
-    );
+    this.records =
+      previous ??
+      specs.map((spec) => newChildRecord(childJobId(rootId, spec.name), spec.name, spec.topic, createdAt));
     this.indexByName = new Map(specs.map((spec, index) => [spec.name, index]));
-    this.queue = specs.map((_, index) => index);
-    this.latest = specs.map((_, index) => index);
-    this.queued = specs.map(() => true);
-    this.queuedCount = specs.length;
-    for (const spec of specs) this.countQueued(spec, 1);
+    this.queue = [];
+    this.latest = specs.map(() => -1);
+    this.queued = specs.map(() => false);
+    this.queuedCount = 0;
+    this.records.forEach((record, index) => {
+      if (isFinal(record.status)) this.finalCount++;
+      else this.enqueue(index);
+    });
+  }
+
+  /**
+   * Puts the final children in `statuses` back in line (`jobs retry`), their attempts going on from where
+   * they were. Returns how many.
+   */
+  rerun(statuses: readonly RerunnableStatus[]): number {
+    let count = 0;
+    this.records.forEach((record, index) => {
+      if (!(statuses as readonly string[]).includes(record.status)) return;
+      const outcome = applyTransition(record, { type: 'rerun' });
+      if (!outcome.accepted) return;
+      this.records[index] = outcome.record;
+      this.finalCount--;
+      this.attemptsBefore.set(index, record.attempts);
+      this.enqueue(index);
+      count++;
+    });
+    return count;
+  }
+
+  /** The attempt limit of child `index`: `maxAttempts` more than it had used before a rerun. */
+  attemptLimit(index: number, maxAttempts: number): number {
+    return (this.attemptsBefore.get(index) ?? 0) + maxAttempts;
+  }
+
+  /** Attempts child `index` had used before it was rerun (0 when it was not). */
+  attemptsBeforeRerun(index: number): number {
+    return this.attemptsBefore.get(index) ?? 0;
   }
 
   indexOf(name: string): number | undefined {

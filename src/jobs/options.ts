@@ -5,6 +5,7 @@
 import { InvalidJobInputError } from '../errors';
 import { invalidNameReason } from './ids';
 import { isJobStatus } from './status';
+import { RERUNNABLE, type RerunnableStatus } from './transitions';
 import type {
   ChildPageRequest,
   ChildRunMode,
@@ -140,6 +141,20 @@ export function wholeNumber(name: string, value: number, minimum: number, maximu
 /** A root's parallel limit, at start or changed while it runs (`jobs scale`). */
 export function checkMaxParallel(value: number): number {
   return wholeNumber('maxParallel', value, 1, MAX_PARALLEL);
+}
+
+/** The statuses `jobs retry` reruns: failed and/or cancelled. */
+export function checkRerunStatuses(statuses: unknown): RerunnableStatus[] {
+  const valid =
+    Array.isArray(statuses) &&
+    statuses.length > 0 &&
+    statuses.every((status) => (RERUNNABLE as readonly unknown[]).includes(status));
+  if (!valid) {
+    throw new InvalidJobInputError(
+      `Retry reruns children that are failed or cancelled; got ${JSON.stringify(statuses)}.`,
+    );
+  }
+  return [...new Set(statuses as RerunnableStatus[])];
 }
 
 export function checkPageRequest({ offset, limit, status }: ChildPageRequest): void {

@@ -92,10 +92,13 @@ export function closeBatch(pool: SlotPool, index: number): void {
 }
 
 /**
- * Free slots go to the earliest batches that want them; returns the grants to send. Batches being started get
- * grants only when `toStarting` (the grant then travels with the start).
+ * Free slots go to the earliest batches that want them; returns the grants to send. A batch being started
+ * gets grants only when it is in `starting` (the grant then travels with its start).
  */
-export function grantSlots(pool: SlotPool, toStarting = false): { index: number; count: number }[] {
+export function grantSlots(
+  pool: SlotPool,
+  starting: ReadonlySet<number> = NONE,
+): { index: number; count: number }[] {
   const grants: { index: number; count: number }[] = [];
   let free = freeSlots(pool);
   const indexes = Object.keys(pool.entries)
@@ -104,7 +107,7 @@ export function grantSlots(pool: SlotPool, toStarting = false): { index: number;
   for (const index of indexes) {
     if (free === 0) break;
     const entry = pool.entries[index];
-    if (entry.starting && !toStarting) continue;
+    if (entry.starting && !starting.has(index)) continue;
     const count = Math.min(free, entry.wants);
     if (count === 0) continue;
     entry.granted += count;
@@ -115,6 +118,8 @@ export function grantSlots(pool: SlotPool, toStarting = false): { index: number;
   }
   return grants;
 }
+
+const NONE: ReadonlySet<number> = new Set();
 
 /**
  * Slots to ask back when batches may use more than the pool's capacity (a lower limit, a pause): from the

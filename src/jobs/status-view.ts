@@ -76,6 +76,7 @@ export function refineCounts(
 export function withoutResult({
   result: _result,
   resultInHistory: _inHistory,
+  resultRunId: _run,
   ...record
 }: StoredChild): ChildRecord {
   return record;

@@ -32,6 +32,11 @@ export function addCounts(into: StatusCounts, from: StatusCounts): StatusCounts 
   return into;
 }
 
+export function subtractCounts(from: StatusCounts, counts: StatusCounts): StatusCounts {
+  for (const status of JOB_STATUSES) from[status] -= counts[status];
+  return from;
+}
+
 export function totalOf(counts: StatusCounts): number {
   return JOB_STATUSES.reduce((sum, status) => sum + counts[status], 0);
 }
@@ -72,4 +77,19 @@ export function describeProgress(counts: StatusCounts): string {
       parts.push(`${counts[status]} ${status === 'failed_redelivered' ? 'retrying' : status}`);
   }
   return parts.join(', ');
+}
+
+/** Children counted in any of `statuses`. */
+export function countIn(counts: StatusCounts, statuses: readonly JobStatus[]): number {
+  return statuses.reduce((sum, status) => sum + counts[status], 0);
+}
+
+/** Counts once the children in `statuses` are back in line (a rerun): they count as new until they run. */
+export function rerunCounts(counts: StatusCounts, statuses: readonly JobStatus[]): StatusCounts {
+  const after = { ...counts };
+  for (const status of statuses) {
+    after.new += after[status];
+    after[status] = 0;
+  }
+  return after;
 }

@@ -7,10 +7,14 @@
  *  │                └─retry→ failed_redelivered ─dispatch→ running …
  *  └──────cancel (from any status that is not final)→ cancelled
  *
+ * failed | cancelled ─rerun→ new (never tried) | failed_redelivered (tried before): `jobs retry` puts a
+ * finished child back in line, its attempts going on from where they were.
+ *
  * `running` in a batch's own records means "handed to a worker"; status reads tell apart the children a worker
  * has really begun (see status-view.ts). `withdraw` takes back a dispatch no worker began.
  */
 import { isFinal } from './status';
+import { withoutResult } from './status-view';
 import type { StoredChild } from './types';
 
 export type ChildEvent =
@@ -20,12 +24,18 @@ export type ChildEvent =
   | { type: 'retry'; attempt: number; error: string; startedAt?: string | null }
   | { type: 'succeed'; attempt: number; at: string; result?: unknown; startedAt?: string | null }
   | { type: 'fail'; error: string; at: string; attempt?: number; startedAt?: string | null }
-  | { type: 'cancel'; at: string; attempt?: number; startedAt?: string | null };
+  | { type: 'cancel'; at: string; attempt?: number; startedAt?: string | null }
+  | { type: 'rerun' };
+
+/** The final statuses a rerun (`jobs retry`) may take a child out of. */
+export const RERUNNABLE = ['failed', 'cancelled'] as const;
+export type RerunnableStatus = (typeof RERUNNABLE)[number];
 
 export type TransitionResult<R extends StoredChild> =
   { accepted: true; record: R } | { accepted: false; record: R; reason: string };
 
 export function applyTransition<R extends StoredChild>(record: R, event: ChildEvent): TransitionResult<R> {
+  if (event.type === 'rerun') return rerun(record);
   if (isFinal(record.status)) {
     return { accepted: false, record, reason: `${record.name} is already ${record.status}` };
   }
@@ -83,6 +93,26 @@ export function applyTransition<R extends StoredChild>(record: R, event: ChildEv
         stoppedAt: event.at,
       });
   }
+}
+
+/** The one way out of a final status: a failed or cancelled child runs again, keeping its attempts. */
+function rerun<R extends StoredChild>(record: R): TransitionResult<R> {
+  if (!(RERUNNABLE as readonly string[]).includes(record.status)) {
+    return {
+      accepted: false,
+      record,
+      reason: `${record.name} is ${record.status}; only failed or cancelled children rerun`,
+    };
+  }
+  return {
+    accepted: true,
+    record: {
+      ...(withoutResult(record) as R),
+      status: record.attempts > 0 ? 'failed_redelivered' : 'new',
+      progress: 0,
+      stoppedAt: null,
+    },
+  };
 }
 
 /** A child as it is planned: `new`, nothing tried yet. */

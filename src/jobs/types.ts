@@ -62,6 +62,8 @@ export interface StoredChild extends ChildRecord {
   result?: unknown;
   /** The result was too large for the batch's own result; it is in the batch's history (activity mode). */
   resultInHistory?: boolean;
+  /** The run of the batch whose history holds that result, when it is not the latest (after a rerun). */
+  resultRunId?: string;
 }
 
 /** A child's own record, as a status answer gives it: also its root and its processor's result. */
@@ -123,6 +125,18 @@ export interface ChildBatchInput {
   createdAt: string;
   /** Processor times per topic seen so far by the root's other batches (for packing). */
   durations: Record<string, { samples: number; slowest: number }>;
+  /**
+   * A rerun (`jobs retry`) of this batch's earlier run: `children` is then empty, and the batch loads its
+   * children and their records from that run, and puts those in `statuses` back in line.
+   */
+  rerunOf?: BatchRerun;
+}
+
+/** Which earlier run of a batch reruns, which of its children, and its counts once they are back in line. */
+export interface BatchRerun {
+  runId: string;
+  statuses: ('failed' | 'cancelled')[];
+  counts: StatusCounts;
 }
 
 export interface ChildJobInput {
@@ -135,6 +149,8 @@ export interface ChildJobInput {
   retry: RetrySettings;
   childTimeoutMs: number;
   createdAt: string;
+  /** Attempts it had used before it was rerun (`jobs retry`); its attempts count on from there. */
+  attemptsBefore?: number;
 }
 
 /** What a processor activity reports back to its child workflow (child-workflow mode). */
@@ -149,6 +165,8 @@ export interface BatchSummary {
   /** Running slots it holds now. */
   slots: number;
   done: boolean;
+  /** A rerun asked of it while it ran (`jobs retry`), until it says it has it. */
+  rerun?: { sequence: number; statuses: ('failed' | 'cancelled')[] };
 }
 
 export type RootPhase = 'planning' | 'running' | 'stopped';

@@ -18,6 +18,8 @@ export interface BatchState {
   /** The running slots the children ready to hand to a worker can use now. */
   needed(): number;
   durations: TopicDurations;
+  /** The last rerun request taken (0: none). */
+  reruns(): number;
 }
 
 export class BatchReporter {
@@ -85,6 +87,7 @@ export class BatchReporter {
       wants,
       durations: this.batch.durations,
       done,
+      ...(this.batch.reruns() > 0 ? { reruns: this.batch.reruns() } : {}),
     };
   }
 

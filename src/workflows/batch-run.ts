@@ -76,12 +76,15 @@ export class BatchRun {
     for (const index of indexes) this.packOf.set(index, id);
     this.lease.inFlight += slots;
     const runChildren = packActivity(this.input.retry, this.input.childTimeoutMs, id, summary);
+    const { maxAttempts } = this.input.retry;
     const children = indexes.map((index) => {
       const { name, topic, payload } = this.book.specs[index];
-      return { name, topic, payload, attempt: this.book.records[index].attempts + 1 };
+      const child = { name, topic, payload, attempt: this.book.records[index].attempts + 1 };
+      const limit = this.book.attemptLimit(index, maxAttempts);
+      return limit === maxAttempts ? child : { ...child, maxAttempts: limit };
     });
     void scope
-      .run(() => runChildren({ slots, maxAttempts: this.input.retry.maxAttempts, children }))
+      .run(() => runChildren({ slots, maxAttempts, children }))
       .then(
         (outcomes) => {
           outcomes.forEach((outcome, position) => this.settle(indexes[position], outcome));
@@ -141,6 +144,7 @@ export class BatchRun {
   async launchChildWorkflow(index: number): Promise<void> {
     const record = this.book.records[index];
     const { payload } = this.book.specs[index];
+    const attemptsBefore = this.book.attemptsBeforeRerun(index);
     this.childWorkflows.add(index);
     this.lease.inFlight++;
     try {
@@ -157,6 +161,7 @@ export class BatchRun {
             retry: this.input.retry,
             childTimeoutMs: this.input.childTimeoutMs,
             createdAt: this.input.createdAt,
+            ...(attemptsBefore > 0 ? { attemptsBefore } : {}),
           },
         ],
         parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,

@@ -4,11 +4,13 @@
  * gives slots back when it cannot use them, reports its counts, and ends with every child's final record.
  * Where an interrupt reaches children: `BatchRun.interrupt`.
  */
-import { CancellationScope, condition, setHandler } from '@temporalio/workflow';
+import { CancellationScope, condition, setHandler, workflowInfo } from '@temporalio/workflow';
 import { ChildBook, type RoundsOf } from '../jobs/child-book';
 import { mergeDurations, packRounds } from '../jobs/packing';
 import { spareSlots } from '../jobs/slots';
+import { withoutResult } from '../jobs/status-view';
 import type { ChildBatchInput, StatusCounts, StoredChild } from '../jobs/types';
+import { loadBatchRun } from './activity-proxies';
 import { BatchReporter } from './batch-reporter';
 import { BatchRun } from './batch-run';
 import { batchResultRecords } from './batch-result';
@@ -20,6 +22,7 @@ import {
   interruptChildSignal,
   interruptSignal,
   packInterruptsQuery,
+  rerunChildrenSignal,
 } from './messages';
 
 export interface BatchResult {
@@ -29,13 +32,16 @@ export interface BatchResult {
 }
 
 export async function childBatchWorkflow(input: ChildBatchInput): Promise<BatchResult> {
-  const book = new ChildBook(input.children, input.rootId, input.createdAt);
+  const book = await openBook(input);
   const run = new BatchRun(input, book, () => reporter.changed());
+  let reruns = 0;
+  let closing = false;
   const reporter = new BatchReporter(input.rootId, input.index, {
     counts: () => book.counts(),
     lease: run.lease,
     needed: () => book.slotsWanted(roundsOf),
     durations: run.durations,
+    reruns: () => reruns,
   });
   const lastSequence = new Map<number, number>();
   const roundsOf: RoundsOf = (spec) => packRounds(run.durations, spec.topic, spec.pack);
@@ -47,6 +53,12 @@ export async function childBatchWorkflow(input: ChildBatchInput): Promise<BatchR
     mergeDurations(run.durations, durations);
   });
   setHandler(interruptSignal, ({ force }) => interruptAll(force));
+  // A rerun while it runs (`jobs retry`); once it closes, the root starts a new run of it instead.
+  setHandler(rerunChildrenSignal, ({ sequence, statuses }) => {
+    if (closing || sequence <= reruns) return;
+    reruns = sequence;
+    if (book.rerun(statuses) > 0) reporter.changed();
+  });
   setHandler(interruptChildSignal, ({ name, force }) => {
     const index = book.indexOf(name);
     if (index !== undefined) run.interrupt(index, force);
@@ -66,9 +78,7 @@ export async function childBatchWorkflow(input: ChildBatchInput): Promise<BatchR
       counts: book.counts(),
       inFlight: run.inFlight(),
       matched: matching.length,
-      children: matching
-        .slice(offset, offset + limit)
-        .map(({ result: _result, resultInHistory: _h, ...record }) => record),
+      children: matching.slice(offset, offset + limit).map(withoutResult),
     };
   });
   setHandler(findChildQuery, (name) => {
@@ -92,14 +102,27 @@ export async function childBatchWorkflow(input: ChildBatchInput): Promise<BatchR
       if (book.allFinal) break;
       while (canLaunch()) {
         const pack = book.takePack(spareSlots(run.lease), roundsOf);
-        if (input.children[pack.indexes[0]].runAs === 'workflow')
-          void run.launchChildWorkflow(pack.indexes[0]);
+        if (book.specs[pack.indexes[0]].runAs === 'workflow') void run.launchChildWorkflow(pack.indexes[0]);
         else run.launchPack(pack);
       }
     }
+    closing = true; // a rerun from now on is the root's to start: the result must match the last report
     await reporter.finish(); // gives every slot back
     await reporting;
     const counts = book.counts();
     return { index: input.index, counts, children: batchResultRecords(book.records) };
   });
+}
+
+/** The batch's children: as planned, or — for a rerun — as its earlier run left them, the chosen ones in line. */
+async function openBook(input: ChildBatchInput): Promise<ChildBook> {
+  if (!input.rerunOf) return new ChildBook(input.children, input.rootId, input.createdAt);
+  const { runId, statuses, counts } = input.rerunOf;
+  // While the earlier run loads, status reads get the counts the root expects (and no page of children).
+  setHandler(batchPageQuery, () => ({ counts, inFlight: [], matched: 0, children: [] }));
+  setHandler(findChildQuery, () => null);
+  const earlier = await loadBatchRun({ batchId: workflowInfo().workflowId, runId });
+  const book = new ChildBook(earlier.children, input.rootId, input.createdAt, earlier.records);
+  book.rerun(statuses);
+  return book;
 }

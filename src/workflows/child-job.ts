@@ -28,8 +28,10 @@ import {
 } from './messages';
 
 export async function childJobWorkflow(input: ChildJobInput): Promise<ChildJobState> {
+  const attemptsBefore = input.attemptsBefore ?? 0;
   let state: ChildJobState = {
     ...newChildRecord(input.id, input.name, input.topic, input.createdAt),
+    attempts: attemptsBefore,
     kind: 'child',
     rootId: input.rootId,
     interrupted: false,
@@ -86,7 +88,7 @@ export async function childJobWorkflow(input: ChildJobInput): Promise<ChildJobSt
     // Created here, not at the top: a workflow cancellation must not cancel a running processor.
     const scope = (processorScope = new CancellationScope());
     if (state.interrupted) scope.cancel();
-    else change({ type: 'start', attempt: 1, at: now() });
+    else change({ type: 'start', attempt: attemptsBefore + 1, at: now() });
     const runChildProcessor = processorActivity(input.retry, input.childTimeoutMs);
     try {
       const outcome = await scope.run(() =>
@@ -97,6 +99,7 @@ export async function childJobWorkflow(input: ChildJobInput): Promise<ChildJobSt
           topic: input.topic,
           payload: input.payload,
           retry: input.retry,
+          ...(attemptsBefore > 0 ? { attemptsBefore } : {}),
         }),
       );
       const at = now();

@@ -2,6 +2,7 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { TopicDurations } from '../jobs/packing';
 import type { InFlightChild } from '../jobs/status-view';
+import type { RerunnableStatus } from '../jobs/transitions';
 import type {
   ChildJobState,
   ChildRecord,
@@ -26,6 +27,16 @@ export type RootControlAnswer = Pick<
 export const pauseUpdate = defineUpdate<RootControlAnswer, [{ paused: boolean }]>('pause');
 /** A new parallel limit, up or down; nothing running is stopped. */
 export const scaleUpdate = defineUpdate<RootControlAnswer, [{ maxParallel: number }]>('scale');
+/** Children that finished in these statuses run again, attempts going on (`jobs retry` on a running root). */
+export interface RetryRequest {
+  statuses: RerunnableStatus[];
+}
+export interface RetryAnswer {
+  id: string;
+  /** Children put back in line (for a running batch: as far as the root knew its counts). */
+  rerun: number;
+}
+export const retryUpdate = defineUpdate<RetryAnswer, [RetryRequest]>('retry');
 /** The memo key of a root's snapshot (a RootSnapshot), which status reads fall back on without a worker. */
 export const SNAPSHOT_MEMO_KEY = 'jobSnapshot';
 /** A batch's news for its root: counts, its side of the slot lease, and whether it has ended. */
@@ -39,6 +50,8 @@ export interface BatchReport {
   /** Processor times per topic, for packing in the root's next batches. */
   durations: TopicDurations;
   done: boolean;
+  /** The last rerun request it has taken (its sequence number), if any. */
+  reruns?: number;
 }
 export const batchReportSignal = defineSignal<[BatchReport]>('batchReport');
 
@@ -67,6 +80,9 @@ export interface FoundChild {
 export const findChildQuery = defineQuery<FoundChild | null, [string]>('findChild');
 /** Which children of a pack are interrupted, and whether forced (asked by the pack's activity). */
 export const packInterruptsQuery = defineQuery<Record<string, boolean>, [string]>('packInterrupts');
+/** Its final children in these statuses run again (a rerun while it runs); `sequence` grows per request. */
+export const rerunChildrenSignal =
+  defineSignal<[{ sequence: number; statuses: RerunnableStatus[] }]>('rerunChildren');
 export const interruptChildSignal = defineSignal<[{ name: string; force: boolean }]>('interruptChild');
 /**
  * Running slots the root lends the batch, as the total granted so far: a repeated or late grant changes

@@ -12,12 +12,20 @@ import {
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
-import { checkMaxParallel } from '../jobs/options';
+import { checkMaxParallel, checkRerunStatuses } from '../jobs/options';
 import { finalRootStatus } from '../jobs/status';
 import type { RootJobInput, RootJobState } from '../jobs/types';
 import { startFollowUpJobs } from './activity-proxies';
-import { batchReportSignal, interruptSignal, pauseUpdate, rootJobQuery, scaleUpdate } from './messages';
+import {
+  batchReportSignal,
+  interruptSignal,
+  pauseUpdate,
+  retryUpdate,
+  rootJobQuery,
+  scaleUpdate,
+} from './messages';
 import { planPages, startBatches } from './root-planning';
+import { RootReruns } from './root-reruns';
 import { RootRun, type RootCarry } from './root-run';
 
 export type { RootCarry } from './root-run';
@@ -30,12 +38,16 @@ const BATCH_WINDOW = 20;
 export async function rootJobWorkflow(input: RootJobInput, carried?: RootCarry): Promise<RootJobState> {
   const run = new RootRun(input, carried, new Date().toISOString(), workflowInfo().startTime.toISOString());
   const { state } = run;
+  const reruns = new RootReruns(run, input, carried?.rerunSequence);
   let cursor = carried?.cursor ?? null;
   let planned = carried?.planned ?? false;
 
   setHandler(rootJobQuery, () => state);
   setHandler(interruptSignal, ({ force }) => run.interrupt(force));
-  setHandler(batchReportSignal, (report) => run.onReport(report));
+  setHandler(batchReportSignal, (report) => {
+    run.onReport(report);
+    reruns.afterReport(report);
+  });
   // Controls: refused (before anything changes) once the root has stopped.
   setHandler(
     pauseUpdate,
@@ -58,20 +70,37 @@ export async function rootJobWorkflow(input: RootJobInput, carried?: RootCarry):
       },
     },
   );
+  setHandler(retryUpdate, ({ statuses }) => ({ id: state.id, rerun: reruns.retry(statuses) }), {
+    validator: ({ statuses }) => {
+      run.checkOpen();
+      run.checkNotInterrupted();
+      checkRerunStatuses(statuses);
+    },
+  });
   // Cancelling the root from a client or the Web UI means a graceful interrupt.
   CancellationScope.current().cancelRequested.catch(() => run.interrupt(false));
 
   const historyIsLong = () =>
     workflowInfo().historyLength > input.continueAsNewAfterEvents || workflowInfo().continueAsNewSuggested;
   const carry = async () => {
-    await condition(() => allHandlersFinished() && run.signalsInFlight === 0);
+    await condition(() => allHandlersFinished() && run.signalsInFlight === 0 && reruns.starting === 0);
     const { pool, forced, durations } = run;
-    return continueAsNew<typeof rootJobWorkflow>(input, { state, pool, cursor, planned, forced, durations });
+    const rerunSequence = reruns.lastSequence;
+    return continueAsNew<typeof rootJobWorkflow>(input, {
+      state,
+      pool,
+      cursor,
+      planned,
+      forced,
+      durations,
+      ...(rerunSequence > 0 ? { rerunSequence } : {}),
+    });
   };
 
   return CancellationScope.nonCancellable(async () => {
     run.showDetails(); // current details do not survive a continue-as-new
     void run.keepSnapshot();
+    if (carried?.rerun) reruns.retry(carried.rerun); // a finished root run again (`jobs retry`)
     const names = new Set<string>();
     while (!planned) {
       // A sliding window: planning stays a few batches ahead of the running ones, so memory and the

@@ -14,9 +14,9 @@ import {
 import { slotsForChildren } from '../jobs/packing';
 import { batchStarted, grantSlots, openBatch } from '../jobs/slots';
 import { emptyCounts } from '../jobs/status';
-import type { PlannedChild, RootJobInput } from '../jobs/types';
+import type { BatchRerun, PlannedChild, RootJobInput } from '../jobs/types';
 import { JobChildKeys, JobKind, JobRootId } from '../search-attributes';
-import { planChildren } from './activity-proxies';
+import { findBatchRun, planChildren } from './activity-proxies';
 import { childBatchWorkflow } from './child-batch';
 import { failureMessage } from './failure-message';
 import { interruptSignal } from './messages';
@@ -70,6 +70,16 @@ function workflowIdProblem(input: RootJobInput, child: PlannedChild): string | u
   return `its workflow id is ${id.length} characters; servers allow ${MAX_WORKFLOW_ID_LENGTH} (limit.maxIDLength)`;
 }
 
+/** A batch to start: a planned page, or a rerun of an ended batch (its children then load from its run). */
+interface BatchStart {
+  index: number;
+  id: string;
+  children: PlannedChild[];
+  summary: string;
+  slots: number;
+  rerunOf?: BatchRerun;
+}
+
 /** One batch workflow per page, started at once; each gets its first slots with its start. */
 export async function startBatches(
   run: RootRun,
@@ -78,7 +88,7 @@ export async function startBatches(
 ): Promise<void> {
   const { state, pool } = run;
   let firstChild = state.batches.reduce((sum, batch) => sum + batch.size, 0) + 1;
-  const batches = pages.map((page) => {
+  const batches = pages.map((page): BatchStart => {
     const index = state.batches.length;
     const children = input.runChildrenAs
       ? page.map((child) => ({ ...child, runAs: input.runChildrenAs! }))
@@ -96,22 +106,55 @@ export async function startBatches(
     openBatch(pool, index, slotsForChildren(children, run.durations));
     return { index, id, children, summary, slots: 0 };
   });
-  for (const { index, count } of grantSlots(pool, true)) {
-    const starting = batches.find((batch) => batch.index === index);
-    if (starting) starting.slots = count;
-    else run.sendGrant(index);
-  }
+  lendWithStarts(run, batches);
   run.refresh();
   await Promise.all(batches.map((batch) => startBatch(run, input, batch)));
 }
 
-async function startBatch(
+/**
+ * Starts a new run of an ended batch whose children in `statuses` run again (`jobs retry`). The root has
+ * reopened it (RootRun.reopen); its earlier run is found first, and the new run loads its children from it.
+ */
+export async function rerunBatch(
   run: RootRun,
   input: RootJobInput,
-  batch: { index: number; id: string; children: PlannedChild[]; summary: string; slots: number },
+  index: number,
+  rerun: Omit<BatchRerun, 'runId'>,
 ): Promise<void> {
   const { state } = run;
-  const { index, id, children, summary, slots } = batch;
+  const batch = state.batches[index];
+  const firstChild = state.batches.slice(0, index).reduce((sum, earlier) => sum + earlier.size, 1);
+  const summary = `${state.name}: children ${firstChild}–${firstChild + batch.size - 1} (rerun)`;
+  let runId;
+  try {
+    ({ runId } = await findBatchRun({ batchId: batch.id }));
+  } catch (err) {
+    return run.rerunFailed(index, `finding batch ${index}'s earlier run failed: ${failureMessage(err)}`);
+  }
+  const start: BatchStart = {
+    index,
+    id: batch.id,
+    children: [],
+    summary,
+    slots: 0,
+    rerunOf: { ...rerun, runId },
+  };
+  lendWithStarts(run, [start]);
+  await startBatch(run, input, start);
+}
+
+/** Free slots go out: those for batches being started travel with their start, the others by signal. */
+function lendWithStarts(run: RootRun, starting: BatchStart[]): void {
+  for (const { index, count } of grantSlots(run.pool, new Set(starting.map((batch) => batch.index)))) {
+    const batch = starting.find((candidate) => candidate.index === index);
+    if (batch) batch.slots = count;
+    else run.sendGrant(index);
+  }
+}
+
+async function startBatch(run: RootRun, input: RootJobInput, batch: BatchStart): Promise<void> {
+  const { state } = run;
+  const { index, id, children, summary, slots, rerunOf } = batch;
   try {
     await startChild(childBatchWorkflow, {
       workflowId: id,
@@ -126,6 +169,7 @@ async function startBatch(
           childTimeoutMs: input.childTimeoutMs,
           createdAt: new Date().toISOString(),
           durations: run.durations,
+          ...(rerunOf ? { rerunOf } : {}),
         },
       ],
       // Batches report by signal, so they must outlive a continue-as-new of the root.
@@ -134,10 +178,11 @@ async function startBatch(
       typedSearchAttributes: [
         { key: JobKind, value: 'batch' },
         { key: JobRootId, value: state.id },
-        { key: JobChildKeys, value: children.map((child) => childKey(child.name)) },
+        ...(rerunOf ? [] : [{ key: JobChildKeys, value: children.map((child) => childKey(child.name)) }]),
       ],
     });
   } catch (err) {
+    if (rerunOf) return run.rerunFailed(index, `rerunning batch ${index} failed: ${failureMessage(err)}`);
     state.error = `starting batch ${index} failed: ${failureMessage(err)}`;
     state.batches[index].counts = { ...emptyCounts(), cancelled: children.length };
     run.batchEnded(index);

@@ -18,14 +18,24 @@ import {
   createSlotPool,
   grantSlots,
   heldBy,
+  openBatch,
   pausePool,
   recallSlots,
   reportBatch,
   resizePool,
   type SlotPool,
 } from '../jobs/slots';
-import { addCounts, describeProgress, emptyCounts, rootProgress, rootStatus, totalOf } from '../jobs/status';
-import type { RootJobInput, RootJobState, RootSnapshot } from '../jobs/types';
+import {
+  addCounts,
+  describeProgress,
+  emptyCounts,
+  rootProgress,
+  rootStatus,
+  subtractCounts,
+  totalOf,
+} from '../jobs/status';
+import type { RerunnableStatus } from '../jobs/transitions';
+import type { RootJobInput, RootJobState, RootSnapshot, StatusCounts } from '../jobs/types';
 import { JobStatus } from '../search-attributes';
 import { notify } from './notify';
 import { JobFinishedError } from '../errors';
@@ -46,6 +56,10 @@ export interface RootCarry {
   planned: boolean;
   forced: boolean;
   durations: TopicDurations;
+  /** The last rerun request's number (see RootReruns). */
+  rerunSequence?: number;
+  /** A finished root run again (`jobs retry`): its children in these statuses rerun as it starts. */
+  rerun?: RerunnableStatus[];
 }
 
 /** Interrupts go out to this many batches at a time (a run may have at most 2,000 signals in flight). */
@@ -69,6 +83,7 @@ export class RootRun {
    * signal whose sender has closed). */
   signalsInFlight = 0;
   private snapshotDue = true;
+  private readonly countsBeforeRerun = new Map<number, StatusCounts>();
   /** The planner activity running now, if any. */
   planning: CancellationScope | undefined;
 
@@ -117,7 +132,31 @@ export class RootRun {
     return Object.keys(this.pool.entries).length;
   }
 
+  /**
+   * An ended batch runs again (a rerun): it counts as open, with `counts`, and asks for `wants` slots. Its
+   * counts before are kept in case its new run cannot start.
+   */
+  batchReopened(index: number, counts: StatusCounts, wants: number): void {
+    const batch = this.state.batches[index];
+    this.countsBeforeRerun.set(index, batch.counts);
+    subtractCounts(this.endedCounts, batch.counts);
+    this.endedBatches--;
+    batch.done = false;
+    batch.counts = counts;
+    openBatch(this.pool, index, wants);
+  }
+
+  /** A reopened batch could not start again: it stays as its earlier run ended, and the root says why. */
+  rerunFailed(index: number, error: string): void {
+    this.state.error = error;
+    this.state.batches[index].counts = this.countsBeforeRerun.get(index) ?? this.state.batches[index].counts;
+    this.batchEnded(index);
+    this.lendSlots();
+    this.refresh();
+  }
+
   batchEnded(index: number): void {
+    this.countsBeforeRerun.delete(index);
     const batch = this.state.batches[index];
     batch.done = true;
     batch.slots = 0;
@@ -206,6 +245,13 @@ export class RootRun {
     if (phase !== 'stopped') return;
     const { message, name: type } = new JobFinishedError(id, status);
     throw ApplicationFailure.create({ type, message, details: [id, status], nonRetryable: true });
+  }
+
+  /** A rerun would undo an interrupt: refused until the root has stopped (then `jobs retry` runs it anew). */
+  checkNotInterrupted(): void {
+    if (!this.state.interrupted) return;
+    const message = `Job "${this.state.id}" is interrupted; retry it once it has stopped.`;
+    throw ApplicationFailure.create({ type: 'InvalidJobInputError', message, nonRetryable: true });
   }
 
   /** A new parallel limit: up at once, down as running children finish (none is stopped). */

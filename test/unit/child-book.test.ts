@@ -86,4 +86,36 @@ describe("a batch's book of children", () => {
     expect(order.sort()).toEqual(['a', 'b', 'c']);
     expect(book.takePack(1, () => 1).indexes).toEqual([]);
   });
+
+  it('reruns only the final children in the given statuses, their attempt limits going on from there', () => {
+    const book = new ChildBook([child('a'), child('b'), child('c'), child('d')], 'root', at);
+    book.takePack(4, () => 1);
+    book.apply(0, { type: 'succeed', attempt: 1, at });
+    book.apply(1, { type: 'fail', attempt: 3, at, error: 'boom' });
+    book.apply(2, { type: 'cancel', at });
+    expect(book.readyCount).toBe(1); // d waits
+    expect(book.rerun(['failed'])).toBe(1);
+    expect(book.records[1]).toMatchObject({ status: 'failed_redelivered', attempts: 3, error: 'boom' });
+    expect(book.attemptLimit(1, 3)).toBe(6);
+    expect(book.attemptLimit(3, 3)).toBe(3);
+    expect(book.readyCount).toBe(2);
+    expect(book.rerun(['failed'])).toBe(0); // it is not failed any more
+    expect(book.rerun(['cancelled'])).toBe(1);
+    expect(book.records[2]).toMatchObject({ status: 'new', attempts: 0 });
+    expect(book.counts()).toMatchObject({ success: 1, failed_redelivered: 1, new: 2 });
+    expect(book.allFinal).toBe(false);
+  });
+
+  it('takes up the records of an earlier run, and puts only the rerun children in line', () => {
+    const first = new ChildBook([child('a'), child('b')], 'root', at);
+    first.takePack(2, () => 1);
+    first.apply(0, { type: 'succeed', attempt: 1, at, result: 42 });
+    first.apply(1, { type: 'fail', attempt: 2, at, error: 'boom' });
+    const again = new ChildBook(first.specs, 'root', at, first.records);
+    expect(again.allFinal).toBe(true);
+    expect(again.readyCount).toBe(0);
+    again.rerun(['failed', 'cancelled']);
+    expect(names(again, again.takePack(5, () => 1).indexes)).toEqual(['b']);
+    expect(again.records[0]).toMatchObject({ status: 'success', result: 42 });
+  });
 });

@@ -18,7 +18,16 @@ import {
   heldBy,
   openBatch,
   reportBatch,
+  type SlotPool,
 } from '../../src/jobs/slots';
+
+/** Every batch being started: their grants travel with their starts. */
+const startingOf = (pool: SlotPool) =>
+  new Set(
+    Object.keys(pool.entries)
+      .map(Number)
+      .filter((index) => pool.entries[index].starting),
+  );
 import { emptyCounts, isFinal, rootProgress, rootStatus, totalOf } from '../../src/jobs/status';
 import { refineCounts, type InFlightChild, type PackState } from '../../src/jobs/status-view';
 import { applyTransition, newChildRecord, type ChildEvent } from '../../src/jobs/transitions';
@@ -126,7 +135,7 @@ describe("a root's slot pool, on any sequence of operations", () => {
           const heldBefore = held();
           if (op.kind === 'open') {
             openBatch(pool, next, op.wants);
-            grantSlots(pool, true);
+            grantSlots(pool, startingOf(pool));
             batchStarted(pool, next++);
           } else if (op.kind === 'report') {
             const entry = pool.entries[op.batch];

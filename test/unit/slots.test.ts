@@ -17,11 +17,19 @@ import {
   type SlotPool,
 } from '../../src/jobs/slots';
 
+/** Every batch being started: their grants travel with their starts. */
+const startingOf = (pool: SlotPool) =>
+  new Set(
+    Object.keys(pool.entries)
+      .map(Number)
+      .filter((index) => pool.entries[index].starting),
+  );
+
 /** Three started batches holding 4 slots each of a pool of 12. */
 function fullPool(): SlotPool {
   const pool = createSlotPool(12);
   [0, 1, 2].forEach((index) => openBatch(pool, index, 4));
-  grantSlots(pool, true);
+  grantSlots(pool, startingOf(pool));
   [0, 1, 2].forEach((index) => batchStarted(pool, index));
   return pool;
 }
@@ -32,7 +40,7 @@ describe("a root's slot pool", () => {
     openBatch(pool, 0, 5);
     openBatch(pool, 1, 100);
     openBatch(pool, 2, 100);
-    expect(grantSlots(pool, true)).toEqual([
+    expect(grantSlots(pool, startingOf(pool))).toEqual([
       { index: 0, count: 5 },
       { index: 1, count: 3 },
     ]);
@@ -51,7 +59,7 @@ describe("a root's slot pool", () => {
     const pool = createSlotPool(4);
     openBatch(pool, 0, 4);
     openBatch(pool, 1, 4);
-    grantSlots(pool, true); // all 4 to batch 0
+    grantSlots(pool, startingOf(pool)); // all 4 to batch 0
     batchStarted(pool, 0);
     batchStarted(pool, 1);
     reportBatch(pool, 0, { received: 4, released: 2, wants: 0 });
@@ -71,7 +79,7 @@ describe("a root's slot pool", () => {
   it('ignores a late report: counters only grow', () => {
     const pool = createSlotPool(4);
     openBatch(pool, 0, 4);
-    grantSlots(pool, true);
+    grantSlots(pool, startingOf(pool));
     batchStarted(pool, 0);
     reportBatch(pool, 0, { received: 4, released: 3, wants: 0 });
     reportBatch(pool, 0, { received: 4, released: 1, wants: 0 });
@@ -83,7 +91,7 @@ describe("a root's slot pool", () => {
     openBatch(pool, 0, 2);
     openBatch(pool, 1, 2);
     openBatch(pool, 2, 2);
-    grantSlots(pool, true);
+    grantSlots(pool, startingOf(pool));
     [0, 1, 2].forEach((index) => batchStarted(pool, index));
     // Batch 1's children were all interrupted: it closes holding what it was granted.
     closeBatch(pool, 1);
@@ -147,7 +155,7 @@ describe('a lower limit, a pause, a resume', () => {
   it('asks nothing of a batch still being started (its grant travels with its start)', () => {
     const pool = createSlotPool(4);
     openBatch(pool, 0, 4);
-    grantSlots(pool, true);
+    grantSlots(pool, startingOf(pool));
     resizePool(pool, 1);
     expect(recallSlots(pool)).toEqual([]);
     batchStarted(pool, 0);

@@ -1,11 +1,13 @@
 import {
+  countIn,
   describeProgress,
   emptyCounts,
   finalRootStatus,
   rootProgress,
+  rerunCounts,
   rootStatus,
 } from '../../src/jobs/status';
-import type { StatusCounts } from '../../src/jobs/types';
+import type { JobStatus, StatusCounts } from '../../src/jobs/types';
 
 const counts = (partial: Partial<StatusCounts>): StatusCounts => ({ ...emptyCounts(), ...partial });
 
@@ -55,5 +57,21 @@ describe('progress line for the Web UI', () => {
       '7/20 done, 1 failed, 2 running',
     );
     expect(describeProgress(counts({}))).toBe('0/0 done');
+  });
+});
+
+describe('counts of a rerun', () => {
+  const finished = counts({ success: 5, failed: 2, cancelled: 1 });
+  it.each<[JobStatus[], number, Partial<StatusCounts>, JobStatus]>([
+    [['failed'], 2, { new: 2, failed: 0, cancelled: 1 }, 'running'],
+    [['cancelled'], 1, { new: 1, failed: 2, cancelled: 0 }, 'running'],
+    [['failed', 'cancelled'], 3, { new: 3, failed: 0, cancelled: 0, success: 5 }, 'running'],
+  ])('rerunning %j: %i children back in line, counts %j, root %s', (statuses, count, after, status) => {
+    expect(countIn(finished, statuses)).toBe(count);
+    const rerun = rerunCounts(finished, statuses);
+    expect(rerun).toMatchObject(after);
+    expect(rootStatus(rerun)).toBe(status);
+    // Progress counts success and failed: a failed child back in line is no longer done.
+    expect(rootProgress(rerun)).toBe(Math.round(((5 + (after.failed ?? 0)) / 8) * 10_000) / 10_000);
   });
 });

@@ -17,6 +17,7 @@ describe('applyTransition: every status change of a child, guarded', () => {
     succeed: { type: 'succeed', attempt: 1, at, result: { ok: true } },
     fail: { type: 'fail', attempt: 1, at, error: 'bad data' },
     cancel: { type: 'cancel', at },
+    rerun: { type: 'rerun' },
   };
 
   // from → event → resulting status, or null when the guard refuses it
@@ -38,6 +39,12 @@ describe('applyTransition: every status change of a child, guarded', () => {
     ['success', 'fail', null],
     ['failed', 'dispatch', null],
     ['cancelled', 'start', null],
+    ['failed', 'rerun', 'new'], // never tried (failed before it started: an interrupt, a lost pack)
+    ['cancelled', 'rerun', 'new'],
+    ['success', 'rerun', null],
+    ['new', 'rerun', null],
+    ['running', 'rerun', null],
+    ['failed_redelivered', 'rerun', null],
     ['cancelled', 'succeed', null],
   ])('%s + %s → %s', (from, event, expected) => {
     const outcome = applyTransition(record(from), events[event]);
@@ -71,5 +78,20 @@ describe('applyTransition: every status change of a child, guarded', () => {
       error: null,
       stoppedAt: at,
     });
+  });
+
+  it('a rerun keeps the attempts and the last error, and clears the stop time, progress and result', () => {
+    const failed = { ...record('failed', 3), error: 'boom', progress: 0.5, stoppedAt: at, startedAt: at };
+    expect(applyTransition(failed, events.rerun).record).toEqual({
+      ...failed,
+      status: 'failed_redelivered',
+      progress: 0,
+      stoppedAt: null,
+    });
+    const cancelled = { ...record('cancelled', 1), stoppedAt: at, result: 'partial', resultInHistory: true };
+    const again = applyTransition(cancelled, events.rerun).record;
+    expect(again).toMatchObject({ status: 'failed_redelivered', attempts: 1, stoppedAt: null });
+    expect(again).not.toHaveProperty('result');
+    expect(again).not.toHaveProperty('resultInHistory');
   });
 });

@@ -1,0 +1,102 @@
+/**
+ * `retry`: children that ended failed or cancelled run again, their attempts going on from where they were.
+ * A running root puts them back in line itself; a finished root is started again under its name (so it is
+ * refused while another root of that name is open), keeping its other children's final records and results.
+ */
+import { type Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import { DuplicateJobError, InvalidJobInputError, JobFinishedError } from '../errors';
+import { parseJobId } from '../jobs/ids';
+import { checkRerunStatuses } from '../jobs/options';
+import { createSlotPool } from '../jobs/slots';
+import { countIn } from '../jobs/status';
+import type { RerunnableStatus } from '../jobs/transitions';
+import type { RootJobInput, RootJobState } from '../jobs/types';
+import { JobOwnerId } from '../search-attributes';
+import type { rootJobWorkflow } from '../workflows';
+import type { RootCarry } from '../workflows/root-run';
+import type { RootControls } from './root-controls';
+import { runInput, runResult } from './run-history';
+import { rootStartOptions } from './start-root-job';
+
+export interface RetryOutcome {
+  id: string;
+  /** Children put back in line (for a running root: as far as it knew its counts). */
+  rerun: number;
+  statuses: RerunnableStatus[];
+  /** True when the root had finished and a new run of it started. */
+  restarted: boolean;
+  message: string;
+}
+
+export async function retryRoot(
+  client: Client,
+  taskQueue: string,
+  controls: RootControls,
+  id: string,
+  statuses: RerunnableStatus[] = ['failed'],
+): Promise<RetryOutcome> {
+  if (parseJobId(id).kind !== 'root')
+    throw new InvalidJobInputError(`retry takes a root job id; "${id}" is a child job.`);
+  const which = checkRerunStatuses(statuses);
+  const described = what(which);
+  try {
+    const { rerun } = await controls.retryOpen(id, which);
+    const message = `${rerun} ${described} children of running job "${id}" are back in line.`;
+    return { id, rerun, statuses: which, restarted: false, message };
+  } catch (err) {
+    if (!(err instanceof JobFinishedError)) throw err;
+  }
+  // Finished (or finishing: it may still start its follow-ups).
+  await client.workflow
+    .getHandle(id)
+    .result()
+    .catch(() => undefined);
+  const last = await runResult<RootJobState>(client, { workflowId: id });
+  if (!last.closed) throw new Error(`Job "${id}" started again meanwhile; see \`jobs status ${id}\`.`);
+  const rerun = countIn(last.result.counts, which);
+  if (rerun === 0) throw new InvalidJobInputError(`Job "${id}" has no ${described} children to rerun.`);
+  const input = await runInput<RootJobInput>(client, { workflowId: id });
+  const carried = carryForRerun(last.result, input, which);
+  try {
+    await client.workflow.start<typeof rootJobWorkflow>(
+      'rootJobWorkflow',
+      rootStartOptions(taskQueue, input, [input, carried], `Job ${input.name} (${input.topic}), rerun`),
+    );
+  } catch (err) {
+    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    const open = await client.workflow.getHandle(id).describe();
+    throw new DuplicateJobError(input.name, open.typedSearchAttributes.get(JobOwnerId), open.startTime);
+  }
+  const message = `Job "${id}" runs again: ${rerun} ${described} children rerun, the others keep their records.`;
+  return { id, rerun, statuses: which, restarted: true, message };
+}
+
+/** The finished root's record, running again with every batch ended: the root reopens those to rerun. */
+function carryForRerun(state: RootJobState, input: RootJobInput, rerun: RerunnableStatus[]): RootCarry {
+  const maxParallel = state.maxParallel ?? input.maxParallel;
+  return {
+    state: {
+      ...state,
+      status: 'new', // the run sets its status (and search attribute) from its children at once
+      phase: 'running',
+      interrupted: false,
+      error: null,
+      startedAt: new Date().toISOString(),
+      stoppedAt: null,
+      followUps: [],
+      paused: false,
+      maxParallel,
+      batches: state.batches.map(({ rerun: _asked, ...batch }) => ({ ...batch, slots: 0, done: true })),
+    },
+    pool: createSlotPool(maxParallel),
+    cursor: null,
+    planned: true,
+    forced: false,
+    durations: {},
+    rerun,
+  };
+}
+
+function what(statuses: RerunnableStatus[]): string {
+  return statuses.join(' or ');
+}

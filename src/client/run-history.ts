@@ -1,0 +1,73 @@
+/**
+ * One event of a workflow run, read without a worker and without the rest of its history: the start event
+ * (its input) or the close event (its result).
+ */
+import type { Client } from '@temporalio/client';
+import { decodeFromPayloadsAtIndex } from '@temporalio/common/lib/internal-non-workflow';
+import { temporal } from '@temporalio/proto';
+import { JobNotFoundError } from '../errors';
+
+const { HistoryEventFilterType } = temporal.api.enums.v1;
+
+export type Closed<T> = { closed: true; result: T } | { closed: false };
+
+/** A run of a workflow: the latest one when `runId` is not given. */
+export interface RunRef {
+  workflowId: string;
+  runId?: string;
+}
+
+async function firstEvent(
+  client: Client,
+  { workflowId, runId }: RunRef,
+  closeEvent: boolean,
+): Promise<temporal.api.history.v1.IHistoryEvent | undefined> {
+  try {
+    const response = await client.workflowService.getWorkflowExecutionHistory({
+      namespace: client.options.namespace,
+      execution: { workflowId, runId },
+      maximumPageSize: closeEvent ? undefined : 1,
+      historyEventFilterType: closeEvent
+        ? HistoryEventFilterType.HISTORY_EVENT_FILTER_TYPE_CLOSE_EVENT
+        : HistoryEventFilterType.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT,
+      waitNewEvent: false,
+    });
+    return response.history?.events?.[0];
+  } catch (err) {
+    if ((err as { code?: number }).code === 5 /* NOT_FOUND */) throw new JobNotFoundError(workflowId);
+    throw err;
+  }
+}
+
+/** The first argument a run was started with. */
+export async function runInput<T>(client: Client, run: RunRef): Promise<T> {
+  const event = await firstEvent(client, run, false);
+  const payloads = event?.workflowExecutionStartedEventAttributes?.input?.payloads;
+  if (!payloads) throw new Error(`The run of "${run.workflowId}" has no start event to read.`);
+  return decodeFromPayloadsAtIndex<T>(client.options.loadedDataConverter, 0, payloads);
+}
+
+/**
+ * A finished run's result, from its close event (one call, no replay). Only for a run known to have finished:
+ * on a running one the server waits for it to close.
+ */
+export async function runResult<T>(client: Client, run: RunRef): Promise<Closed<T>> {
+  const event = await firstEvent(client, run, true);
+  if (!event) return { closed: false };
+  const completed = event.workflowExecutionCompletedEventAttributes;
+  if (completed) {
+    const result = await decodeFromPayloadsAtIndex<T>(
+      client.options.loadedDataConverter,
+      0,
+      completed.result?.payloads,
+    );
+    return { closed: true, result };
+  }
+  if (event.workflowExecutionContinuedAsNewEventAttributes) return { closed: false }; // raced a new run
+  throw new Error(`The workflow of job "${run.workflowId}" did not complete normally (${eventName(event)}).`);
+}
+
+function eventName(event: temporal.api.history.v1.IHistoryEvent): string {
+  const type = event.eventType ?? 0;
+  return temporal.api.enums.v1.EventType[type] ?? `event ${type}`;
+}

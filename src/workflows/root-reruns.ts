@@ -1,0 +1,70 @@
+/**
+ * Rerunning a root's failed or cancelled children (`jobs retry`): where a retry is handled. A running batch
+ * puts them back in line itself (a signal); an ended batch is reopened and started again as a new run,
+ * which loads its children from the run before. A retry a batch missed because it was just ending is
+ * noticed in its last report, and the batch is reopened instead.
+ */
+import { countIn, rerunCounts } from '../jobs/status';
+import type { RerunnableStatus } from '../jobs/transitions';
+import type { RootJobInput } from '../jobs/types';
+import { rerunChildrenSignal, type BatchReport } from './messages';
+import { rerunBatch } from './root-planning';
+import type { RootRun } from './root-run';
+
+export class RootReruns {
+  /** Batches being started again: a continue-as-new waits for them. */
+  starting = 0;
+
+  constructor(
+    private readonly run: RootRun,
+    private readonly input: RootJobInput,
+    /** Numbers rerun requests, so a batch can tell a new one from one it has taken. */
+    private sequence = 0,
+  ) {}
+
+  get lastSequence(): number {
+    return this.sequence;
+  }
+
+  /** Puts the children in `statuses` back in line; returns how many, as far as the root knows now. */
+  retry(statuses: RerunnableStatus[]): number {
+    const { run } = this;
+    let count = 0;
+    run.state.batches.forEach((batch, index) => {
+      const matching = countIn(batch.counts, statuses);
+      if (batch.done) {
+        if (matching > 0) this.reopen(index, statuses);
+      } else if (run.startedBatches.has(index)) {
+        // Its counts may be a second old: ask it even when the root knows of no such child in it.
+        const asked = new Set([...(batch.rerun?.statuses ?? []), ...statuses]);
+        const sequence = ++this.sequence;
+        batch.rerun = { sequence, statuses: [...asked] };
+        run.send(batch.id, rerunChildrenSignal, { sequence, statuses });
+      }
+      count += matching;
+    });
+    run.refresh();
+    return count;
+  }
+
+  /** After a batch's report: a batch that ended without taking the rerun asked of it is reopened. */
+  afterReport(report: BatchReport): void {
+    const batch = this.run.state.batches[report.index];
+    const asked = batch?.rerun;
+    if (!asked) return;
+    if ((report.reruns ?? 0) >= asked.sequence) delete batch.rerun;
+    else if (report.done) {
+      delete batch.rerun;
+      if (countIn(batch.counts, asked.statuses) > 0) this.reopen(report.index, asked.statuses);
+      this.run.refresh();
+    }
+  }
+
+  private reopen(index: number, statuses: RerunnableStatus[]): void {
+    const { run } = this;
+    const counts = rerunCounts(run.state.batches[index].counts, statuses);
+    run.batchReopened(index, counts, countIn(counts, ['new']));
+    this.starting++;
+    void rerunBatch(run, this.input, index, { statuses, counts }).finally(() => this.starting--);
+  }
+}
