@@ -1,8 +1,9 @@
-/** `jobs pause|resume|scale`: changes to a running root, answered once the root has made them. */
+/** `jobs pause|resume|scale|retry`: changes to a root, answered once the root has made them. */
 import type { RootControlAnswer } from '../workflows/messages';
 import { parse, wholeNumber } from './args';
 import { connectionOptions, jobClient, print, printJson, requireRootId, type Command } from './context';
 import { ExitCode, UsageError } from './exit-codes';
+import type { RerunnableStatus } from '../jobs/transitions';
 
 const withJson = { ...connectionOptions, json: { type: 'boolean' as const } };
 
@@ -40,4 +41,25 @@ export const controlCommands: Record<string, Command> = {
     const jobs = await jobClient(values);
     return report(await jobs.scale(positionals[0], maxParallel), values.json);
   },
+
+  async retry(args) {
+    const { values, positionals } = parse(args, { ...withJson, status: { type: 'string' } }, ['id']);
+    requireRootId(positionals[0], 'retry');
+    const statuses = rerunStatuses(values.status);
+    const jobs = await jobClient(values);
+    const outcome = await jobs.retry(positionals[0], { statuses });
+    if (values.json) printJson(outcome);
+    else print([outcome.message]);
+    return ExitCode.ok;
+  },
 };
+
+/** `--status failed`, `--status cancelled` or `--status failed,cancelled` (default failed). */
+function rerunStatuses(value: unknown): RerunnableStatus[] {
+  if (value === undefined) return ['failed'];
+  const statuses = String(value).split(',');
+  if (!statuses.every((status) => status === 'failed' || status === 'cancelled')) {
+    throw new UsageError(`--status must be failed, cancelled or failed,cancelled; got "${value}"`);
+  }
+  return statuses as RerunnableStatus[];
+}

@@ -25,12 +25,15 @@ const USAGE = `usage: jobs <command> [options]
   pause <id>                                    start no more children (running ones finish) until resume
   resume <id>                                   go on where the root paused
   scale <id> --max-parallel N                   a new parallel limit, up or down, for a running root
+  retry <id> [--status failed|cancelled|failed,cancelled]
+                                                run those children again (default failed), attempts going
+                                                on; a finished root runs again under its name
 
 connection: --address (TEMPORAL_ADDRESS, default 127.0.0.1:7233), --namespace (TEMPORAL_NAMESPACE),
   --task-queue (TEMPORAL_TASK_QUEUE, default jobs), --tls-cert/--tls-key/--tls-ca (TEMPORAL_TLS_CERT/KEY/CA),
   --api-key (TEMPORAL_API_KEY); --app MODULE (JOBS_APP): a module exporting your JobApplication.
-exit codes: 2 bad usage or input (also: unknown job, a finished root for pause/resume/scale), 3 name taken
-  by another owner, 4 server unreachable, 1 other errors (also: no worker took a change in time).`;
+exit codes: 2 bad usage or input (also: unknown job, a finished root for pause/resume/scale, nothing to
+  retry), 3 name taken by another owner, 4 server unreachable, 1 other errors (also: no worker took a change in time).`;
 
 const commands: Record<string, Command> = { ...serverCommands, ...jobCommands, ...controlCommands };
 

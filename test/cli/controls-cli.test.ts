@@ -1,17 +1,19 @@
 /**
- * `jobs pause|resume|scale` as a user runs them (real CLI process, dev server): what they print, their exit
+ * `jobs pause|resume|scale|retry` as a user runs them (real CLI process, dev server): what they print, their exit
  * codes, and one-line errors for bad input.
  */
+import { createFlakyApplication } from '../fixtures/flaky-app';
 import { createGatedApplication } from '../fixtures/gated-app';
 import { runJobs, type CliRun } from '../helpers/cli';
 import { createJobTestbed, statusWhen, uniqueName, type JobTestbed } from '../helpers/jobs';
 import { eventually } from '../helpers/testbed';
 import type { RootJobStatus } from '../../src/jobs/types';
 
-describe('jobs pause, resume and scale (real CLI process, dev server)', () => {
+describe('jobs pause, resume, scale and retry (real CLI process, dev server)', () => {
   let testbed: JobTestbed;
   let env: NodeJS.ProcessEnv;
   const { app, gate } = createGatedApplication();
+  const { flaky } = createFlakyApplication(app);
   const jobs = (...args: string[]) => runJobs(env, ...args);
 
   function expectOneLineError(run: CliRun, code: number, text: RegExp): void {
@@ -80,5 +82,33 @@ describe('jobs pause, resume and scale (real CLI process, dev server)', () => {
       paused: false,
       maxParallel: 2,
     });
+  });
+
+  it('retries a finished root: its failed children rerun, attempts going on; bad input is refused', async () => {
+    const name = uniqueName('cli-retry');
+    flaky.failing = new Set(['b']);
+    await testbed.jobs.start('flaky_root', { name, maxAttempts: 1, data: { names: ['a', 'b'] } });
+    expect(await jobs('wait', name)).toMatchObject({ code: 1, stdout: `${name}: failed\n` });
+
+    expectOneLineError(
+      await jobs('retry', name, '--status', 'cancelled'),
+      2,
+      /has no cancelled children to rerun/,
+    );
+    expectOneLineError(
+      await jobs('retry', name, '--status', 'success'),
+      2,
+      /--status must be failed, cancelled/,
+    );
+    flaky.failing.clear();
+    const retried = await jobs('retry', name);
+    expect(retried).toMatchObject({
+      code: 0,
+      stdout: `Job "${name}" runs again: 1 failed children rerun, the others keep their records.\n`,
+    });
+    expect(await jobs('wait', name)).toMatchObject({ code: 0, stdout: `${name}: success\n` });
+    const child = JSON.parse((await jobs('status', `${name}/b`, '--json')).stdout);
+    expect(child).toMatchObject({ status: 'success', attempts: 2, result: { name: 'b', attempt: 2 } });
+    expectOneLineError(await jobs('retry', `${name}-unknown`), 2, /No job with id/);
   });
 });
