@@ -12,18 +12,12 @@ import {
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
-import { checkMaxParallel, checkRerunStatuses } from '../jobs/options';
 import { finalRootStatus } from '../jobs/status';
 import type { RootJobInput, RootJobState } from '../jobs/types';
 import { startFollowUpJobs } from './activity-proxies';
-import {
-  batchReportSignal,
-  interruptSignal,
-  pauseUpdate,
-  retryUpdate,
-  rootJobQuery,
-  scaleUpdate,
-} from './messages';
+import { batchReportSignal, interruptSignal, rootJobQuery } from './messages';
+import { setControlHandlers } from './root-controls';
+import { keepSnapshot } from './root-snapshot';
 import { planPages, startBatches } from './root-planning';
 import { RootReruns } from './root-reruns';
 import { RootRun, type RootCarry } from './root-run';
@@ -48,35 +42,7 @@ export async function rootJobWorkflow(input: RootJobInput, carried?: RootCarry):
     run.onReport(report);
     reruns.afterReport(report);
   });
-  // Controls: refused (before anything changes) once the root has stopped.
-  setHandler(
-    pauseUpdate,
-    ({ paused }) => {
-      run.pause(paused);
-      return run.controls();
-    },
-    { validator: (_request) => run.checkOpen() },
-  );
-  setHandler(
-    scaleUpdate,
-    ({ maxParallel }) => {
-      run.scale(maxParallel);
-      return run.controls();
-    },
-    {
-      validator: ({ maxParallel }) => {
-        run.checkOpen();
-        checkMaxParallel(maxParallel);
-      },
-    },
-  );
-  setHandler(retryUpdate, ({ statuses }) => ({ id: state.id, rerun: reruns.retry(statuses) }), {
-    validator: ({ statuses }) => {
-      run.checkOpen();
-      run.checkNotInterrupted();
-      checkRerunStatuses(statuses);
-    },
-  });
+  setControlHandlers(run, reruns); // pause, resume, scale, retry
   // Cancelling the root from a client or the Web UI means a graceful interrupt.
   CancellationScope.current().cancelRequested.catch(() => run.interrupt(false));
 
@@ -99,7 +65,7 @@ export async function rootJobWorkflow(input: RootJobInput, carried?: RootCarry):
 
   return CancellationScope.nonCancellable(async () => {
     run.showDetails(); // current details do not survive a continue-as-new
-    void run.keepSnapshot();
+    void keepSnapshot(run);
     if (carried?.rerun) reruns.retry(carried.rerun); // a finished root run again (`jobs retry`)
     const names = new Set<string>();
     while (!planned) {

@@ -3,12 +3,8 @@
  * or an interrupt comes (`interrupt()`). Its status changes here, by Oro's rule over the batches' counts.
  */
 import {
-  ApplicationFailure,
   CancellationScope,
-  condition,
   setCurrentDetails,
-  sleep,
-  upsertMemo,
   upsertSearchAttributes,
   type SignalDefinition,
 } from '@temporalio/workflow';
@@ -19,10 +15,8 @@ import {
   grantSlots,
   heldBy,
   openBatch,
-  pausePool,
   recallSlots,
   reportBatch,
-  resizePool,
   type SlotPool,
 } from '../jobs/slots';
 import {
@@ -35,17 +29,10 @@ import {
   totalOf,
 } from '../jobs/status';
 import type { RerunnableStatus } from '../jobs/transitions';
-import type { RootJobInput, RootJobState, RootSnapshot, StatusCounts } from '../jobs/types';
+import type { RootJobInput, RootJobState, StatusCounts } from '../jobs/types';
 import { JobStatus } from '../search-attributes';
 import { notify } from './notify';
-import { JobFinishedError } from '../errors';
-import {
-  SNAPSHOT_MEMO_KEY,
-  grantSlotsSignal,
-  interruptSignal,
-  type BatchReport,
-  type RootControlAnswer,
-} from './messages';
+import { grantSlotsSignal, interruptSignal, type BatchReport } from './messages';
 
 /** What a root carries into its next run when it continues as new. */
 export interface RootCarry {
@@ -64,10 +51,6 @@ export interface RootCarry {
 
 /** Interrupts go out to this many batches at a time (a run may have at most 2,000 signals in flight). */
 const SIGNALS_AT_ONCE = 500;
-/** The snapshot a status read falls back on without a worker is at most this old while the root runs. */
-export const SNAPSHOT_INTERVAL_MS = 5000;
-/** A snapshot lists its batches only up to this many (a status read without a worker pages through them). */
-const SNAPSHOT_BATCHES = 2000;
 
 export class RootRun {
   readonly state: RootJobState;
@@ -82,7 +65,8 @@ export class RootRun {
   /** Signals sent and not yet delivered: a run that continues as new waits for them (the server drops a
    * signal whose sender has closed). */
   signalsInFlight = 0;
-  private snapshotDue = true;
+  /** The record changed since the last snapshot (root-snapshot.ts). */
+  snapshotDue = true;
   private readonly countsBeforeRerun = new Map<number, StatusCounts>();
   /** The planner activity running now, if any. */
   planning: CancellationScope | undefined;
@@ -222,46 +206,6 @@ export class RootRun {
     for (const index of changed) this.sendGrant(index);
   }
 
-  /** Paused, no child starts (running ones finish); resumed, slots go out again. Where pause is handled. */
-  pause(paused: boolean): void {
-    const { state } = this;
-    if (paused === state.paused) return;
-    state.paused = paused;
-    if (paused) state.pausedAt = new Date().toISOString();
-    pausePool(this.pool, paused);
-    this.lendSlots();
-    this.showDetails();
-  }
-
-  /** What a control (pause, scale) answers: the record as it stands now. */
-  controls(): RootControlAnswer {
-    const { id, status, phase, paused, pausedAt, maxParallel, counts } = this.state;
-    return { id, status, phase, paused, pausedAt, maxParallel, counts };
-  }
-
-  /** Controls change only a root that has not stopped (the client turns this into a JobFinishedError). */
-  checkOpen(): void {
-    const { id, phase, status } = this.state;
-    if (phase !== 'stopped') return;
-    const { message, name: type } = new JobFinishedError(id, status);
-    throw ApplicationFailure.create({ type, message, details: [id, status], nonRetryable: true });
-  }
-
-  /** A rerun would undo an interrupt: refused until the root has stopped (then `jobs retry` runs it anew). */
-  checkNotInterrupted(): void {
-    if (!this.state.interrupted) return;
-    const message = `Job "${this.state.id}" is interrupted; retry it once it has stopped.`;
-    throw ApplicationFailure.create({ type: 'InvalidJobInputError', message, nonRetryable: true });
-  }
-
-  /** A new parallel limit: up at once, down as running children finish (none is stopped). */
-  scale(maxParallel: number): void {
-    this.state.maxParallel = maxParallel;
-    resizePool(this.pool, maxParallel);
-    this.lendSlots();
-    this.showDetails();
-  }
-
   /** Children that have not started never will; running ones finish unless forced. Planning stops. */
   interrupt(force: boolean): void {
     const { state } = this;
@@ -289,28 +233,5 @@ export class RootRun {
     else reportBatch(this.pool, report.index, report);
     this.lendSlots();
     this.refresh();
-  }
-
-  /**
-   * Keeps a snapshot of the record in the root's memo, at most every few seconds while it changes, so that a
-   * status read can answer (saying how old it is) when no worker does.
-   */
-  async keepSnapshot(): Promise<void> {
-    for (;;) {
-      await condition(() => this.snapshotDue);
-      this.snapshotDue = false;
-      upsertMemo({ [SNAPSHOT_MEMO_KEY]: this.snapshot() });
-      await CancellationScope.nonCancellable(() => sleep(SNAPSHOT_INTERVAL_MS));
-    }
-  }
-
-  private snapshot(): RootSnapshot {
-    const { kind: _kind, batches, ...record } = this.state;
-    const listed = batches.length <= SNAPSHOT_BATCHES;
-    return {
-      ...record,
-      at: new Date().toISOString(),
-      batches: listed ? batches.map((batch) => [batch.size, batch.done ? 1 : 0]) : null,
-    };
   }
 }
