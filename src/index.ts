@@ -23,7 +23,17 @@ export {
 export type { ConnectionSettings } from './connection';
 export { createJobWorker } from './worker';
 export type { JobWorkerOptions } from './worker';
-export { DuplicateJobError, InvalidJobInputError, JobNotFoundError, NonRetryableJobError } from './errors';
+export {
+  DuplicateJobError,
+  InvalidJobInputError,
+  JobFinishedError,
+  JobNotFoundError,
+  NonRetryableJobError,
+} from './errors';
+export { NoWorkerTookChangeError } from './client/root-controls';
+export type { KeyView } from './client/concurrency-keys';
+export type { RetryOutcome } from './client/root-retry';
+export type { RootControlAnswer } from './workflows/messages';
 export * from './jobs/types';
 export { rootStatus, rootProgress, finalRootStatus } from './jobs/status';
 export { jobSearchAttributes } from './search-attributes';

@@ -1,6 +1,7 @@
 /** The activities of the job worker, bound to an application's topics. */
 import type { JobApplication } from '../application';
 import { findBatchRun, loadBatchRun } from './batch-runs';
+import { joinConcurrencyKey } from './join-concurrency-key';
 import { planChildrenActivity } from './plan-children';
 import { runChildProcessorActivity } from './run-child-processor';
 import { runChildrenActivity } from './run-children';
@@ -14,6 +15,7 @@ export function createActivities(app: JobApplication) {
     startFollowUpJobs: startFollowUpJobsActivity(app),
     findBatchRun,
     loadBatchRun,
+    joinConcurrencyKey,
   };
 }
 

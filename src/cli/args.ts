@@ -14,8 +14,12 @@ export function parse(args: string[], options: Options, positionals: string[]) {
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
-  if (parsed.positionals.length !== positionals.length) {
-    throw new UsageError(`expected ${positionals.map((p) => `<${p}>`).join(' ') || 'no arguments'}`);
+  // A name ending in "?" is optional (and comes last).
+  const required = positionals.filter((name) => !name.endsWith('?')).length;
+  const given = parsed.positionals.length;
+  if (given < required || given > positionals.length) {
+    const shown = positionals.map((p) => (p.endsWith('?') ? `[${p.slice(0, -1)}]` : `<${p}>`));
+    throw new UsageError(`expected ${shown.join(' ') || 'no arguments'}`);
   }
   return {
     values: parsed.values as Record<string, string | boolean | undefined>,

@@ -1,5 +1,9 @@
-/** `jobs pause|resume|scale|retry`: changes to a root, answered once the root has made them. */
-import type { RootControlAnswer } from '../workflows/messages';
+/**
+ * `jobs pause|resume|scale|retry`: changes to a root, answered once the root has made them; and
+ * `jobs limit`: a concurrency key's limit, shared by every root started with that key.
+ */
+import { MAX_KEY_LIMIT } from '../jobs/options';
+import type { KeyView, RootControlAnswer } from '../workflows/messages';
 import { parse, wholeNumber } from './args';
 import { connectionOptions, jobClient, print, printJson, requireRootId, type Command } from './context';
 import { ExitCode, UsageError } from './exit-codes';
@@ -52,7 +56,50 @@ export const controlCommands: Record<string, Command> = {
     else print([outcome.message]);
     return ExitCode.ok;
   },
+
+  async limit(args) {
+    // A negative limit would read as an option: take it as the limit, to refuse it by name below.
+    const negative = args.filter((arg) => /^-\d/.test(arg));
+    const rest = args.filter((arg) => !/^-\d/.test(arg));
+    const { values, positionals } = parse(rest, withJson, negative.length ? ['key'] : ['key', 'limit?']);
+    const [key, given = negative[0]] = positionals;
+    const jobs = await jobClient(values);
+    if (given === undefined) {
+      const view = await jobs.concurrencyKey(key);
+      if (values.json) printJson(view);
+      else print(describeKey(view));
+      return ExitCode.ok;
+    }
+    const answer = await jobs.limit(key, keyLimit(given));
+    if (values.json) printJson(answer);
+    else
+      print([
+        `${key}: ${answer.limit === null ? 'no limit' : `at most ${answer.limit} children at once`} across its roots`,
+      ]);
+    return ExitCode.ok;
+  },
 };
+
+/** `N` (1 to MAX_KEY_LIMIT) or `none`, which lifts the limit. */
+function keyLimit(value: string): number | null {
+  if (value === 'none') return null;
+  const limit = Number(value);
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_KEY_LIMIT) {
+    throw new UsageError(
+      `the limit must be a whole number from 1 to ${MAX_KEY_LIMIT}, or none; got "${value}"`,
+    );
+  }
+  return limit;
+}
+
+function describeKey(view: KeyView): string[] {
+  const limit = view.limit === null ? 'no limit' : `limit ${view.limit}`;
+  const lines = [`${view.key}: ${limit}, ${view.held} slots held by ${view.roots.length} open roots`];
+  for (const root of view.roots) {
+    lines.push(`  ${root.rootId}: holds ${root.held}, may use ${root.allowed}, wants ${root.wants} more`);
+  }
+  return lines;
+}
 
 /** `--status failed`, `--status cancelled` or `--status failed,cancelled` (default failed). */
 function rerunStatuses(value: unknown): RerunnableStatus[] {

@@ -27,6 +27,7 @@ export const jobCommands: Record<string, Command> = {
         'max-parallel': { type: 'string' },
         'max-attempts': { type: 'string' },
         'run-children-as': { type: 'string' },
+        'concurrency-key': { type: 'string' },
         json: { type: 'boolean' },
       },
       ['topic'],
@@ -43,6 +44,7 @@ export const jobCommands: Record<string, Command> = {
       maxParallel,
       maxAttempts,
       runChildrenAs,
+      concurrencyKey: values['concurrency-key'] as string | undefined,
     });
     if (values.json) printJson(started);
     else print([started.attached ? `${started.id} (already running for this owner: attached)` : started.id]);

@@ -16,7 +16,7 @@ const USAGE = `usage: jobs <command> [options]
   dev [--port P] [--ui-port U] [--db FILE]      run the Temporal dev server (Web UI, SQLite) until Ctrl-C
   worker [--app MODULE]                         run a worker for the application's topics until Ctrl-C
   start <topic> [--data JSON|@file] [--name NAME] [--owner ID] [--max-parallel N] [--max-attempts N]
-        [--run-children-as activity|workflow] [--json]
+        [--run-children-as activity|workflow] [--concurrency-key KEY] [--json]
   status <id> [--status S] [--offset N] [--limit N] [--json]
   watch <id>                                    live view until the root stops (exits like wait)
   wait <id> [--timeout SECONDS]                 exit 0 success, 1 failed, 2 cancelled, 124 timeout
@@ -28,6 +28,8 @@ const USAGE = `usage: jobs <command> [options]
   retry <id> [--status failed|cancelled|failed,cancelled]
                                                 run those children again (default failed), attempts going
                                                 on; a finished root runs again under its name
+  limit <key> [N|none] [--json]                 all roots started with --concurrency-key KEY run at most N
+                                                children at once, shared fairly; without N: show the key
 
 connection: --address (TEMPORAL_ADDRESS, default 127.0.0.1:7233), --namespace (TEMPORAL_NAMESPACE),
   --task-queue (TEMPORAL_TASK_QUEUE, default jobs), --tls-cert/--tls-key/--tls-ca (TEMPORAL_TLS_CERT/KEY/CA),

@@ -14,6 +14,7 @@ import type { ChildJobState, ChildPageRequest, JobStatus, RootJobStatus } from '
 import { JobName, JobOwnerId, JobStatus as JobStatusKey } from '../search-attributes';
 import { interruptChildSignal, interruptSignal, type RootControlAnswer } from '../workflows/messages';
 import { ChildReader } from './child-reader';
+import { ConcurrencyKeys, type KeyView } from './concurrency-keys';
 import { RootControls } from './root-controls';
 import { retryRoot, type RetryOutcome } from './root-retry';
 import { startRootJob, type StartedJob } from './start-root-job';
@@ -41,6 +42,7 @@ export class JobClient {
   private readonly roots: StatusReader;
   private readonly children: ChildReader;
   private readonly controls: RootControls;
+  private readonly keys: ConcurrencyKeys;
 
   constructor(
     readonly client: Client,
@@ -56,6 +58,7 @@ export class JobClient {
     this.roots = new StatusReader(reads, snapshotAfterMs);
     this.children = new ChildReader(reads, this.roots);
     this.controls = new RootControls(client, taskQueue, queryTimeoutMs);
+    this.keys = new ConcurrencyKeys(client, taskQueue, queryTimeoutMs);
   }
 
   start(topic: string, options: StartJobOptions = {}): Promise<StartedJob> {
@@ -123,6 +126,19 @@ export class JobClient {
    */
   retry(id: string, { statuses }: { statuses?: RerunnableStatus[] } = {}): Promise<RetryOutcome> {
     return retryRoot(this.client, this.taskQueue, this.controls, id, statuses);
+  }
+
+  /**
+   * Sets (or, with null, lifts) a concurrency key's limit: the roots started with this `concurrencyKey`
+   * together run at most `limit` children at once, shared fairly. Lowering it stops nothing running.
+   */
+  limit(key: string, limit: number | null): Promise<{ key: string; limit: number | null }> {
+    return this.keys.setLimit(key, limit);
+  }
+
+  /** A concurrency key's limit and how its open roots share it. */
+  concurrencyKey(key: string): Promise<KeyView> {
+    return this.keys.read(key);
   }
 
   /** Root jobs from Temporal's visibility, newest first. */

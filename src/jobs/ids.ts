@@ -51,3 +51,11 @@ export function childKey(name: string): string {
   for (let shift = 18; shift >= 0; shift -= 6) key += alphabet[(hash >>> shift) & 63];
   return key;
 }
+
+/** The workflow that shares a concurrency key's slots among its roots. */
+export function concurrencyKeyWorkflowId(key: string): string {
+  return `jobs-concurrency-key:${key}`;
+}
+
+/** Keys are short names: their workflow id must stay well within the server's limit. */
+export const MAX_CONCURRENCY_KEY_LENGTH = 200;

@@ -3,7 +3,7 @@
  * client and follow-up starts use it, and bad input fails here, before anything starts.
  */
 import { InvalidJobInputError } from '../errors';
-import { invalidNameReason } from './ids';
+import { MAX_CONCURRENCY_KEY_LENGTH, invalidNameReason } from './ids';
 import { isJobStatus } from './status';
 import { RERUNNABLE, type RerunnableStatus } from './transitions';
 import type {
@@ -21,6 +21,8 @@ export const DEFAULT_MAX_PARALLEL = 50;
 export const MAX_PARALLEL = 200;
 /** Children per batch: their name keys must fit one search attribute value (2 KB). */
 export const BATCH_SIZE = 200;
+/** A concurrency key's limit at most (its roots' own limits still apply). */
+export const MAX_KEY_LIMIT = 10_000;
 /** Every attempt of a child adds to a history: keep the count bounded. */
 export const MAX_ATTEMPTS = 100;
 export const DEFAULT_RETRY: RetrySettings = {
@@ -48,6 +50,11 @@ export interface StartJobOptions {
   maxAttempts?: number;
   /** Run every child as an activity of its batch or as a workflow of its own, whatever its topic says. */
   runChildrenAs?: ChildRunMode;
+  /**
+   * Roots with the same key together run at most the key's limit of children at once (`jobs limit KEY N`),
+   * sharing them fairly; without a limit set, the key limits nothing.
+   */
+  concurrencyKey?: string;
   followUps?: FollowUpJob[];
   /** Root statuses after which follow-ups start (default success and failed). */
   followUpOn?: FollowUpCondition[];
@@ -100,6 +107,8 @@ export function rootJobInput(topic: string, options: StartJobOptions, defaultOwn
       `runChildrenAs must be "activity" or "workflow"; got ${JSON.stringify(runChildrenAs)}.`,
     );
   }
+  const { concurrencyKey } = options;
+  if (concurrencyKey !== undefined) checkConcurrencyKey(concurrencyKey);
   return {
     id: name,
     name,
@@ -112,6 +121,7 @@ export function rootJobInput(topic: string, options: StartJobOptions, defaultOwn
     followUpOn: options.followUpOn ?? ['success', 'failed'],
     batchSize,
     ...(runChildrenAs ? { runChildrenAs } : {}),
+    ...(concurrencyKey ? { concurrencyKey } : {}),
     childTimeoutMs: DEFAULT_CHILD_TIMEOUT_MS,
     continueAsNewAfterEvents,
   };
@@ -136,6 +146,22 @@ export function wholeNumber(name: string, value: number, minimum: number, maximu
     throw new InvalidJobInputError(`${name} must be a whole number ${range}; got ${value}.`);
   }
   return value;
+}
+
+/** A concurrency key: a short name (it names the key's workflow). */
+export function checkConcurrencyKey(key: unknown): string {
+  if (typeof key !== 'string' || key.trim().length === 0 || key.length > MAX_CONCURRENCY_KEY_LENGTH) {
+    throw new InvalidJobInputError(
+      `A concurrency key must be a non-empty name of at most ${MAX_CONCURRENCY_KEY_LENGTH} characters; got ${JSON.stringify(key)}.`,
+    );
+  }
+  return key;
+}
+
+/** A concurrency key's limit: children of all its roots at once; null lifts it. */
+export function checkKeyLimit(limit: unknown): number | null {
+  if (limit === null) return null;
+  return wholeNumber('The limit', limit as number, 1, MAX_KEY_LIMIT);
 }
 
 /** A root's parallel limit, at start or changed while it runs (`jobs scale`). */

@@ -31,6 +31,8 @@ export interface SlotPool {
   size: number;
   /** A paused pool lends nothing and asks back what is lent (running children finish). */
   paused?: boolean;
+  /** With a concurrency key: the slots the key lets this root use now (key-lease.ts). */
+  leased?: number;
   /** Open batches by index. */
   entries: Record<string, PoolEntry>;
 }
@@ -55,9 +57,10 @@ export function allowedTo(entry: PoolEntry): number {
   return Math.max(0, entry.granted - Math.max(entry.released, entry.recalled ?? 0));
 }
 
-/** How many slots the pool lends at most now: none while paused. */
+/** How many slots the pool lends at most now: none while paused, at most what its key lets it. */
 export function capacityOf(pool: SlotPool): number {
-  return pool.paused ? 0 : pool.size;
+  if (pool.paused) return 0;
+  return pool.leased === undefined ? pool.size : Math.min(pool.size, pool.leased);
 }
 
 export function freeSlots(pool: SlotPool): number {

@@ -106,6 +106,8 @@ export interface RootJobInput {
   batchSize: number;
   /** Overrides every child topic's own `runAs`. */
   runChildrenAs?: ChildRunMode;
+  /** Shares its key's limit with the other roots that carry it (see key-shares.ts). */
+  concurrencyKey?: string;
   /** How long one attempt of a child's processor may run. */
   childTimeoutMs: number;
   /** The root continues as new past this many history events (its state is small: counts per batch). */
@@ -193,6 +195,8 @@ export interface RootRecord {
   pausedAt: string | null;
   /** Children that may run at once now (`jobs scale` changes it while it runs). */
   maxParallel: number;
+  /** Its concurrency key, when it has one: roots with the same key share the key's limit. */
+  concurrencyKey?: string;
 }
 
 /** What the root's query (and its final result) answers: its record and where its children are. */

@@ -120,3 +120,36 @@ export interface AttemptFailed {
   willRetry: boolean;
 }
 export const attemptFailedSignal = defineSignal<[AttemptFailed]>('attemptFailed');
+
+// Concurrency key (a coordinating workflow per key, and its roots)
+/**
+ * A root's report to its key: cumulative counters. `join` (once per root run) adds it to the key, `done`
+ * takes it out; a report from a root the key does not hold (a late one) changes nothing.
+ */
+export interface KeyReport {
+  rootId: string;
+  received: number;
+  released: number;
+  wants: number;
+  join?: boolean;
+  done: boolean;
+}
+export const keyReportSignal = defineSignal<[KeyReport]>('keyReport');
+/** The key's grant to a root: slots granted so far and asked back so far (both cumulative). */
+export const keyGrantSignal = defineSignal<[{ total: number; recalled: number }]>('keyGrant');
+/** Sets (or, with null, lifts) the key's limit. */
+export const setKeyLimitSignal = defineSignal<[{ limit: number | null }]>('setKeyLimit');
+export interface KeyRootView {
+  rootId: string;
+  /** Slots it holds (its running children use at most these), may use, and wants more. */
+  held: number;
+  allowed: number;
+  wants: number;
+}
+export interface KeyView {
+  key: string;
+  limit: number | null;
+  held: number;
+  roots: KeyRootView[];
+}
+export const keyQuery = defineQuery<KeyView>('concurrencyKey');

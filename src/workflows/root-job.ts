@@ -15,8 +15,9 @@ import {
 import { finalRootStatus } from '../jobs/status';
 import type { RootJobInput, RootJobState } from '../jobs/types';
 import { startFollowUpJobs } from './activity-proxies';
-import { batchReportSignal, interruptSignal, rootJobQuery } from './messages';
+import { batchReportSignal, interruptSignal, keyGrantSignal, rootJobQuery } from './messages';
 import { setControlHandlers } from './root-controls';
+import { RootKeyLease } from './root-key-lease';
 import { keepSnapshot } from './root-snapshot';
 import { planPages, startBatches } from './root-planning';
 import { RootReruns } from './root-reruns';
@@ -33,6 +34,8 @@ export async function rootJobWorkflow(input: RootJobInput, carried?: RootCarry):
   const run = new RootRun(input, carried, new Date().toISOString(), workflowInfo().startTime.toISOString());
   const { state } = run;
   const reruns = new RootReruns(run, input, carried?.rerunSequence);
+  const key = input.concurrencyKey;
+  const keyLease = key ? new RootKeyLease(run, key, carried?.keyLease) : undefined;
   let cursor = carried?.cursor ?? null;
   let planned = carried?.planned ?? false;
 
@@ -43,13 +46,16 @@ export async function rootJobWorkflow(input: RootJobInput, carried?: RootCarry):
     reruns.afterReport(report);
   });
   setControlHandlers(run, reruns); // pause, resume, scale, retry
+  setHandler(keyGrantSignal, (grant) => keyLease?.onGrant(grant));
   // Cancelling the root from a client or the Web UI means a graceful interrupt.
   CancellationScope.current().cancelRequested.catch(() => run.interrupt(false));
 
   const historyIsLong = () =>
     workflowInfo().historyLength > input.continueAsNewAfterEvents || workflowInfo().continueAsNewSuggested;
   const carry = async () => {
-    await condition(() => allHandlersFinished() && run.signalsInFlight === 0 && reruns.starting === 0);
+    await condition(
+      () => allHandlersFinished() && run.signalsInFlight === 0 && reruns.starting === 0 && !keyLease?.joining,
+    );
     const { pool, forced, durations } = run;
     const rerunSequence = reruns.lastSequence;
     return continueAsNew<typeof rootJobWorkflow>(input, {
@@ -60,12 +66,14 @@ export async function rootJobWorkflow(input: RootJobInput, carried?: RootCarry):
       forced,
       durations,
       ...(rerunSequence > 0 ? { rerunSequence } : {}),
+      ...(keyLease ? { keyLease: keyLease.carry() } : {}),
     });
   };
 
   return CancellationScope.nonCancellable(async () => {
     run.showDetails(); // current details do not survive a continue-as-new
     void keepSnapshot(run);
+    if (key) void keyLease?.keepReporting(key);
     if (carried?.rerun) reruns.retry(carried.rerun); // a finished root run again (`jobs retry`)
     const names = new Set<string>();
     while (!planned) {
@@ -98,6 +106,7 @@ export async function rootJobWorkflow(input: RootJobInput, carried?: RootCarry):
       state.error && !state.interrupted ? 'failed' : finalRootStatus(state.counts, state.interrupted);
     run.setStatus(status);
     run.showDetails();
+    await keyLease?.leave();
     if (input.followUps.length > 0 && (input.followUpOn as string[]).includes(status)) {
       state.followUps = await startFollowUpJobs({ rootId: state.id, followUps: input.followUps });
     }

@@ -32,6 +32,7 @@ import type { RerunnableStatus } from '../jobs/transitions';
 import type { RootJobInput, RootJobState, StatusCounts } from '../jobs/types';
 import { JobStatus } from '../search-attributes';
 import { notify } from './notify';
+import type { KeyLeaseCarry } from './root-key-lease';
 import { grantSlotsSignal, interruptSignal, type BatchReport } from './messages';
 
 /** What a root carries into its next run when it continues as new. */
@@ -45,6 +46,8 @@ export interface RootCarry {
   durations: TopicDurations;
   /** The last rerun request's number (see RootReruns). */
   rerunSequence?: number;
+  /** Its concurrency key's lease, when it has a key. */
+  keyLease?: KeyLeaseCarry;
   /** A finished root run again (`jobs retry`): its children in these statuses rerun as it starts. */
   rerun?: RerunnableStatus[];
 }
@@ -98,6 +101,7 @@ export class RootRun {
     this.state.paused ??= false;
     this.state.pausedAt ??= null;
     this.state.maxParallel ??= input.maxParallel;
+    if (input.concurrencyKey) this.state.concurrencyKey = input.concurrencyKey;
     this.pool = carried?.pool ?? createSlotPool(input.maxParallel);
     this.durations = carried?.durations ?? {};
     this.forced = carried?.forced ?? false;

@@ -1,0 +1,109 @@
+/**
+ * A root that carries a concurrency key: it runs only as many children as its key lets it (the key's
+ * workflow shares them among its roots, concurrency-key.ts). It joins the key as it starts, tells it what it
+ * holds and wants, takes its grants (which cap the root's own slot pool), and leaves it when it stops.
+ */
+import { CancellationScope, condition, getExternalWorkflowHandle, sleep } from '@temporalio/workflow';
+import { concurrencyKeyWorkflowId } from '../jobs/ids';
+import { createKeyLease, keyAllowance, keyReport, takeKeyGrant, type KeyLease } from '../jobs/key-lease';
+import { joinConcurrencyKey } from './activity-proxies';
+import { keyReportSignal, type KeyReport } from './messages';
+import type { RootRun } from './root-run';
+
+/** Reports that only change how many more it wants go out at most this often. */
+const REPORT_INTERVAL_MS = 1000;
+
+/** What a keyed root carries into its next run. */
+export interface KeyLeaseCarry {
+  lease: KeyLease;
+  joined: boolean;
+}
+
+export class RootKeyLease {
+  readonly lease: KeyLease;
+  private joined: boolean;
+  /** Joining is under way: a continue-as-new waits for it. */
+  joining = false;
+  /** It has left its key (the root stops): it reports nothing more. */
+  private left = false;
+  private reportedWants = 0;
+  private cooling = false;
+  private readonly keyId: string;
+
+  constructor(
+    private readonly run: RootRun,
+    key: string,
+    carried?: KeyLeaseCarry,
+  ) {
+    this.keyId = concurrencyKeyWorkflowId(key);
+    this.lease = carried?.lease ?? createKeyLease();
+    this.joined = carried?.joined ?? false;
+    run.pool.leased = keyAllowance(this.lease);
+  }
+
+  carry(): KeyLeaseCarry {
+    return { lease: this.lease, joined: this.joined };
+  }
+
+  /** Joins the key (once per root), then reports whenever what it gives back or wants changes. */
+  async keepReporting(key: string): Promise<void> {
+    if (!this.joined) {
+      this.joining = true;
+      await joinConcurrencyKey({ key, report: { ...this.report(), join: true } });
+      this.joined = true;
+      this.joining = false;
+    }
+    for (;;) {
+      await condition(() => this.left || this.urgent() || (!this.cooling && this.wantsChanged()));
+      if (this.left) return;
+      this.run.send(this.keyId, keyReportSignal, this.report());
+    }
+  }
+
+  /** The key's grant: the root's pool may lend up to what the key allows (asking batches back if less). */
+  onGrant(grant: { total: number; recalled: number }): void {
+    takeKeyGrant(this.lease, grant);
+    this.run.pool.leased = keyAllowance(this.lease);
+    this.run.lendSlots();
+    this.run.refresh();
+  }
+
+  /** The root stops: every slot goes back to the key. */
+  async leave(): Promise<void> {
+    await condition(() => !this.joining);
+    this.left = true;
+    if (!this.joined) return;
+    const report = { ...this.report(), released: this.lease.received, wants: 0, done: true };
+    await getExternalWorkflowHandle(this.keyId)
+      .signal(keyReportSignal, report)
+      .catch(() => undefined);
+  }
+
+  /** Slots to give back, or more wanted when the key thought it wanted none. */
+  private urgent(): boolean {
+    const { release, wants } = keyReport(this.lease, this.run.pool);
+    return release > 0 || (wants > 0 && this.reportedWants === 0);
+  }
+
+  private wantsChanged(): boolean {
+    return keyReport(this.lease, this.run.pool).wants !== this.reportedWants;
+  }
+
+  private report(): KeyReport {
+    const { release, wants } = keyReport(this.lease, this.run.pool);
+    this.lease.released += release;
+    this.run.pool.leased = keyAllowance(this.lease);
+    this.reportedWants = wants;
+    this.cool();
+    const { received, released } = this.lease;
+    return { rootId: this.run.state.id, received, released, wants, done: false };
+  }
+
+  private cool(): void {
+    if (this.cooling) return;
+    this.cooling = true;
+    void CancellationScope.nonCancellable(() => sleep(REPORT_INTERVAL_MS)).then(() => {
+      this.cooling = false;
+    });
+  }
+}
