@@ -16,6 +16,9 @@ export function rootHeader(root: RootJobStatus): string[] {
     `${progressBar(root.progress)}  ${root.counts.success + root.counts.failed + root.counts.cancelled}/${root.total} done`,
     countsLine(root),
     ...(root.paused ? [`paused since ${time(root.pausedAt)}: no child starts until \`jobs resume\``] : []),
+    ...(root.concurrencyKey
+      ? [`concurrency key ${root.concurrencyKey}: shares \`jobs limit\` with its roots`]
+      : []),
     ...(root.error ? [`error: ${root.error}`] : []),
     ...(root.snapshotAt ? [snapshotLine(root.snapshotAt)] : []),
   ];

@@ -1,15 +1,17 @@
 /**
- * `jobs pause|resume|scale|retry` as a user runs them (real CLI process, dev server): what they print, their exit
+ * `jobs pause|resume|scale|retry|limit` as a user runs them (real CLI process, dev server): what they print, their exit
  * codes, and one-line errors for bad input.
  */
+import * as path from 'node:path';
 import { createFlakyApplication } from '../fixtures/flaky-app';
 import { createGatedApplication } from '../fixtures/gated-app';
 import { runJobs, type CliRun } from '../helpers/cli';
 import { createJobTestbed, statusWhen, uniqueName, type JobTestbed } from '../helpers/jobs';
 import { eventually } from '../helpers/testbed';
 import type { RootJobStatus } from '../../src/jobs/types';
+import { maxOverlap } from '../helpers/overlap';
 
-describe('jobs pause, resume, scale and retry (real CLI process, dev server)', () => {
+describe('jobs pause, resume, scale, retry and limit (real CLI process, dev server)', () => {
   let testbed: JobTestbed;
   let env: NodeJS.ProcessEnv;
   const { app, gate } = createGatedApplication();
@@ -110,5 +112,77 @@ describe('jobs pause, resume, scale and retry (real CLI process, dev server)', (
     const child = JSON.parse((await jobs('status', `${name}/b`, '--json')).stdout);
     expect(child).toMatchObject({ status: 'success', attempts: 2, result: { name: 'b', attempt: 2 } });
     expectOneLineError(await jobs('retry', `${name}-unknown`), 2, /No job with id/);
+  });
+
+  it('limits roots sharing a concurrency key, shows the key, and refuses a bad limit in one line', async () => {
+    const key = uniqueName('cli-tenant');
+    const gatedApp = ['--app', path.join(__dirname, '..', 'fixtures', 'gated-app-module.ts')];
+    expect(await jobs('limit', key)).toMatchObject({
+      code: 0,
+      stdout: `${key}: no limit, 0 slots held by 0 open roots\n`,
+    });
+    expect(await jobs('limit', key, '2')).toMatchObject({
+      code: 0,
+      stdout: `${key}: at most 2 children at once across its roots\n`,
+    });
+    expectOneLineError(
+      await jobs('limit', key, '-3'),
+      2,
+      /the limit must be a whole number from 1 to 10000, or none; got "-3"/,
+    );
+    expectOneLineError(
+      await jobs('limit', key, 'lots'),
+      2,
+      /the limit must be a whole number .*; got "lots"/,
+    );
+    expectOneLineError(await jobs('limit'), 2, /expected <key> \[limit\]/);
+    expectOneLineError(
+      await jobs(
+        'start',
+        'gated',
+        ...gatedApp,
+        '--concurrency-key',
+        'k'.repeat(201),
+        '--data',
+        '{"names":["a"]}',
+      ),
+      2,
+      /A concurrency key must be a non-empty name of at most 200 characters/,
+    );
+    expect(JSON.parse((await jobs('limit', key, '--json')).stdout)).toMatchObject({ key, limit: 2 });
+
+    gate.open();
+    const names = [uniqueName('cli-keyed-a'), uniqueName('cli-keyed-b')];
+    const children = Array.from({ length: 6 }, (_, i) => `k${i}`);
+    for (const name of names) {
+      const data = JSON.stringify({ names: children });
+      const started = await jobs(
+        'start',
+        'gated',
+        ...gatedApp,
+        '--name',
+        name,
+        '--concurrency-key',
+        key,
+        '--max-parallel',
+        '5',
+        '--data',
+        data,
+      );
+      expect(started).toMatchObject({ code: 0, stdout: `${name}\n` });
+    }
+    expect((await jobs('status', names[0])).stdout).toContain(
+      `concurrency key ${key}: shares \`jobs limit\``,
+    );
+    for (const name of names)
+      expect(await jobs('wait', name)).toMatchObject({ code: 0, stdout: `${name}: success\n` });
+    const records = await Promise.all(
+      names.map(async (name) => ((await testbed.jobs.status(name)) as RootJobStatus).children),
+    );
+    const runs = records
+      .flat()
+      .map((child) => ({ start: Date.parse(child.startedAt ?? ''), end: Date.parse(child.stoppedAt ?? '') }));
+    expect(runs).toHaveLength(12);
+    expect(maxOverlap(runs)).toBeLessThanOrEqual(2);
   });
 });
