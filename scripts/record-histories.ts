@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import * as zlib from 'node:zlib';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { createSeedApplication } from '../src/example/seed-app';
+import { concurrencyKeyWorkflowId } from '../src/jobs/ids';
 import type { RootJobStatus } from '../src/jobs/types';
 import type { JobClient } from '../src/client/job-client';
 import { createJobTestbed } from '../test/helpers/jobs';
@@ -16,7 +17,8 @@ import { statusWhen } from '../test/helpers/jobs';
 
 const FIXTURES = path.resolve(__dirname, '..', 'test', 'fixtures', 'histories');
 
-type Scenario = (jobs: JobClient, name: string) => Promise<string[]>;
+/** A scenario returns its roots (their trees are recorded) and any other workflows it ran, by id. */
+type Scenario = (jobs: JobClient, name: string) => Promise<string[] | { roots: string[]; others: string[] }>;
 
 const running = (child: string) => (root: RootJobStatus) =>
   root.children.some((c) => c.name === `do_small_job:${child}` && c.status === 'running');
@@ -96,6 +98,32 @@ const scenarios: Record<string, Scenario> = {
     await jobs.start('do_big_job', { name, data: { parts } });
     return [name];
   },
+  async controls(jobs, name) {
+    const parts = [{ name: 'a', durationMs: 1000 }, { name: 'b' }, { name: 'c' }];
+    await jobs.start('do_big_job', { name, maxParallel: 1, data: { parts } });
+    await statusWhen(jobs, name, running('a'));
+    await jobs.pause(name);
+    await jobs.scale(name, 2);
+    await jobs.resume(name);
+    return [name];
+  },
+  async 'retry-finished'(jobs, name) {
+    const parts = [{ name: 'ok' }, { name: 'hopeless', failTimes: 9 }];
+    await jobs.start('do_big_job', { name, maxAttempts: 1, data: { parts } });
+    await jobs.wait(name);
+    await jobs.retry(name);
+    return [name];
+  },
+  async 'concurrency-key'(jobs, name) {
+    const key = `${name}-key`;
+    await jobs.limit(key, 1);
+    const roots = [`${name}-a`, `${name}-b`];
+    for (const root of roots) {
+      const parts = [{ name: 'x', durationMs: 200 }, { name: 'y' }];
+      await jobs.start('do_big_job', { name: root, concurrencyKey: key, data: { parts } });
+    }
+    return { roots, others: [concurrencyKeyWorkflowId(key)] };
+  },
   async 'child-workflows'(jobs, name) {
     const parts = [{ name: 'a' }, { name: 'flaky', failTimes: 1 }, { name: 'bad', valid: false }];
     await jobs.start('do_big_job', { name, runChildrenAs: 'workflow', data: { parts } });
@@ -110,14 +138,16 @@ async function main(): Promise<void> {
   try {
     for (const [scenario, run] of Object.entries(scenarios)) {
       if (only && scenario !== only) continue;
-      const roots = await run(testbed.jobs, scenario);
+      const ran = await run(testbed.jobs, scenario);
+      const { roots, others: otherIds } = Array.isArray(ran) ? { roots: ran, others: [] } : ran;
       for (const root of roots) await testbed.jobs.wait(root);
       const directory = path.join(FIXTURES, scenario);
       fs.rmSync(directory, { recursive: true, force: true });
       fs.mkdirSync(directory, { recursive: true });
       let written = 0;
-      for (const root of roots) {
-        for await (const execution of testbed.client.workflow.list({ query: `JobRootId = '${root}'` })) {
+      const others = otherIds.map((id) => `WorkflowId = '${id}'`);
+      for (const query of [...roots.map((root) => `JobRootId = '${root}'`), ...others]) {
+        for await (const execution of testbed.client.workflow.list({ query })) {
           const handle = testbed.client.workflow.getHandle(execution.workflowId, execution.runId);
           const file = `${execution.workflowId.replace(/[^A-Za-z0-9_.-]+/g, '_')}.${execution.runId}.json`;
           // protobufjs's own JSON (enum names, base64 bytes), gzipped; the replay test reads it back.

@@ -39,6 +39,9 @@ describe('recorded job histories replay against the current workflow code', () =
         'continue-as-new',
         'packed-fan-out',
         'child-workflows',
+        'controls',
+        'retry-finished',
+        'concurrency-key',
       ]),
     );
   });
