@@ -1,8 +1,9 @@
 #!/bin/sh
-# Runs in temporalio/admin-tools: creates Temporal's two PostgreSQL databases and migrates their schemas.
+# Creates Temporal's two PostgreSQL databases and migrates their schemas. Runs in temporalio/admin-tools
+# (docker-compose.yml) and in the project's own harness (src/prod-server/), which sets TEMPORAL_SCHEMA_DIR.
 # Safe to run on every start: existing databases are kept and only missing migrations are applied.
 set -eu
-schema=/etc/temporal/schema/postgresql/v12
+schema=${TEMPORAL_SCHEMA_DIR:-/etc/temporal/schema}/postgresql/v12
 sql() {
   temporal-sql-tool --plugin postgres12 --ep "$POSTGRES_SEEDS" -p "$DB_PORT" -u "$POSTGRES_USER" --pw "$POSTGRES_PWD" "$@"
 }

@@ -74,7 +74,7 @@ export async function benchCompare(
     for (const variant of chosen) {
       const server = await startBenchServer(tuning);
       try {
-        const measured = await server.worker.runUntil(measure(server.pid, () => variant.run(server, count)));
+        const measured = await server.worker.runUntil(measure(server.pids, () => variant.run(server, count)));
         results.get(variant.name)!.push(measured);
         process.stderr.write(
           `round ${round}/${rounds} ${variant.name}: ${measured.seconds.toFixed(2)} s (${(count / measured.seconds).toFixed(0)}/s)\n`,

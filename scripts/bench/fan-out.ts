@@ -1,21 +1,72 @@
 /**
- * `npm run bench -- fan-out N`: one root with N no-op children on a fresh dev server (in-memory SQLite):
- * wall time, children per second, the largest history in the tree (the server warns at 10,240 events),
- * CPU seconds and the peak memory of the worker (this process) and of the server.
+ * `npm run bench -- fan-out N [--server tuned|stock|postgres|a,b] [--rounds R]`: one root with N no-op
+ * children on a fresh server per run: wall time, children per second, the largest history in the tree (the
+ * server warns at 10,240 events), CPU seconds and the peak memory of the worker (this process), the server
+ * and PostgreSQL. Several servers run interleaved, round after round, and the medians are put side by side.
  */
 import { JobClient } from '../../src/client/job-client';
 import { largestHistory } from '../../src/history-report';
 import type { RootJobStatus } from '../../src/jobs/types';
-import { measure, startBenchServer, type ServerTuning } from './harness';
+import { measure, median, startBenchServer, type Measurement, type ServerTuning } from './harness';
 import { MODES, type BenchMode } from './modes';
 
-export async function benchFanOut(children: number, mode: BenchMode, server: ServerTuning): Promise<void> {
+interface FanOutRun extends Measurement {
+  label: string;
+  largestHistory: number;
+  workflows: number;
+}
+
+export async function benchFanOut(
+  children: number,
+  mode: BenchMode,
+  servers: ServerTuning[],
+  rounds = 1,
+): Promise<void> {
+  const runs = new Map<ServerTuning, FanOutRun[]>(servers.map((server) => [server, []]));
+  for (let round = 1; round <= rounds; round++) {
+    for (const server of servers) {
+      const run = await fanOutOnce(children, mode, server);
+      runs.get(server)!.push(run);
+      if (rounds > 1 || servers.length > 1)
+        process.stderr.write(`  round ${round}, ${server}: ${line(children, run)}\n`);
+    }
+  }
+  console.log(`fan-out: one root with ${children} no-op children, ${MODES[mode].label}, maxParallel 50`);
+  if (rounds > 1 || servers.length > 1) console.log(`  medians of ${rounds} interleaved round(s):`);
+  for (const server of servers) {
+    const all = runs.get(server)!;
+    const pick = (value: (run: FanOutRun) => number) => median(all.map(value));
+    console.log(`  ${all[0].label}`);
+    console.log(
+      `    wall time          ${pick((r) => r.seconds).toFixed(1)} s (${(children / pick((r) => r.seconds)).toFixed(1)} children/s)`,
+    );
+    console.log(`    workflows in tree  ${all[0].workflows} (root runs and batches)`);
+    console.log(`    largest history    ${pick((r) => r.largestHistory)} events`);
+    const postgres = server === 'postgres';
+    console.log(
+      `    CPU seconds        worker ${pick((r) => r.cpuSeconds.worker).toFixed(1)}, server ${pick((r) => r.cpuSeconds.server).toFixed(1)}` +
+        (postgres ? `, PostgreSQL ${pick((r) => r.cpuSeconds.database).toFixed(1)}` : ''),
+    );
+    console.log(
+      `    peak memory        worker ${pick((r) => r.peakRssMb.worker).toFixed(0)} MB, server ${pick((r) => r.peakRssMb.server).toFixed(0)} MB (RSS)` +
+        (postgres
+          ? `, PostgreSQL ${pick((r) => r.peakRssMb.database).toFixed(0)} MB (PSS, all its processes)`
+          : ''),
+    );
+  }
+  if (servers.length === 2) {
+    const [a, b] = servers.map((server) => median(runs.get(server)!.map((run) => run.seconds)));
+    console.log(`  children/s, ${servers[0]} against ${servers[1]}: ${(b / a).toFixed(2)}×`);
+  }
+}
+
+async function fanOutOnce(children: number, mode: BenchMode, server: ServerTuning): Promise<FanOutRun> {
   const bench = await startBenchServer(server);
   try {
     const jobs = new JobClient(bench.env.client, bench.taskQueue);
     const name = `fan-out-${children}`;
     const measured = await bench.worker.runUntil(
-      measure(bench.pid, async () => {
+      measure(bench.pids, async () => {
         await jobs.start('bench_root', {
           name,
           maxParallel: 50,
@@ -31,27 +82,23 @@ export async function benchFanOut(children: number, mode: BenchMode, server: Ser
       }),
     );
     const final: RootJobStatus = measured.value;
+    if (final.status !== 'success' || final.counts.success !== children) {
+      throw new Error(`fan-out on ${bench.label} ended ${final.status}: ${JSON.stringify(final.counts)}`);
+    }
     const history = await largestHistory(bench.env.client, name);
-    console.log(
-      `fan-out: one root with ${children} no-op children, ${MODES[mode].label}, maxParallel 50, ${server} dev server (in-memory SQLite)`,
-    );
-    console.log(`  root status        ${final.status}, counts ${JSON.stringify(final.counts)}`);
-    console.log(
-      `  wall time          ${measured.seconds.toFixed(1)} s (${(children / measured.seconds).toFixed(1)} children/s)`,
-    );
-    console.log(`  workflows in tree  ${history.workflows} (root runs and batches)`);
-    console.log(
-      `  largest history    ${history.maxLength} events (${history.maxId}); root: ${history.rootLength}`,
-    );
-    console.log(
-      `  CPU seconds        worker ${measured.cpuSeconds.worker.toFixed(1)}, server ${measured.cpuSeconds.server.toFixed(1)}`,
-    );
-    console.log(
-      `  peak RSS           worker ${measured.peakRssMb.worker.toFixed(0)} MB, server ${measured.peakRssMb.server.toFixed(0)} MB`,
-    );
+    return {
+      ...measured,
+      label: bench.label,
+      largestHistory: history.maxLength,
+      workflows: history.workflows,
+    };
   } finally {
     await bench.teardown();
   }
+}
+
+function line(children: number, run: FanOutRun): string {
+  return `${run.seconds.toFixed(1)} s, ${(children / run.seconds).toFixed(0)} children/s, largest history ${run.largestHistory}`;
 }
 
 async function progress(jobs: JobClient, name: string): Promise<void> {

@@ -1,6 +1,7 @@
 /**
- * What every benchmark run shares: a fresh dev server (in-memory SQLite), one worker in this process with the
- * job engine's settings, and measurements of wall time, CPU seconds (this process and the server) and peak RSS.
+ * What every benchmark run shares: a fresh server (the dev server on in-memory SQLite, or the Temporal server
+ * on PostgreSQL), one worker in this process with the job engine's settings, and measurements of wall time,
+ * CPU seconds (this process, the server, PostgreSQL) and peak memory.
  */
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -10,6 +11,8 @@ import { randomUUID } from 'node:crypto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, Worker, type WorkflowBundle } from '@temporalio/worker';
 import { devServerTuningFlags } from '../../src/dev-server-tuning';
+import { TemporalOnPostgres } from '../../src/prod-server/temporal-on-postgres';
+import { TEMPORAL_SERVER_VERSION } from '../../src/provisioning/temporal-server';
 import { resolveTemporalCli } from '../../src/provisioning/temporal-cli';
 import { freePort } from '../../src/provisioning/ports';
 import { jobSearchAttributes } from '../../src/search-attributes';
@@ -18,7 +21,10 @@ import { createBenchApplication } from './bench-app';
 
 export interface BenchServer {
   env: TestWorkflowEnvironment;
-  pid: number;
+  /** The Temporal server's process, and the database's (PostgreSQL's postmaster and backends; none for SQLite). */
+  pids: { server: number; database: () => number[] };
+  /** For the figures' headings. */
+  label: string;
   taskQueue: string;
   worker: Worker;
   teardown(): Promise<void>;
@@ -37,13 +43,15 @@ function installQuietRuntime(): void {
 
 /**
  * `stock`: the dev server as `TestWorkflowEnvironment.createLocal` starts it. `tuned`: with the settings the
- * project's own dev server runs with (src/dev-server-tuning.ts).
+ * project's own dev server runs with (src/dev-server-tuning.ts). `postgres`: the Temporal server on
+ * PostgreSQL, as docker-compose.yml runs it (src/prod-server/).
  */
-export type ServerTuning = 'stock' | 'tuned';
+export type ServerTuning = 'stock' | 'tuned' | 'postgres';
 
 export async function startBenchServer(tuning: ServerTuning = 'tuned'): Promise<BenchServer> {
   installQuietRuntime();
   bundle ??= bundleInOwnProcess();
+  if (tuning === 'postgres') return startPostgresBenchServer();
   const cli = await resolveTemporalCli({ provision: false });
   const port = await freePort();
   const env = await TestWorkflowEnvironment.createLocal({
@@ -56,26 +64,52 @@ export async function startBenchServer(tuning: ServerTuning = 'tuned'): Promise<
       log: { format: 'pretty', level: 'error' },
     },
   });
-  const pid = serverPid(port);
+  const pids = { server: serverPid(port), database: () => [] };
+  const label = `${tuning} dev server (in-memory SQLite)`;
+  return withWorker(env, pids, label, () => env.teardown());
+}
+
+async function startPostgresBenchServer(): Promise<BenchServer> {
+  const server = await TemporalOnPostgres.start({ log: () => undefined });
+  const env = await TestWorkflowEnvironment.createFromExistingServer({ address: server.address });
+  const postmaster = server.postgres.pid!;
+  const pids = { server: server.serverPid!, database: () => [postmaster, ...childrenOf(postmaster)] };
+  const label = `Temporal server ${TEMPORAL_SERVER_VERSION} on PostgreSQL ${server.postgres.version} (4 shards)`;
+  return withWorker(env, pids, label, async () => {
+    await env.teardown();
+    await server.stop();
+  });
+}
+
+async function withWorker(
+  env: TestWorkflowEnvironment,
+  pids: BenchServer['pids'],
+  label: string,
+  stop: () => Promise<void>,
+): Promise<BenchServer> {
   const taskQueue = `bench-${randomUUID()}`;
   const settings = jobWorkerSettings(createBenchApplication());
   const worker = await Worker.create({
     connection: env.nativeConnection,
     taskQueue,
-    workflowBundle: await bundle,
+    workflowBundle: await bundle!,
     ...settings,
     // The baselines' activity, beside the engine's.
     activities: { ...settings.activities, noop: async () => undefined },
   });
-  return {
-    env,
-    pid,
-    taskQueue,
-    worker,
-    async teardown() {
-      await env.teardown();
-    },
-  };
+  return { env, pids, label, taskQueue, worker, teardown: stop };
+}
+
+function childrenOf(pid: number): number[] {
+  try {
+    const out = execFileSync('ps', ['-o', 'pid=', '--ppid', String(pid)], { encoding: 'utf8' });
+    return out
+      .split('\n')
+      .filter((line) => line.trim())
+      .map(Number);
+  } catch {
+    return []; // ps exits 1 when there are none
+  }
 }
 
 /** The workflow bundle, built by scripts/bench/bundle-workflows.ts in a process of its own. */
@@ -100,24 +134,29 @@ function serverPid(port: number): number {
 
 export interface Measurement {
   seconds: number;
-  /** CPU seconds of this process (worker and client) and of the server. */
-  cpuSeconds: { worker: number; server: number };
-  /** Peak resident memory, MB. */
-  peakRssMb: { worker: number; server: number };
+  /** CPU seconds of this process (worker and client), of the server and of the database (PostgreSQL). */
+  cpuSeconds: { worker: number; server: number; database: number };
+  /** Peak memory, MB: resident for the worker and the server; proportional (PSS, shared pages split) summed over
+   * PostgreSQL's processes. */
+  peakRssMb: { worker: number; server: number; database: number };
 }
 
 /** Runs `work` while measuring it. */
 export async function measure<T>(
-  serverPid: number,
+  pids: BenchServer['pids'],
   work: () => Promise<T>,
 ): Promise<{ value: T } & Measurement> {
+  const serverPid = pids.server;
   const cpuBefore = process.cpuUsage();
   const serverBefore = processCpuSeconds(serverPid);
+  const databaseBefore = new Map(pids.database().map((pid) => [pid, processCpuSeconds(pid)]));
   let workerPeak = process.memoryUsage().rss;
   let serverPeak = processRss(serverPid);
+  let databasePeak = 0;
   const sampler = setInterval(() => {
     workerPeak = Math.max(workerPeak, process.memoryUsage().rss);
     serverPeak = Math.max(serverPeak, processRss(serverPid));
+    databasePeak = Math.max(databasePeak, sum(pids.database().map(processPss)));
   }, 250);
   const started = performance.now();
   try {
@@ -130,8 +169,13 @@ export async function measure<T>(
       cpuSeconds: {
         worker: (cpu.user + cpu.system) / 1e6,
         server: processCpuSeconds(serverPid) - serverBefore,
+        database: sum(pids.database().map((pid) => processCpuSeconds(pid) - (databaseBefore.get(pid) ?? 0))),
       },
-      peakRssMb: { worker: workerPeak / 2 ** 20, server: serverPeak / 2 ** 20 },
+      peakRssMb: {
+        worker: workerPeak / 2 ** 20,
+        server: serverPeak / 2 ** 20,
+        database: databasePeak / 2 ** 20,
+      },
     };
   } finally {
     clearInterval(sampler);
@@ -141,9 +185,28 @@ export async function measure<T>(
 const TICKS_PER_SECOND = 100;
 
 function processCpuSeconds(pid: number): number {
-  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND; // utime, stime
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND; // utime, stime
+  } catch {
+    return 0; // a backend that has ended
+  }
 }
+
+/** Proportional set size: a process's private pages plus its share of the pages it shares. */
+function processPss(pid: number): number {
+  try {
+    const line = fs
+      .readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8')
+      .split('\n')
+      .find((row) => row.startsWith('Pss:'));
+    return Number(line?.split(/\s+/)[1] ?? 0) * 1024;
+  } catch {
+    return 0;
+  }
+}
+
+const sum = (values: number[]) => values.reduce((total, value) => total + value, 0);
 
 function processRss(pid: number): number {
   try {

@@ -11,17 +11,19 @@ const usage = `usage: npm run bench -- <benchmark> [count] [options]
   server-start [rounds]                      start-up times of both Temporal servers, interleaved
   compare [children] [--rounds R] [--only TEXT] [--server stock|tuned]
                                              the job engine against bare Temporal, one fresh dev server per run
-  fan-out [children] [--mode packed|single|workflow] [--server stock|tuned]
-                                             one root: wall time, children/s, largest history, CPU, peak memory
+  fan-out [children] [--mode packed|single|workflow] [--server tuned|stock|postgres|postgres,dev] [--rounds R]
+                                             one root: wall time, children/s, largest history, CPU, peak memory;
+                                             several servers run interleaved round after round (default 1 round)
   status-read [children] [--reads N] [--server stock|tuned]
                                              status read latency on a running and on a finished root
-  --server: tuned (as \`jobs dev\` starts the dev server, the default) or stock (as the SDK's createLocal starts it)`;
+  --server: tuned (or dev: as \`jobs dev\` starts the dev server, the default), stock (as the SDK's createLocal
+            starts it), or postgres (the Temporal server on PostgreSQL, as docker-compose.yml runs it; fan-out only)`;
 
 async function main(): Promise<void> {
   const { positionals, values } = parseArgs({
     allowPositionals: true,
     options: {
-      rounds: { type: 'string', default: '3' },
+      rounds: { type: 'string' },
       only: { type: 'string' },
       server: { type: 'string', default: 'tuned' },
       mode: { type: 'string', default: 'packed' },
@@ -32,16 +34,22 @@ async function main(): Promise<void> {
   const count = wholeNumber(
     countArg ?? (name === 'server-start' ? '7' : name === 'status-read' ? '10000' : '1000'),
   );
-  const server = values.server as ServerTuning;
-  if (server !== 'stock' && server !== 'tuned') return fail(`--server must be stock or tuned`);
+  const servers = String(values.server)
+    .split(',')
+    .map((server) => (server === 'dev' ? 'tuned' : server) as ServerTuning);
+  if (!servers.every((server) => server === 'stock' || server === 'tuned' || server === 'postgres'))
+    return fail(`--server must be tuned (or dev), stock or postgres, or a comma-separated list of them`);
+  if (servers.length > 1 && name !== 'fan-out') return fail(`several servers at once are for fan-out`);
+  if (servers.includes('postgres') && name !== 'fan-out') return fail(`--server postgres is for fan-out`);
+  const server = servers[0];
   if (!(values.mode! in MODES)) return fail(`--mode must be one of ${Object.keys(MODES).join(', ')}`);
   switch (name) {
     case 'server-start':
       return benchServerStart(count);
     case 'compare':
-      return benchCompare(count, wholeNumber(values.rounds!), server, values.only);
+      return benchCompare(count, wholeNumber(values.rounds ?? '3'), server, values.only);
     case 'fan-out':
-      return benchFanOut(count, values.mode as BenchMode, server);
+      return benchFanOut(count, values.mode as BenchMode, servers, wholeNumber(values.rounds ?? '1'));
     case 'status-read':
       return benchStatusRead(count, wholeNumber(values.reads!), server);
     default:

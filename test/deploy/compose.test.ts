@@ -1,6 +1,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { TEMPORAL_SERVER_VERSION } from '../../src/provisioning/temporal-server';
 import { jobSearchAttributes, searchAttributeTypeName } from '../../src/search-attributes';
 
 const root = path.resolve(__dirname, '..', '..');
@@ -47,6 +48,17 @@ describe('docker-compose.yml (production stack)', () => {
     for (const script of ['setup-schema.sh', 'setup-namespace.sh']) {
       expect(spawnSync('sh', ['-n', path.join(root, 'deploy', script)]).status).toBe(0);
     }
+  });
+
+  it('runs the Temporal server version the project builds and tests on PostgreSQL (npm run prod-server)', () => {
+    const compose = fs.readFileSync(path.join(root, 'docker-compose.yml'), 'utf8');
+    const version = TEMPORAL_SERVER_VERSION.replace(/^v/, '');
+    expect([...compose.matchAll(/TEMPORAL_VERSION:-([\d.]+)/g)].map((match) => match[1])).toEqual([version]);
+    const adminTools = [...compose.matchAll(/TEMPORAL_ADMINTOOLS_VERSION:-([\d.]+)/g)].map(
+      (match) => match[1],
+    );
+    expect(adminTools.length).toBeGreaterThan(0);
+    expect(new Set(adminTools)).toEqual(new Set([version]));
   });
 
   it('builds the worker image from a Dockerfile that runs `jobs worker`', () => {
