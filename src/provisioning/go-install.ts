@@ -3,6 +3,7 @@
  * listed first (`go list -deps`, those that are stale), then counted off as `go install -v` names them.
  */
 import { execFile, spawn } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { formatSeconds, type Log } from './executable';
@@ -25,6 +26,7 @@ const BUILD_ENV = { CGO_ENABLED: '0' };
 
 export async function goInstall({ what, module, version, packages, binDir, log }: GoInstall): Promise<void> {
   const started = Date.now();
+  fs.mkdirSync(binDir, { recursive: true });
   const env = { ...process.env, ...BUILD_ENV, GOBIN: binDir, GOFLAGS: '-mod=mod' };
   log(`${what}: fetching ${module}@${version} (the Go module proxy) and listing what to compile…`);
   const toBuild = await stalePackages(module, version, packages, env).catch(() => undefined);
@@ -56,6 +58,8 @@ export async function goInstall({ what, module, version, packages, binDir, log }
     child.on('close', (code) => {
       clearInterval(timer);
       if (code === 0) {
+        if (toBuild) built = toBuild.size; // main packages are linked, which -v does not name when cached
+        show();
         log(`${what}: done in ${formatSeconds(Date.now() - started)}`);
         resolve();
       } else {

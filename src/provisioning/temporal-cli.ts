@@ -1,13 +1,13 @@
 import { execFileSync } from 'node:child_process';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { canReachSdkDownloads, defaultLog, type ResolveOptions, type ResolvedExecutable } from './executable';
 import { findOnPath, isExecutableFile, toolsDir } from './paths';
-import { runWithProgress } from './run-with-progress';
+import { goInstall } from './go-install';
 
 /** The newest CLI tag that `go install` accepts (later tags carry a replace directive). */
 export const TEMPORAL_CLI_VERSION = 'v1.5.1';
-const CLI_MODULE = 'github.com/temporalio/cli/cmd/temporal';
+const CLI_MODULE_ROOT = 'github.com/temporalio/cli';
+const CLI_MODULE = `${CLI_MODULE_ROOT}/cmd/temporal`;
 const MIN_GO = [1, 25] as const;
 
 export const TEMPORAL_CLI_ENV = 'TEMPORAL_CLI_PATH';
@@ -71,15 +71,15 @@ export async function resolveTemporalCli(options: ResolveOptions = {}): Promise<
 }
 
 async function buildTemporalCli(target: string, log: (line: string) => void): Promise<void> {
-  const binDir = path.dirname(target);
-  fs.mkdirSync(binDir, { recursive: true });
   log(`Building the Temporal CLI ${TEMPORAL_CLI_VERSION} with Go (once; several minutes on a cold cache).`);
-  await runWithProgress(
-    'go install temporal',
-    'go',
-    ['install', '-ldflags', '-s -w', `${CLI_MODULE}@${TEMPORAL_CLI_VERSION}`],
-    { env: { ...process.env, CGO_ENABLED: '0', GOBIN: binDir }, log },
-  );
+  await goInstall({
+    what: `Temporal CLI ${TEMPORAL_CLI_VERSION}`,
+    module: CLI_MODULE_ROOT,
+    version: TEMPORAL_CLI_VERSION,
+    packages: ['cmd/temporal'],
+    binDir: path.dirname(target),
+    log,
+  });
   if (!isExecutableFile(target)) throw new Error(`go install finished but ${target} is missing`);
 }
 
