@@ -3,9 +3,10 @@ import * as path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { DEMO_JOB_NAME, demoBigJob } from '../../src/example/demo-job';
 import { freePort } from '../../src/provisioning/ports';
+import { CHROMIUM_PATH } from '../../src/provisioning/test-programs';
 import { createJobTestbed, type JobTestbed } from '../helpers/jobs';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const CHROMIUM = CHROMIUM_PATH;
 const ARTIFACTS = path.resolve(__dirname, '..', '..', 'test-artifacts');
 
 describe('the demo root in the Temporal Web UI (headless Chromium)', () => {
