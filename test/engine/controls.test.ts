@@ -51,6 +51,28 @@ describe('controls of a running root (time-skipping server)', () => {
     expect(final.pausedAt).toBe(paused.pausedAt);
   });
 
+  it('pause during planning: planning goes on, nothing more starts until resume', async () => {
+    const name = uniqueName('paused-planning');
+    await testbed.jobs.start('gated_paged', { name, maxParallel: 4, data: { names: names(4, 'q') } });
+    // One planner activity plans a few pages; here it waits before its second page.
+    await eventually(
+      'the planner to be at its second page',
+      async () => gate.planningWaits() === 1 || undefined,
+    );
+    const paused = await testbed.jobs.pause(name);
+    expect(paused).toMatchObject({ paused: true, phase: 'planning' });
+    gate.releasePlanning();
+    const planned = await statusWhen<RootJobStatus>(testbed.jobs, name, (root) => root.total === 4);
+    expect(planned).toMatchObject({ paused: true, counts: { new: 4 } });
+    await new Promise((resolve) => setTimeout(resolve, 1500)); // a batch with slots would have started them
+    expect(startedOf('q')).toBe(0);
+
+    await testbed.jobs.resume(name);
+    await eventually('the rest to start', async () => startedOf('q') === 4 || undefined);
+    gate.release(4);
+    expect(await testbed.jobs.wait(name)).toMatchObject({ status: 'success', counts: { success: 4 } });
+  });
+
   it('a paused root can still be interrupted: waiting children end cancelled', async () => {
     const name = uniqueName('paused-interrupt');
     await testbed.jobs.start('gated', { name, maxParallel: 1, data: { names: names(3, 'i') } });
