@@ -1,34 +1,58 @@
-import * as fs from 'node:fs';
 import { Client, Connection, type ConnectionOptions } from '@temporalio/client';
+import {
+  loadClientConfigProfile,
+  toClientOptions,
+  type ClientConfigProfile,
+  type ClientConfigTLS,
+} from '@temporalio/envconfig';
 import { NativeConnection } from '@temporalio/worker';
 
 /**
- * Where the Temporal server is and how to reach it, following Temporal's own environment variables:
- * TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_TLS_CERT / TEMPORAL_TLS_KEY / TEMPORAL_TLS_CA (file paths),
- * TEMPORAL_TLS (true for server-verified TLS without a client certificate), TEMPORAL_API_KEY.
+ * Where the Temporal server is and how to reach it, as Temporal's own tools read it (@temporalio/envconfig):
+ * a profile of the TOML config file (`TEMPORAL_CONFIG_FILE`, else `~/.config/temporalio/temporal.toml`;
+ * `TEMPORAL_PROFILE` or `--profile` picks it, else `default`), overridden by TEMPORAL_ADDRESS,
+ * TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TEMPORAL_TLS, TEMPORAL_TLS_CLIENT_CERT_PATH / _KEY_PATH,
+ * TEMPORAL_TLS_SERVER_CA_CERT_PATH, TEMPORAL_TLS_SERVER_NAME, TEMPORAL_GRPC_META_*; then by the CLI's flags.
  */
 export interface ConnectionSettings {
   address: string;
   namespace: string;
-  tlsCertPath?: string;
-  tlsKeyPath?: string;
-  tlsCaPath?: string;
-  tls?: boolean;
   apiKey?: string;
+  tls?: ClientConfigTLS;
+  grpcMeta?: Record<string, string>;
 }
 
 export const DEFAULT_ADDRESS = '127.0.0.1:7233';
 export const DEFAULT_TASK_QUEUE = 'jobs';
 
-export function connectionSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): ConnectionSettings {
+/** Earlier names of ours for the TLS files, still read when Temporal's own are not set. */
+const FORMER_TLS_NAMES: Record<string, string> = {
+  TEMPORAL_TLS_CERT: 'TEMPORAL_TLS_CLIENT_CERT_PATH',
+  TEMPORAL_TLS_KEY: 'TEMPORAL_TLS_CLIENT_KEY_PATH',
+  TEMPORAL_TLS_CA: 'TEMPORAL_TLS_SERVER_CA_CERT_PATH',
+};
+
+export function connectionSettingsFromEnv(
+  env: NodeJS.ProcessEnv = process.env,
+  profile?: string,
+): ConnectionSettings {
+  const vars: Record<string, string> = {};
+  for (const [name, value] of Object.entries(env)) if (value) vars[name] = value;
+  for (const [former, current] of Object.entries(FORMER_TLS_NAMES)) {
+    if (vars[former] && !vars[current]) vars[current] = vars[former];
+  }
+  let loaded: ClientConfigProfile;
+  try {
+    loaded = loadClientConfigProfile({ profile, overrideEnvVars: vars });
+  } catch (err) {
+    throw new ConnectionConfigError(`Temporal connection settings: ${(err as Error).message}`);
+  }
   return {
-    address: env.TEMPORAL_ADDRESS || DEFAULT_ADDRESS,
-    namespace: env.TEMPORAL_NAMESPACE || 'default',
-    tlsCertPath: env.TEMPORAL_TLS_CERT || undefined,
-    tlsKeyPath: env.TEMPORAL_TLS_KEY || undefined,
-    tlsCaPath: env.TEMPORAL_TLS_CA || undefined,
-    tls: env.TEMPORAL_TLS === 'true' || undefined,
-    apiKey: env.TEMPORAL_API_KEY || undefined,
+    address: loaded.address || DEFAULT_ADDRESS,
+    namespace: loaded.namespace || 'default',
+    ...(loaded.apiKey ? { apiKey: loaded.apiKey } : {}),
+    ...(loaded.tls ? { tls: loaded.tls } : {}),
+    ...(loaded.grpcMeta && Object.keys(loaded.grpcMeta).length ? { grpcMeta: loaded.grpcMeta } : {}),
   };
 }
 
@@ -36,32 +60,28 @@ export function taskQueueFromEnv(env: NodeJS.ProcessEnv = process.env): string {
   return env.TEMPORAL_TASK_QUEUE || DEFAULT_TASK_QUEUE;
 }
 
-/** TLS and API key options shared by the client's and the worker's connections. */
-function secureOptions(settings: ConnectionSettings): {
-  tls: ConnectionOptions['tls'];
-  apiKey: string | undefined;
+/** TLS, API key and gRPC metadata, shared by the client's and the worker's connections. */
+export function secureOptions(settings: ConnectionSettings): {
+  tls?: ConnectionOptions['tls'];
+  apiKey?: string;
+  metadata?: Record<string, string>;
 } {
-  const read = (what: string, file: string) => {
-    try {
-      return fs.readFileSync(file);
-    } catch (err) {
-      throw new Error(`Cannot read the TLS ${what} ${file}: ${(err as Error).message}`);
-    }
-  };
-  if (Boolean(settings.tlsCertPath) !== Boolean(settings.tlsKeyPath)) {
+  const tls = settings.tls;
+  if (tls && !tls.disabled && Boolean(tls.clientCert) !== Boolean(tls.clientKey)) {
     throw new Error(
-      'TLS needs both a client certificate and its key (TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY).',
+      'TLS needs both a client certificate and its key (TEMPORAL_TLS_CLIENT_CERT_PATH and TEMPORAL_TLS_CLIENT_KEY_PATH, or --tls-cert and --tls-key).',
     );
   }
-  const clientCertPair =
-    settings.tlsCertPath && settings.tlsKeyPath
-      ? { crt: read('certificate', settings.tlsCertPath), key: read('key', settings.tlsKeyPath) }
-      : undefined;
-  const serverRootCACertificate = settings.tlsCaPath ? read('CA certificate', settings.tlsCaPath) : undefined;
-  const useTls = Boolean(clientCertPair || serverRootCACertificate || settings.tls || settings.apiKey);
+  let options;
+  try {
+    options = toClientOptions(settings).connectionOptions;
+  } catch (err) {
+    throw new Error(`Cannot read a TLS file: ${(err as Error).message}`);
+  }
   return {
-    tls: useTls ? { clientCertPair, serverRootCACertificate } : undefined,
-    apiKey: settings.apiKey,
+    ...(options.tls !== undefined ? { tls: options.tls } : {}),
+    ...(settings.apiKey ? { apiKey: settings.apiKey } : {}),
+    ...(settings.grpcMeta ? { metadata: settings.grpcMeta } : {}),
   };
 }
 
@@ -91,6 +111,11 @@ export async function connectWorker(
   } catch (err) {
     throw new ServerUnreachableError(settings.address, (err as Error).message);
   }
+}
+
+/** The connection settings cannot be used: an unknown profile, a config file that does not parse. */
+export class ConnectionConfigError extends Error {
+  override readonly name = 'ConnectionConfigError';
 }
 
 export class ServerUnreachableError extends Error {

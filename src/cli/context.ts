@@ -22,22 +22,29 @@ export const connectionOptions: Options = {
   'tls-key': { type: 'string' },
   'tls-ca': { type: 'string' },
   'api-key': { type: 'string' },
+  profile: { type: 'string' },
   app: { type: 'string' },
 };
 
 export type Values = Record<string, string | boolean | undefined>;
 
+/** TEMPORAL_* variables and the config file's profile (`--profile`), then the flags over them. */
 export function settingsFrom(values: Values): ConnectionSettings {
-  const env = connectionSettingsFromEnv();
   const pick = (name: string) => (typeof values[name] === 'string' ? (values[name] as string) : undefined);
+  const base = connectionSettingsFromEnv(process.env, pick('profile'));
+  const file = (name: string) => (pick(name) ? { path: pick(name)! } : undefined);
+  const tlsFlags = {
+    ...(file('tls-cert') ? { clientCert: file('tls-cert') } : {}),
+    ...(file('tls-key') ? { clientKey: file('tls-key') } : {}),
+    ...(file('tls-ca') ? { serverCACert: file('tls-ca') } : {}),
+  };
+  const tls = Object.keys(tlsFlags).length ? { ...base.tls, ...tlsFlags, disabled: false } : base.tls;
   return {
-    address: pick('address') ?? env.address,
-    namespace: pick('namespace') ?? env.namespace,
-    tlsCertPath: pick('tls-cert') ?? env.tlsCertPath,
-    tlsKeyPath: pick('tls-key') ?? env.tlsKeyPath,
-    tlsCaPath: pick('tls-ca') ?? env.tlsCaPath,
-    tls: env.tls,
-    apiKey: pick('api-key') ?? env.apiKey,
+    ...base,
+    address: pick('address') ?? base.address,
+    namespace: pick('namespace') ?? base.namespace,
+    ...(tls ? { tls } : {}),
+    ...(pick('api-key') ? { apiKey: pick('api-key') } : {}),
   };
 }
 

@@ -1,9 +1,9 @@
 /**
- * `jobs`: the command line of temporal-root-jobs. Connection settings follow Temporal's own environment
- * variables (TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_TLS_CERT/KEY/CA, TEMPORAL_API_KEY).
+ * `jobs`: the command line of temporal-root-jobs. Connection settings follow Temporal's environment
+ * configuration (a profile of its TOML config file, TEMPORAL_* variables; see src/connection.ts), then the flags.
  */
 import { WorkflowFailedError } from '@temporalio/client';
-import { ServerUnreachableError } from '../connection';
+import { ConnectionConfigError, ServerUnreachableError } from '../connection';
 import { DuplicateJobError, InvalidJobInputError, JobFinishedError, JobNotFoundError } from '../errors';
 import { print, type Command } from './context';
 import { controlCommands } from './control-commands';
@@ -31,9 +31,11 @@ const USAGE = `usage: jobs <command> [options]
   limit <key> [N|none] [--json]                 all roots started with --concurrency-key KEY run at most N
                                                 children at once, shared fairly; without N: show the key
 
-connection: --address (TEMPORAL_ADDRESS, default 127.0.0.1:7233), --namespace (TEMPORAL_NAMESPACE),
-  --task-queue (TEMPORAL_TASK_QUEUE, default jobs), --tls-cert/--tls-key/--tls-ca (TEMPORAL_TLS_CERT/KEY/CA),
-  --api-key (TEMPORAL_API_KEY); --app MODULE (JOBS_APP): a module exporting your JobApplication.
+connection: as Temporal's own tools read it: a profile of the config file (TEMPORAL_CONFIG_FILE, else
+  ~/.config/temporalio/temporal.toml; --profile or TEMPORAL_PROFILE, else default), overridden by TEMPORAL_ADDRESS
+  (default 127.0.0.1:7233), TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TEMPORAL_TLS_CLIENT_CERT_PATH/_KEY_PATH,
+  TEMPORAL_TLS_SERVER_CA_CERT_PATH, …, then by --address, --namespace, --api-key, --tls-cert/--tls-key/--tls-ca;
+  --task-queue (TEMPORAL_TASK_QUEUE, default jobs); --app MODULE (JOBS_APP): a module exporting your JobApplication.
 exit codes: 2 bad usage or input (also: unknown job, a finished root for pause/resume/scale, nothing to
   retry), 3 name taken by another owner, 4 server unreachable, 1 other errors (also: no worker took a change in time).`;
 
@@ -62,6 +64,7 @@ export async function main(argv: string[]): Promise<number> {
 function describeError(err: unknown): [number, string] {
   if (
     err instanceof UsageError ||
+    err instanceof ConnectionConfigError ||
     err instanceof InvalidJobInputError ||
     err instanceof JobNotFoundError ||
     err instanceof JobFinishedError
