@@ -7,9 +7,10 @@ import { CancelledFailure, Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { JobApplication } from '../application';
 import { willRetry } from '../jobs/retry';
-import type { ProcessorOutcome, RetrySettings } from '../jobs/types';
+import type { JobStatus, ProcessorOutcome, RetrySettings } from '../jobs/types';
 import { attemptFailedSignal, attemptStartedSignal } from '../workflows/messages';
 import { watchInterrupts } from './interrupt-watch';
+import { jobMetrics } from './job-metrics';
 import { invokeProcessor } from './invoke-processor';
 
 const HEARTBEAT_EVERY_MS = 1000;
@@ -56,6 +57,10 @@ export function runChildProcessorActivity(app: JobApplication) {
       },
     );
     const heartbeats = setInterval(() => context.heartbeat({ progress }), HEARTBEAT_EVERY_MS);
+    const metrics = jobMetrics();
+    const began = Date.now();
+    const ended = (status: JobStatus) => metrics.finished(input.topic, status, Date.now() - began);
+    metrics.started(input.topic);
     try {
       const invocation = await invokeProcessor(app, input.topic, input.payload, {
         jobId: input.jobId,
@@ -71,14 +76,18 @@ export function runChildProcessorActivity(app: JobApplication) {
       });
       switch (invocation.kind) {
         case 'success':
+          ended('success');
           return { outcome: 'success', result: invocation.result };
         case 'failed':
+          ended('failed');
           return { outcome: 'failed', error: invocation.error };
         case 'aborted':
+          ended('cancelled');
           if (context.cancellationDetails?.cancelRequested) return { outcome: 'cancelled' };
           throw new CancelledFailure('the worker running this job is stopping'); // runs again elsewhere
         case 'threw': {
           const retrying = willRetry(input.retry.maxAttempts, context.info.attempt, true);
+          ended(retrying ? 'failed_redelivered' : 'failed');
           await tell(
             'its failure',
             childWorkflow.signal(attemptFailedSignal, {

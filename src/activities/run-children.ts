@@ -8,6 +8,7 @@ import { CancelledFailure, Context } from '@temporalio/activity';
 import type { JobApplication } from '../application';
 import { willRetry } from '../jobs/retry';
 import { watchInterrupts } from './interrupt-watch';
+import { jobMetrics } from './job-metrics';
 import { invokeProcessor } from './invoke-processor';
 
 const HEARTBEAT_EVERY_MS = 1000;
@@ -52,6 +53,7 @@ export interface PackHeartbeat {
 export function runChildrenActivity(app: JobApplication) {
   return async function runChildren(input: RunChildrenInput): Promise<ChildOutcome[]> {
     const context = Context.current();
+    const metrics = jobMetrics();
     const batchId = context.info.workflowExecution!.workflowId;
     const rootId = batchId.slice(0, batchId.lastIndexOf('/batch/'));
     const lostAttempts = context.info.attempt - 1; // attempts of this pack whose worker was lost
@@ -97,6 +99,7 @@ export function runChildrenActivity(app: JobApplication) {
         });
       }
       beat.begun.push(child.name);
+      metrics.started(child.topic);
       const invocation = await invokeProcessor(app, child.topic, child.payload, {
         jobId: `${rootId}/${child.name}`,
         jobName: child.name,
@@ -108,15 +111,20 @@ export function runChildrenActivity(app: JobApplication) {
           beat.progress[child.name] = Math.min(1, Math.max(0, Number(progress) || 0));
         },
       });
+      const ended = (status: ChildOutcome['status'], extra: Partial<ChildOutcome>) => {
+        const statusMetric = status === 'retry' ? 'failed_redelivered' : status;
+        metrics.finished(child.topic, statusMetric, Date.now() - startedAt.getTime());
+        return outcome(status, extra);
+      };
       switch (invocation.kind) {
         case 'success':
-          return outcome('success', { result: invocation.result });
+          return ended('success', { result: invocation.result });
         case 'failed':
-          return outcome('failed', { error: invocation.error });
+          return ended('failed', { error: invocation.error });
         case 'aborted':
-          return outcome('cancelled', { error: invocation.error });
+          return ended('cancelled', { error: invocation.error });
         case 'threw':
-          return outcome(willRetry(maxAttempts, attempt, true) ? 'retry' : 'failed', {
+          return ended(willRetry(maxAttempts, attempt, true) ? 'retry' : 'failed', {
             error: invocation.error,
           });
       }

@@ -14,7 +14,9 @@ import { serverCommands } from './server-commands';
 const USAGE = `usage: jobs <command> [options]
 
   dev [--port P] [--ui-port U] [--db FILE]      run the Temporal dev server (Web UI, SQLite) until Ctrl-C
-  worker [--app MODULE]                         run a worker for the application's topics until Ctrl-C
+  worker [--app MODULE] [--metrics-port N] [--metrics-host H]
+                                                run a worker for the application's topics until Ctrl-C;
+                                                Prometheus metrics on http://H:N/metrics (H: 127.0.0.1)
   start <topic> [--data JSON|@file] [--name NAME] [--owner ID] [--max-parallel N] [--max-attempts N]
         [--run-children-as activity|workflow] [--concurrency-key KEY] [--json]
   status <id> [--status S] [--offset N] [--limit N] [--json]

@@ -5,7 +5,8 @@ import { createJobWorker, runUntilStopped } from '../worker';
 import { loadApplication } from './app-loader';
 import { parse, wholeNumber } from './args';
 import { connectionOptions, print, settingsFrom, type Command } from './context';
-import { ExitCode } from './exit-codes';
+import { ExitCode, UsageError } from './exit-codes';
+import { exposeMetrics } from './metrics';
 
 export const serverCommands: Record<string, Command> = {
   async dev(args) {
@@ -34,14 +35,25 @@ export const serverCommands: Record<string, Command> = {
   },
 
   async worker(args) {
-    const { values } = parse(args, connectionOptions, []);
+    const { values } = parse(
+      args,
+      { ...connectionOptions, 'metrics-port': { type: 'string' }, 'metrics-host': { type: 'string' } },
+      [],
+    );
+    const metricsPort = wholeNumber('metrics-port', values['metrics-port'], 1);
+    if (metricsPort !== undefined && metricsPort > 65535)
+      throw new UsageError(`--metrics-port must be 1–65535; got "${metricsPort}"`);
     const app = loadApplication(values.app as string | undefined);
     const settings = settingsFrom(values);
     const taskQueue = (values['task-queue'] as string | undefined) ?? taskQueueFromEnv();
+    const metrics = metricsPort
+      ? exposeMetrics((values['metrics-host'] as string | undefined) ?? '127.0.0.1', metricsPort)
+      : undefined;
     const connection = await connectWorker(settings);
     const worker = await createJobWorker({ connection, namespace: settings.namespace, taskQueue, app });
     print([
       `Worker for topics ${app.topics.join(', ')} polling task queue "${taskQueue}" on ${settings.address}.`,
+      ...(metrics ? [`Prometheus metrics (the SDK's and the job engine's): ${metrics}`] : []),
       'Ctrl-C stops it after in-flight work.',
     ]);
     await runUntilStopped(worker, (line) => print([line]));
