@@ -6,6 +6,7 @@ import {
   type ClientConfigTLS,
 } from '@temporalio/envconfig';
 import { NativeConnection } from '@temporalio/worker';
+import { jobDataConverter } from './codec/codec-settings';
 
 /**
  * Where the Temporal server is and how to reach it, as Temporal's own tools read it (@temporalio/envconfig):
@@ -99,7 +100,7 @@ export async function connectClient(
   } catch (err) {
     throw new ServerUnreachableError(settings.address, (err as Error).message);
   }
-  return new Client({ connection, namespace: settings.namespace });
+  return new Client({ connection, namespace: settings.namespace, dataConverter: jobDataConverter() });
 }
 
 /** The worker's (native) connection to the configured server. */

@@ -13,6 +13,7 @@ import {
 import { createActivities } from './activities';
 import { DEFAULT_MAX_PARALLEL } from './jobs/options';
 import type { JobApplication } from './application';
+import { jobDataConverter } from './codec/codec-settings';
 import { connectWorker, connectionSettingsFromEnv, taskQueueFromEnv } from './connection';
 import { createSeedApplication } from './example/seed-app';
 
@@ -30,6 +31,8 @@ export interface JobWorkerOptions {
   maxConcurrentProcessors?: number;
   /** How long a graceful stop waits for running processors (default 1 minute). */
   shutdownGraceTime?: WorkerOptions['shutdownGraceTime'];
+  /** Default: encrypting payloads when a key is configured (JOBS_CODEC_KEY / JOBS_CODEC_KEY_FILE). */
+  dataConverter?: WorkerOptions['dataConverter'];
 }
 
 /** Workflows a worker keeps in memory between tasks (the SDK's default grows with the heap: thousands). */
@@ -49,6 +52,7 @@ export function createJobWorker(options: JobWorkerOptions): Promise<Worker> {
     ...jobWorkerSettings(options.app, options.maxConcurrentProcessors),
     // A graceful stop (Ctrl-C, SIGTERM) lets running processors finish for up to this long.
     shutdownGraceTime: options.shutdownGraceTime ?? '1 minute',
+    dataConverter: options.dataConverter ?? jobDataConverter(),
   });
 }
 

@@ -3,6 +3,7 @@
  * configuration (a profile of its TOML config file, TEMPORAL_* variables; see src/connection.ts), then the flags.
  */
 import { WorkflowFailedError } from '@temporalio/client';
+import { CodecKeyError } from '../codec/codec-settings';
 import { ConnectionConfigError, ServerUnreachableError } from '../connection';
 import { DuplicateJobError, InvalidJobInputError, JobFinishedError, JobNotFoundError } from '../errors';
 import { print, type Command } from './context';
@@ -17,6 +18,8 @@ const USAGE = `usage: jobs <command> [options]
   worker [--app MODULE] [--metrics-port N] [--metrics-host H]
                                                 run a worker for the application's topics until Ctrl-C;
                                                 Prometheus metrics on http://H:N/metrics (H: 127.0.0.1)
+  codec-server [--port 8888] [--host H] [--ui-origin URL]...
+                                                decrypts payloads for the Web UI (JOBS_CODEC_KEY[_FILE])
   start <topic> [--data JSON|@file] [--name NAME] [--owner ID] [--max-parallel N] [--max-attempts N]
         [--run-children-as activity|workflow] [--concurrency-key KEY] [--json]
   status <id> [--status S] [--offset N] [--limit N] [--json]
@@ -67,6 +70,7 @@ function describeError(err: unknown): [number, string] {
   if (
     err instanceof UsageError ||
     err instanceof ConnectionConfigError ||
+    err instanceof CodecKeyError ||
     err instanceof InvalidJobInputError ||
     err instanceof JobNotFoundError ||
     err instanceof JobFinishedError

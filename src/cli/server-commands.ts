@@ -7,8 +7,46 @@ import { parse, wholeNumber } from './args';
 import { connectionOptions, print, settingsFrom, type Command } from './context';
 import { ExitCode, UsageError } from './exit-codes';
 import { exposeMetrics } from './metrics';
+import { codecFromEnv } from '../codec/codec-settings';
+import { createCodecServer } from '../codec/codec-server';
+
+/** The Web UI's origins by default: the dev server's (jobs dev, npm start) and the compose stack's. */
+const UI_ORIGINS = ['http://127.0.0.1:8233', 'http://localhost:8233', 'http://localhost:8080'];
 
 export const serverCommands: Record<string, Command> = {
+  async 'codec-server'(args) {
+    const { values } = parse(
+      args,
+      {
+        port: { type: 'string' },
+        host: { type: 'string' },
+        'ui-origin': { type: 'string', multiple: true },
+      },
+      [],
+    );
+    const codec = codecFromEnv();
+    if (!codec) throw new UsageError('codec-server needs the key: set JOBS_CODEC_KEY or JOBS_CODEC_KEY_FILE');
+    const port = wholeNumber('port', values.port, 1) ?? 8888;
+    const host = (values.host as string | undefined) ?? '127.0.0.1';
+    const origins = (values['ui-origin'] as unknown as string[] | undefined) ?? UI_ORIGINS;
+    const server = createCodecServer(codec, origins);
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', (err) =>
+        reject(new UsageError(`codec-server cannot listen on ${host}:${port}: ${err.message}`)),
+      );
+      server.listen(port, host, resolve);
+    });
+    print([
+      `Codec server for key "${codec.keyId}" on http://${host}:${port} (POST /encode, /decode; CORS for ${origins.join(', ')}).`,
+      'In the Web UI: Settings (the gear) › Codec Server, enter this address. Ctrl-C stops it.',
+    ]);
+    await new Promise<void>((resolve) => {
+      for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => resolve());
+    });
+    await new Promise((resolve) => server.close(resolve));
+    return ExitCode.ok;
+  },
+
   async dev(args) {
     const { values } = parse(
       args,
