@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// The `jobs` command: runs the TypeScript sources through tsx, so no build step is needed.
-require('tsx/cjs');
-require('../src/cli/main.ts')
+// The `jobs` command of the installed package (compiled by `npm run build`). In this repository,
+// `npm run -s jobs -- …` runs the TypeScript sources instead.
+require('../dist/cli/main.js')
   .main(process.argv.slice(2))
   .then((code) => process.exit(code));

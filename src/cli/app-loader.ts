@@ -11,6 +11,7 @@ export function loadApplication(modulePath = process.env.JOBS_APP): JobApplicati
   if (!modulePath) return createSeedApplication();
   let loaded: Record<string, unknown>;
   try {
+    if (/\.[cm]?ts$/.test(modulePath)) loadTypeScript(modulePath);
     // The module is named at run time, so it cannot be a static import.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     loaded = require(path.resolve(modulePath));
@@ -23,4 +24,17 @@ export function loadApplication(modulePath = process.env.JOBS_APP): JobApplicati
     throw new UsageError(`${modulePath} must export a JobApplication as \`app\` or as its default export`);
   }
   return app;
+}
+
+/** A TypeScript application module needs tsx (a dev dependency of most TypeScript projects) to load. */
+function loadTypeScript(modulePath: string): void {
+  if (require.extensions['.ts']) return; // already running under tsx
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    require(require.resolve('tsx/cjs', { paths: [process.cwd(), __dirname] }));
+  } catch {
+    throw new UsageError(
+      `${modulePath} is TypeScript: install tsx in your project (npm install -D tsx), or point --app at its compiled JavaScript`,
+    );
+  }
 }

@@ -9,13 +9,21 @@ export interface CliRun {
   stderr: string;
 }
 
-/** Runs `node bin/jobs.js …` to completion, as a user would. */
+/**
+ * The `jobs` command from the TypeScript sources (as `npm run jobs` runs it here); the compiled one
+ * (bin/jobs.js over dist/) is run by test/package/pack.test.ts from an installed tarball.
+ */
+export const JOBS_COMMAND = [
+  process.execPath,
+  '-r',
+  'tsx/cjs',
+  path.join(projectRoot, 'src', 'cli', 'main.ts'),
+];
+
+/** Runs `jobs …` to completion, as a user would. */
 export function runJobs(env: NodeJS.ProcessEnv, ...args: string[]): Promise<CliRun> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [path.join(projectRoot, 'bin', 'jobs.js'), ...args], {
-      env,
-      cwd: projectRoot,
-    });
+    const child = spawn(JOBS_COMMAND[0], [...JOBS_COMMAND.slice(1), ...args], { env, cwd: projectRoot });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -30,10 +38,7 @@ export function startJobs(
   ready: string,
   ...args: string[]
 ): Promise<{ process: ChildProcess; output: () => string; exited: Promise<number | null> }> {
-  const child = spawn(process.execPath, [path.join(projectRoot, 'bin', 'jobs.js'), ...args], {
-    env,
-    cwd: projectRoot,
-  });
+  const child = spawn(JOBS_COMMAND[0], [...JOBS_COMMAND.slice(1), ...args], { env, cwd: projectRoot });
   let output = '';
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   return new Promise((resolve, reject) => {

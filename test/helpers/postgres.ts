@@ -6,6 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { TemporalOnPostgres } from '../../src/prod-server/temporal-on-postgres';
+import { JOBS_COMMAND } from './cli';
 
 const root = path.resolve(__dirname, '..', '..');
 export const PID_APP = path.join(root, 'test', 'fixtures', 'pid-app.ts');
@@ -36,7 +37,7 @@ export async function startPostgresServer(): Promise<PostgresServer> {
 
 /** `jobs worker --app MODULE` as a user runs it, in its own process group (SIGKILL takes all of it). */
 export function startWorkerProcess(address: string, taskQueue: string, app = PID_APP): Promise<ChildProcess> {
-  const worker = spawn(process.execPath, [path.join(root, 'bin', 'jobs.js'), 'worker', '--app', app], {
+  const worker = spawn(JOBS_COMMAND[0], [...JOBS_COMMAND.slice(1), 'worker', '--app', app], {
     cwd: root,
     env: { ...process.env, TEMPORAL_ADDRESS: address, TEMPORAL_TASK_QUEUE: taskQueue },
     stdio: ['ignore', 'pipe', 'pipe'],

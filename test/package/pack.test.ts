@@ -1,0 +1,96 @@
+/**
+ * The package as users get it: `npm pack` (which builds dist/), the tarball installed into a new project, the
+ * README's code sample run there against a dev server, and `npx temporal-jobs --help`.
+ */
+import { execFile } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { promisify } from 'node:util';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { projectRoot } from '../helpers/cli';
+import { createDevServerEnvironment } from '../helpers/testbed';
+
+const run = promisify(execFile);
+
+interface Packed {
+  filename: string;
+  size: number;
+  unpackedSize: number;
+  files: { path: string }[];
+}
+
+/** The first TypeScript block of the README's "Using the engine from code", as written. */
+function readmeSample(): string {
+  const readme = fs.readFileSync(path.join(projectRoot, 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('## Using the engine from code'));
+  const start = section.indexOf('```ts\n') + '```ts\n'.length;
+  return section.slice(start, section.indexOf('```', start));
+}
+
+describe('the npm package, installed from its tarball into a new project', () => {
+  let env: TestWorkflowEnvironment;
+  let address: string;
+  const consumer = fs.mkdtempSync(path.join(os.tmpdir(), 'jobs-consumer-'));
+  beforeAll(async () => {
+    ({ env, address } = await createDevServerEnvironment());
+  });
+  afterAll(async () => {
+    await env?.teardown();
+    fs.rmSync(consumer, { recursive: true, force: true });
+  });
+
+  it('packs, installs, runs the README sample and the temporal-jobs command', async () => {
+    const packed = await run('npm', ['pack', '--json', '--pack-destination', consumer], { cwd: projectRoot });
+    const [tarball] = JSON.parse(packed.stdout.slice(packed.stdout.indexOf('['))) as Packed[];
+    const files = tarball.files.map((file) => file.path);
+    expect(files).toEqual(
+      expect.arrayContaining(['dist/index.js', 'dist/index.d.ts', 'bin/jobs.js', 'README.md']),
+    );
+    expect(files.filter((file) => file.startsWith('src/') || file.startsWith('test/'))).toEqual([]);
+
+    fs.writeFileSync(
+      path.join(consumer, 'package.json'),
+      JSON.stringify({ name: 'consumer', private: true }),
+    );
+    await run('npm', ['install', `./${tarball.filename}`, '--no-audit', '--no-fund', '--prefer-offline'], {
+      cwd: consumer,
+    });
+    const installed = JSON.parse(
+      fs.readFileSync(path.join(consumer, 'node_modules', 'temporal-root-jobs', 'package.json'), 'utf8'),
+    ) as { dependencies: Record<string, string> };
+    expect(Object.keys(installed.dependencies)).not.toContain('tsx'); // a dev dependency only
+    fs.mkdirSync(path.join(projectRoot, 'test-artifacts'), { recursive: true });
+    fs.writeFileSync(
+      path.join(projectRoot, 'test-artifacts', 'package.json'),
+      JSON.stringify(
+        {
+          tarball: tarball.filename,
+          size: tarball.size,
+          unpackedSize: tarball.unpackedSize,
+          files: files.length,
+        },
+        null,
+        2,
+      ),
+    );
+
+    const help = await run('npx', ['--no-install', 'temporal-jobs', '--help'], { cwd: consumer });
+    expect(help.stdout).toMatch(/^usage: jobs <command> \[options\]/);
+
+    // The README's sample, as written (an ES module, for its top-level await), run by a TypeScript runner.
+    fs.writeFileSync(path.join(consumer, 'sample.mts'), readmeSample());
+    const tsx = path.join(projectRoot, 'node_modules', '.bin', 'tsx');
+    const sample = await run(tsx, ['sample.mts'], {
+      cwd: consumer,
+      env: { ...process.env, TEMPORAL_ADDRESS: address, TEMPORAL_TASK_QUEUE: 'jobs' },
+    });
+    expect(sample.stdout).toContain('success');
+    const resolved = await run(process.execPath, ['-p', "require.resolve('temporal-root-jobs')"], {
+      cwd: consumer,
+    });
+    expect(resolved.stdout.trim()).toBe(
+      path.join(fs.realpathSync(consumer), 'node_modules', 'temporal-root-jobs', 'dist', 'index.js'),
+    );
+  }, 240_000);
+});
