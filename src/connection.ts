@@ -7,6 +7,7 @@ import {
 } from '@temporalio/envconfig';
 import { NativeConnection } from '@temporalio/worker';
 import { jobDataConverter } from './codec/codec-settings';
+import { tracingPlugin, type JobTracing } from './tracing';
 
 /**
  * Where the Temporal server is and how to reach it, as Temporal's own tools read it (@temporalio/envconfig):
@@ -89,6 +90,7 @@ export function secureOptions(settings: ConnectionSettings): {
 /** A Temporal client for the configured server; fails with the address when nothing answers there. */
 export async function connectClient(
   settings: ConnectionSettings = connectionSettingsFromEnv(),
+  options: { tracing?: JobTracing } = {},
 ): Promise<Client> {
   let connection: Connection;
   try {
@@ -100,7 +102,12 @@ export async function connectClient(
   } catch (err) {
     throw new ServerUnreachableError(settings.address, (err as Error).message);
   }
-  return new Client({ connection, namespace: settings.namespace, dataConverter: jobDataConverter() });
+  return new Client({
+    connection,
+    namespace: settings.namespace,
+    dataConverter: jobDataConverter(),
+    ...(options.tracing ? { plugins: [tracingPlugin(options.tracing)] } : {}),
+  });
 }
 
 /** The worker's (native) connection to the configured server. */

@@ -37,3 +37,7 @@ export type { RootControlAnswer } from './workflows/messages';
 export * from './jobs/types';
 export { rootStatus, rootProgress, finalRootStatus } from './jobs/status';
 export { jobSearchAttributes } from './search-attributes';
+export { tracingPlugin } from './tracing';
+export type { JobTracing } from './tracing';
+export { AesGcmCodec } from './codec/aes-gcm-codec';
+export { codecFromEnv, jobDataConverter } from './codec/codec-settings';

@@ -14,6 +14,7 @@ import { createActivities } from './activities';
 import { DEFAULT_MAX_PARALLEL } from './jobs/options';
 import type { JobApplication } from './application';
 import { jobDataConverter } from './codec/codec-settings';
+import { tracingPlugin, type JobTracing } from './tracing';
 import { connectWorker, connectionSettingsFromEnv, taskQueueFromEnv } from './connection';
 import { createSeedApplication } from './example/seed-app';
 
@@ -33,6 +34,8 @@ export interface JobWorkerOptions {
   shutdownGraceTime?: WorkerOptions['shutdownGraceTime'];
   /** Default: encrypting payloads when a key is configured (JOBS_CODEC_KEY / JOBS_CODEC_KEY_FILE). */
   dataConverter?: WorkerOptions['dataConverter'];
+  /** OpenTelemetry tracing of the workflows and processors (give the client the same; see tracing.ts). */
+  tracing?: JobTracing;
 }
 
 /** Workflows a worker keeps in memory between tasks (the SDK's default grows with the heap: thousands). */
@@ -53,6 +56,7 @@ export function createJobWorker(options: JobWorkerOptions): Promise<Worker> {
     // A graceful stop (Ctrl-C, SIGTERM) lets running processors finish for up to this long.
     shutdownGraceTime: options.shutdownGraceTime ?? '1 minute',
     dataConverter: options.dataConverter ?? jobDataConverter(),
+    ...(options.tracing ? { plugins: [tracingPlugin(options.tracing)] } : {}),
   });
 }
 
