@@ -1,5 +1,5 @@
 /**
- * A concurrency key shared by several roots (time-skipping server): never more than its limit run at once,
+ * A concurrency key shared by several roots (dev server): never more than its limit run at once,
  * measured from the children's records and from their processors; the roots share the slots fairly; a lower
  * limit stops nothing and a lifted one lets each root run at its own.
  */
@@ -24,11 +24,15 @@ function runsOf(children: ChildRecord[]): Interval[] {
   }));
 }
 
-describe('a concurrency key shared by three roots (time-skipping server)', () => {
+// On the dev server, not the Java time-skipping one: nothing here needs skipped time, and under this
+// traffic (signals between workflows while activities complete) the test server's time-skipping lock
+// accounting has failed ("IllegalStateException: Unbalanced lock and unlock calls"), losing an activity
+// completion and stalling the test.
+describe('a concurrency key shared by three roots (dev server)', () => {
   let testbed: JobTestbed;
   const { app, log } = createTimedApplication();
   beforeAll(async () => {
-    testbed = await createJobTestbed('time-skipping', app);
+    testbed = await createJobTestbed('dev-server', app);
   });
   afterAll(async () => {
     await testbed?.teardown();
@@ -108,11 +112,11 @@ describe('a concurrency key shared by three roots (time-skipping server)', () =>
   });
 });
 
-describe('a concurrency key whose limit changes (time-skipping server)', () => {
+describe('a concurrency key whose limit changes (dev server)', () => {
   let testbed: JobTestbed;
   const { app, gate } = createGatedApplication();
   beforeAll(async () => {
-    testbed = await createJobTestbed('time-skipping', app);
+    testbed = await createJobTestbed('dev-server', app);
   });
   afterAll(async () => {
     gate.open();
@@ -169,8 +173,7 @@ describe('a concurrency key whose limit changes (time-skipping server)', () => {
 
     const next = uniqueName('keyed-next');
     await testbed.jobs.start('gated', { name: next, concurrencyKey: key, data: { names: ['y0', 'y1'] } });
-    // The key checks the roots holding its slots after 10 s of roots waiting. (The test server does not
-    // skip time in this scene, after a terminate: it runs at wall-clock speed. We have not found why.)
+    // The key checks the roots holding its slots after 10 s of roots waiting.
     await testbed.env.sleep(11_000);
     await eventually('the next root to get the slots', async () => startedOf('y') === 2 || undefined);
     gate.release(2);

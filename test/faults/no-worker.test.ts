@@ -85,7 +85,7 @@ describe('no worker running (dev server)', () => {
 
     const shell = { ...process.env, TEMPORAL_ADDRESS: address, TEMPORAL_TASK_QUEUE: taskQueue };
     const cli = await runJobs(shell, 'status', name);
-    expect(cli.code).toBe(0);
+    expect({ code: cli.code, stderr: cli.stderr }).toEqual({ code: 0, stderr: '' });
     expect(cli.stdout).toMatch(/as of \d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ, no worker answered/);
 
     await env.client.workflow.getHandle(name).signal('interrupt', { force: true });
