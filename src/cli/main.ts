@@ -81,7 +81,11 @@ function describeError(err: unknown): [number, string] {
   if (err instanceof ServerUnreachableError) return [ExitCode.unreachable, err.message];
   if (err instanceof WorkflowFailedError)
     return [ExitCode.failed, `the job's workflow failed: ${err.cause?.message ?? err.message}`];
-  return [ExitCode.failed, err instanceof Error ? err.message : String(err)];
+  if (!(err instanceof Error)) return [ExitCode.failed, String(err)];
+  // An SDK error names the call; its cause (a gRPC status) says why.
+  const cause = (err as { cause?: unknown }).cause;
+  const why = cause instanceof Error && !err.message.includes(cause.message) ? ` (${cause.message})` : '';
+  return [ExitCode.failed, `${err.message}${why}`.split('\n')[0]];
 }
 
 if (require.main === module) {

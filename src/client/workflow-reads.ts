@@ -202,7 +202,18 @@ export interface PendingActivity {
   heartbeat: unknown;
 }
 
+/** gRPC status codes a query ends with when nothing answered it in time. */
+const DEADLINE_EXCEEDED = 4;
+const CANCELLED = 1;
+
+/**
+ * The query ran out of time: our deadline passed, or the server gave up at it first. A busy server may answer
+ * CANCELLED ("context canceled") rather than DEADLINE_EXCEEDED; nothing else cancels a read.
+ */
 function isDeadlineExceeded(err: unknown): boolean {
-  const text = `${(err as Error)?.message ?? ''} ${String((err as { cause?: unknown })?.cause ?? '')}`;
-  return /deadline/i.test(text);
+  const cause = (err as { cause?: { code?: unknown } })?.cause;
+  const code = (err as { code?: unknown })?.code ?? cause?.code;
+  if (code === DEADLINE_EXCEEDED || code === CANCELLED) return true;
+  const text = `${(err as Error)?.message ?? ''} ${String(cause ?? '')}`;
+  return /deadline|context canceled/i.test(text);
 }

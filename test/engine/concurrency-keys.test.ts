@@ -138,6 +138,8 @@ describe('a concurrency key whose limit changes (dev server)', () => {
       const view = await testbed.jobs.concurrencyKey(key);
       return view.roots[0]?.allowed === 1 ? view : undefined;
     });
+    // The recall then goes key → root → batch by signal: a new limit holds within about a second.
+    await new Promise((resolve) => setTimeout(resolve, 2000));
     gate.release(3);
     await statusWhen<RootJobStatus>(testbed.jobs, name, (root) => root.counts.success === 3);
     expect(startedOf('g')).toBe(4); // one still runs: at the limit, nothing new
