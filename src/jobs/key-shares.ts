@@ -8,7 +8,7 @@
  * slots and may ask some back (a lower limit, another root's fair share); the root gives them back as its
  * running children finish. Nothing running is stopped.
  */
-import { allowedTo, heldBy, type PoolEntry } from './slots';
+import { allowedTo, heldBy, takeReport, type BatchReportCounters, type PoolEntry } from './slots';
 
 export interface KeyState {
   /** Children of all the key's roots that may run at once; null: no limit set yet (roots run at their own). */
@@ -19,11 +19,8 @@ export interface KeyState {
   joins: number;
 }
 
-export interface KeyRootReport {
-  received: number;
-  released: number;
-  wants: number;
-}
+/** What a root reports to its key: the same counters a batch reports to its root. */
+export type KeyRootReport = BatchReportCounters;
 
 export function createKeyState(limit: number | null = null): KeyState {
   return { limit, roots: {}, joins: 0 };
@@ -37,10 +34,7 @@ export function joinKey(key: KeyState, rootId: string): void {
 /** A root's report; counters only grow, so a late or repeated report cannot undo a newer one. */
 export function reportToKey(key: KeyState, rootId: string, report: KeyRootReport): void {
   const entry = key.roots[rootId];
-  if (!entry) return;
-  entry.received = Math.max(entry.received, report.received);
-  entry.released = Math.min(entry.granted, Math.max(entry.released, report.released));
-  entry.wants = Math.max(0, report.wants - (entry.granted - entry.received));
+  if (entry) takeReport(entry, report);
 }
 
 /** A root stopped (or is gone): what it held is free again. */

@@ -82,7 +82,14 @@ export function batchStarted(pool: SlotPool, index: number): void {
 /** A batch's report. Counters only grow, so a late or repeated report cannot undo a newer one. */
 export function reportBatch(pool: SlotPool, index: number, report: BatchReportCounters): void {
   const entry = pool.entries[index];
-  if (!entry) return;
+  if (entry) takeReport(entry, report);
+}
+
+/**
+ * A holder's report on its lease (a batch to its root, a root to its concurrency key): counters only grow,
+ * so a late or repeated report cannot undo a newer one.
+ */
+export function takeReport(entry: PoolEntry, report: BatchReportCounters): void {
   entry.received = Math.max(entry.received, report.received);
   entry.released = Math.min(entry.granted, Math.max(entry.released, report.released));
   // Grants the batch had not received when it reported already answer part of what it wanted.

@@ -1,7 +1,7 @@
 /** Runs one of the deploy/ set-up scripts (shared with docker-compose.yml) with a time limit and its output kept. */
-import { spawn } from 'node:child_process';
+import { runCommand } from '../provisioning/run-command';
 
-export function runScript(
+export async function runScript(
   what: string,
   script: string,
   env: Record<string, string>,
@@ -9,35 +9,19 @@ export function runScript(
   hopeless?: () => boolean,
   timeoutMs = 120_000,
 ): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('sh', [script], {
+  const stop = new AbortController();
+  const started = Date.now();
+  const watch = setInterval(() => {
+    if (hopeless?.()) stop.abort('the server exited');
+    else if (Date.now() - started > timeoutMs) stop.abort(`after ${timeoutMs / 1000} s`);
+  }, 500);
+  try {
+    await runCommand(`${what} (${script})`, 'sh', [script], {
       env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      signal: stop.signal,
+      tailLines: 10,
     });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const tail = () => output.trim().split('\n').slice(-10).join('\n');
-    const started = Date.now();
-    const watch = setInterval(() => {
-      if (hopeless?.() || Date.now() - started > timeoutMs) {
-        child.kill('SIGKILL');
-        clearInterval(watch);
-        reject(
-          new Error(
-            `${what} (${script}) gave up${hopeless?.() ? ': the server exited' : ' after 120 s'}:\n${tail()}`,
-          ),
-        );
-      }
-    }, 500);
-    child.on('error', (err) => {
-      clearInterval(watch);
-      reject(new Error(`${what}: could not run sh: ${err.message}`));
-    });
-    child.on('close', (code) => {
-      clearInterval(watch);
-      if (code === 0) resolve();
-      else reject(new Error(`${what} (${script}) failed (exit ${code}):\n${tail()}`));
-    });
-  });
+  } finally {
+    clearInterval(watch);
+  }
 }

@@ -2,12 +2,13 @@
  * `go install module/pkg@version` with a real progress bar: the packages the build has to compile are
  * listed first (`go list -deps`, those that are stale), then counted off as `go install -v` names them.
  */
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { formatSeconds, type Log } from './executable';
 import { progressLine } from './progress-line';
+import { runCommand } from './run-command';
 
 const run = promisify(execFile);
 
@@ -34,40 +35,27 @@ export async function goInstall({ what, module, version, packages, binDir, log }
   const args = ['install', '-v', '-ldflags', '-s -w', ...targets];
   log(`${what}: go ${args.join(' ')}${toBuild ? ` (${toBuild.size} packages to compile)` : ''}`);
 
-  await new Promise<void>((resolve, reject) => {
-    const child = spawn('go', args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    let built = 0;
-    let shown = '';
-    const show = (force = false) => {
-      const line = progressLine(what, built, toBuild?.size, Date.now() - started);
-      if (force || line !== shown) log(line);
-      shown = line;
-    };
-    child.stderr.on('data', (chunk: Buffer) => {
-      const text = chunk.toString();
-      output += text;
-      for (const name of text.split('\n')) if (toBuild?.has(name.trim())) built++;
+  let built = 0;
+  let shown = '';
+  const show = () => {
+    const line = progressLine(what, built, toBuild?.size, Date.now() - started);
+    if (line !== shown) log(line);
+    shown = line;
+  };
+  const timer = setInterval(show, 3000);
+  try {
+    await runCommand(`${what}: go install`, 'go', args, {
+      env,
+      onStderr: (text) => {
+        for (const name of text.split('\n')) if (toBuild?.has(name.trim())) built++;
+      },
     });
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const timer = setInterval(show, 3000);
-    child.on('error', (err) => {
-      clearInterval(timer);
-      reject(new Error(`${what}: could not run go: ${err.message}`));
-    });
-    child.on('close', (code) => {
-      clearInterval(timer);
-      if (code === 0) {
-        if (toBuild) built = toBuild.size; // main packages are linked, which -v does not name when cached
-        show();
-        log(`${what}: done in ${formatSeconds(Date.now() - started)}`);
-        resolve();
-      } else {
-        const tail = output.trim().split('\n').slice(-15).join('\n');
-        reject(new Error(`${what} failed (go install exit ${code}):\n${tail}`));
-      }
-    });
-  });
+  } finally {
+    clearInterval(timer);
+  }
+  if (toBuild) built = toBuild.size; // main packages are linked, which -v does not name when cached
+  show();
+  log(`${what}: done in ${formatSeconds(Date.now() - started)}`);
 }
 
 /** The packages `go install` will compile: every dependency whose cached build is stale. */
