@@ -7,6 +7,7 @@ import { concurrencyKeyWorkflowId } from '../jobs/ids';
 import { checkConcurrencyKey, checkKeyLimit } from '../jobs/options';
 import type { concurrencyKeyWorkflow } from '../workflows';
 import { keyQuery, setKeyLimitSignal, type KeyView } from '../workflows/messages';
+import { isDeadlineExceeded } from './deadline';
 import { NoWorkerTookChangeError } from './root-controls';
 
 export type { KeyView } from '../workflows/messages';
@@ -47,7 +48,7 @@ export class ConcurrencyKeys {
       return await this.client.withDeadline(Date.now() + this.timeoutMs, () => handle.query(keyQuery));
     } catch (err) {
       if (err instanceof WorkflowNotFoundError) return { key, limit: null, held: 0, roots: [] };
-      if (/deadline/i.test(String(err))) {
+      if (isDeadlineExceeded(err)) {
         throw new NoWorkerTookChangeError(
           `No worker answered for concurrency key "${key}" within ${this.timeoutMs / 1000} s: is a worker ` +
             `(\`jobs worker\`) running on task queue "${this.taskQueue}"?`,

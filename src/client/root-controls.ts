@@ -13,6 +13,7 @@ import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
 import { InvalidJobInputError, JobFinishedError, JobNotFoundError } from '../errors';
 import { parseJobId } from '../jobs/ids';
 import { checkMaxParallel } from '../jobs/options';
+import { isDeadlineExceeded } from './deadline';
 import { isJobStatus } from '../jobs/status';
 import { JobStatus } from '../search-attributes';
 import type { RerunnableStatus } from '../jobs/transitions';
@@ -70,7 +71,7 @@ export class RootControls {
     } catch (err) {
       if (err instanceof WorkflowUpdateFailedError) throw refusal(err);
       if (err instanceof WorkflowNotFoundError) throw await this.notOpen(id);
-      if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError || /deadline/i.test(String(err))) {
+      if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError || isDeadlineExceeded(err)) {
         throw new NoWorkerTookChangeError(
           `No worker took the ${command} of "${id}" within ${this.timeoutMs / 1000} s: is a worker ` +
             `(\`jobs worker\`) running on task queue "${this.taskQueue}"? The change may still apply once one runs.`,

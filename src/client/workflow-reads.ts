@@ -16,6 +16,7 @@ import { optionalTsToDate } from '@temporalio/common/lib/time';
 import type { ChildOutcome, PackHeartbeat } from '../activities/run-children';
 import { JobNotFoundError } from '../errors';
 import type { InFlightChild, PackState } from '../jobs/status-view';
+import { isDeadlineExceeded } from './deadline';
 import { runResult, type Closed } from './run-history';
 
 export type { Closed } from './run-history';
@@ -200,20 +201,4 @@ export interface PendingActivity {
   startedAt: string | null;
   /** The first heartbeat detail, decoded. */
   heartbeat: unknown;
-}
-
-/** gRPC status codes a query ends with when nothing answered it in time. */
-const DEADLINE_EXCEEDED = 4;
-const CANCELLED = 1;
-
-/**
- * The query ran out of time: our deadline passed, or the server gave up at it first. A busy server may answer
- * CANCELLED ("context canceled") rather than DEADLINE_EXCEEDED; nothing else cancels a read.
- */
-function isDeadlineExceeded(err: unknown): boolean {
-  const cause = (err as { cause?: { code?: unknown } })?.cause;
-  const code = (err as { code?: unknown })?.code ?? cause?.code;
-  if (code === DEADLINE_EXCEEDED || code === CANCELLED) return true;
-  const text = `${(err as Error)?.message ?? ''} ${String(cause ?? '')}`;
-  return /deadline|context canceled/i.test(text);
 }
