@@ -73,7 +73,10 @@ async function startPostgresBenchServer(): Promise<BenchServer> {
   const server = await TemporalOnPostgres.start({ log: () => undefined });
   const env = await TestWorkflowEnvironment.createFromExistingServer({ address: server.address });
   const postmaster = server.postgres.pid!;
-  const pids = { server: server.serverPid!, database: () => [postmaster, ...childrenOf(postmaster)] };
+  const pids = {
+    server: server.serverPid!,
+    database: () => [postmaster, ...childrenOf(postmaster).map((child) => child.pid)],
+  };
   const label = `Temporal server ${TEMPORAL_SERVER_VERSION} on PostgreSQL ${server.postgres.version} (4 shards)`;
   return withWorker(env, pids, label, async () => {
     await env.teardown();
@@ -100,13 +103,17 @@ async function withWorker(
   return { env, pids, label, taskQueue, worker, teardown: stop };
 }
 
-function childrenOf(pid: number): number[] {
+/** The child processes of `pid`: their ids and command lines. */
+function childrenOf(pid: number): { pid: number; args: string }[] {
   try {
-    const out = execFileSync('ps', ['-o', 'pid=', '--ppid', String(pid)], { encoding: 'utf8' });
+    const out = execFileSync('ps', ['-o', 'pid=,args=', '--ppid', String(pid)], { encoding: 'utf8' });
     return out
       .split('\n')
       .filter((line) => line.trim())
-      .map(Number);
+      .map((line) => {
+        const [id, ...args] = line.trim().split(/\s+/);
+        return { pid: Number(id), args: args.join(' ') };
+      });
   } catch {
     return []; // ps exits 1 when there are none
   }
@@ -126,10 +133,9 @@ async function bundleInOwnProcess(): Promise<WorkflowBundle> {
 
 /** The dev server listening on `port` (a child of this process). */
 function serverPid(port: number): number {
-  const out = execFileSync('ps', ['-o', 'pid=,args=', '--ppid', String(process.pid)], { encoding: 'utf8' });
-  const line = out.split('\n').find((row) => row.includes(`--port ${port}`));
-  if (!line) throw new Error(`cannot find the dev server on port ${port}`);
-  return Number(line.trim().split(/\s+/)[0]);
+  const server = childrenOf(process.pid).find((child) => child.args.includes(`--port ${port}`));
+  if (!server) throw new Error(`cannot find the dev server on port ${port}`);
+  return server.pid;
 }
 
 export interface Measurement {
@@ -193,32 +199,24 @@ function processCpuSeconds(pid: number): number {
   }
 }
 
-/** Proportional set size: a process's private pages plus its share of the pages it shares. */
-function processPss(pid: number): number {
-  try {
-    const line = fs
-      .readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8')
-      .split('\n')
-      .find((row) => row.startsWith('Pss:'));
-    return Number(line?.split(/\s+/)[1] ?? 0) * 1024;
-  } catch {
-    return 0;
-  }
-}
-
 const sum = (values: number[]) => values.reduce((total, value) => total + value, 0);
 
-function processRss(pid: number): number {
+/** A size in kB from a /proc/<pid> file (`VmRSS:` in status, `Pss:` in smaps_rollup), in bytes; 0 once gone. */
+function procBytes(pid: number, file: string, field: string): number {
   try {
     const line = fs
-      .readFileSync(`/proc/${pid}/status`, 'utf8')
+      .readFileSync(`/proc/${pid}/${file}`, 'utf8')
       .split('\n')
-      .find((row) => row.startsWith('VmRSS:'));
+      .find((row) => row.startsWith(`${field}:`));
     return Number(line?.split(/\s+/)[1] ?? 0) * 1024;
   } catch {
     return 0;
   }
 }
+
+const processRss = (pid: number) => procBytes(pid, 'status', 'VmRSS');
+/** Proportional set size: a process's private pages plus its share of the pages it shares. */
+const processPss = (pid: number) => procBytes(pid, 'smaps_rollup', 'Pss');
 
 export function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
