@@ -1,5 +1,3 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import * as path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createSeedApplication } from '../../src/example/seed-app';
@@ -9,26 +7,7 @@ import type { RootJobStatus } from '../../src/jobs/types';
 import { createJobWorker } from '../../src/worker';
 import { createDevServerEnvironment } from '../helpers/testbed';
 import { statusWhen, uniqueName } from '../helpers/jobs';
-
-const root = path.resolve(__dirname, '..', '..');
-
-/** `npm run worker` as its own process group, so SIGKILL takes the whole worker down at once. */
-function startWorkerProcess(address: string, taskQueue: string): Promise<ChildProcess> {
-  const worker = spawn(path.join(root, 'node_modules', '.bin', 'tsx'), ['src/worker.ts'], {
-    cwd: root,
-    env: { ...process.env, TEMPORAL_ADDRESS: address, TEMPORAL_TASK_QUEUE: taskQueue },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
-  });
-  let errors = '';
-  worker.stderr!.on('data', (chunk: Buffer) => (errors += chunk.toString()));
-  return new Promise((resolve, reject) => {
-    worker.stdout!.on('data', (chunk: Buffer) => {
-      if (chunk.toString().includes('Worker polling')) resolve(worker);
-    });
-    worker.on('exit', (code) => reject(new Error(`worker process exited early (${code}):\n${errors}`)));
-  });
-}
+import { killProcessGroup, startWorkerProcess } from '../helpers/worker-process';
 
 describe('a worker killed while children run (dev server)', () => {
   let env: TestWorkflowEnvironment;
@@ -54,7 +33,7 @@ describe('a worker killed while children run (dev server)', () => {
       60_000,
     );
 
-    process.kill(-doomed.pid!, 'SIGKILL');
+    killProcessGroup(doomed);
     const runningAtKill = before.children
       .filter((child) => child.status === 'running')
       .map((child) => child.name);
@@ -88,7 +67,7 @@ describe('a worker killed while children run (dev server)', () => {
     const parts = Array.from({ length: 240 }, (_, i) => ({ name: `p${i}`, durationMs: 60 }));
     await jobs.start('do_big_job', { name, maxParallel: 6, data: { parts } });
     await statusWhen<RootJobStatus>(jobs, name, (status) => status.counts.success >= 60, 60_000);
-    process.kill(-doomed.pid!, 'SIGKILL');
+    killProcessGroup(doomed);
 
     const survivor = await createJobWorker({
       connection: env.nativeConnection,

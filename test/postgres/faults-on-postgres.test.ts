@@ -10,18 +10,14 @@ import type { RootJobStatus } from '../../src/jobs/types';
 import { createJobWorker } from '../../src/worker';
 import { childStatus, statusWhen, uniqueName } from '../helpers/jobs';
 import { app as pidApp } from '../fixtures/pid-app';
-import {
-  killProcessGroup,
-  startPostgresServer,
-  startWorkerProcess,
-  type PostgresServer,
-} from '../helpers/postgres';
+import { PID_APP, startPostgresServer, type PostgresServer } from '../helpers/postgres';
+import { killProcessGroup, startWorkerProcess } from '../helpers/worker-process';
 
 describe('faults on a Temporal server backed by PostgreSQL', () => {
   let pg: PostgresServer;
   const workers: ChildProcess[] = [];
   const worker = async (taskQueue: string) => {
-    const started = await startWorkerProcess(pg.server.address, taskQueue);
+    const started = await startWorkerProcess(pg.server.address, taskQueue, PID_APP);
     workers.push(started);
     return started;
   };
