@@ -73,7 +73,7 @@ export async function rootJobWorkflow(input: RootJobInput, carried?: RootCarry):
   return CancellationScope.nonCancellable(async () => {
     run.showDetails(); // current details do not survive a continue-as-new
     void keepSnapshot(run);
-    if (key) void keyLease?.keepReporting(key);
+    void keyLease?.keepReporting();
     if (carried?.rerun) reruns.retry(carried.rerun); // a finished root run again (`jobs retry`)
     const names = new Set<string>();
     while (!planned) {

@@ -32,7 +32,7 @@ export class RootKeyLease {
 
   constructor(
     private readonly run: RootRun,
-    key: string,
+    private readonly key: string,
     carried?: KeyLeaseCarry,
   ) {
     this.keyId = concurrencyKeyWorkflowId(key);
@@ -46,10 +46,10 @@ export class RootKeyLease {
   }
 
   /** Joins the key (once per root), then reports whenever what it gives back or wants changes. */
-  async keepReporting(key: string): Promise<void> {
+  async keepReporting(): Promise<void> {
     if (!this.joined) {
       this.joining = true;
-      await joinConcurrencyKey({ key, report: { ...this.report(), join: true } });
+      await joinConcurrencyKey({ key: this.key, report: { ...this.report(), join: true } });
       this.joined = true;
       this.joining = false;
     }
