@@ -18,10 +18,11 @@ export interface PostgresBinaries {
 
 const DEBIAN_DIR = '/usr/lib/postgresql';
 
-export function findPostgres(): PostgresBinaries | undefined {
+/** Where initdb and postgres are, without running them. */
+function locatePostgres(): { initdb: string; postgres: string } | undefined {
   const initdb = findOnPath('initdb');
   const postgres = findOnPath('postgres');
-  if (initdb && postgres) return withVersion(initdb, postgres);
+  if (initdb && postgres) return { initdb, postgres };
   if (!fs.existsSync(DEBIAN_DIR)) return undefined;
   const versions = fs
     .readdirSync(DEBIAN_DIR)
@@ -29,12 +30,17 @@ export function findPostgres(): PostgresBinaries | undefined {
     .sort((a, b) => Number(b) - Number(a));
   if (versions.length === 0) return undefined;
   const bin = path.join(DEBIAN_DIR, versions[0], 'bin');
-  return withVersion(path.join(bin, 'initdb'), path.join(bin, 'postgres'));
+  return { initdb: path.join(bin, 'initdb'), postgres: path.join(bin, 'postgres') };
+}
+
+function findPostgres(): PostgresBinaries | undefined {
+  const found = locatePostgres();
+  return found && withVersion(found.initdb, found.postgres);
 }
 
 export const POSTGRESQL_PROGRAM: SystemProgram = {
   what: 'PostgreSQL (the production-path tests)',
-  present: () => findPostgres() !== undefined,
+  present: () => locatePostgres() !== undefined,
   packages: ['postgresql'],
   hint: 'install its server (Debian: `sudo apt-get install postgresql`), or put initdb and postgres on PATH.',
 };
