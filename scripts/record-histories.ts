@@ -129,6 +129,21 @@ const scenarios: Record<string, Scenario> = {
     await jobs.start('do_big_job', { name, runChildrenAs: 'workflow', data: { parts } });
     return [name];
   },
+  async 'closed-by-status'(jobs, name) {
+    // Workflows close as their jobs end: a failed root and child fail, a cancelled root and child are cancelled.
+    const failed = `${name}-failed`;
+    const parts = [{ name: 'a' }, { name: 'bad', valid: false }];
+    await jobs.start('do_big_job', { name: failed, runChildrenAs: 'workflow', data: { parts } });
+    const cancelled = `${name}-cancelled`;
+    await jobs.start('do_big_job', {
+      name: cancelled,
+      runChildrenAs: 'workflow',
+      data: { parts: [{ name: 'long', durationMs: 3000 }, { name: 'short' }] },
+    });
+    await statusWhen(jobs, cancelled, running('long'));
+    await jobs.interrupt(`${cancelled}/do_small_job:long`, { force: true });
+    return [failed, cancelled];
+  },
 };
 
 async function main(): Promise<void> {

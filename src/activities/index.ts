@@ -1,6 +1,7 @@
 /** The activities of the job worker, bound to an application's topics. */
 import type { JobApplication } from '../application';
 import { findBatchRun, loadBatchRun } from './batch-runs';
+import { cancelOwnRun } from './cancel-own-run';
 import { joinConcurrencyKey } from './join-concurrency-key';
 import { planChildrenActivity } from './plan-children';
 import { runChildProcessorActivity } from './run-child-processor';
@@ -16,6 +17,7 @@ export function createActivities(app: JobApplication) {
     findBatchRun,
     loadBatchRun,
     joinConcurrencyKey,
+    cancelOwnRun,
   };
 }
 

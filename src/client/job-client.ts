@@ -3,7 +3,7 @@
  * Reads never replay a history (see status-reader.ts).
  */
 import type { Client } from '@temporalio/client';
-import { WorkflowNotFoundError } from '@temporalio/client';
+import { WorkflowFailedError, WorkflowNotFoundError } from '@temporalio/client';
 import type { JobApplication } from '../application';
 import { InvalidJobInputError, JobNotFoundError } from '../errors';
 import { parseJobId } from '../jobs/ids';
@@ -81,7 +81,8 @@ export class JobClient {
       await this.client.workflow.getHandle(id).result();
     } catch (err) {
       if (err instanceof WorkflowNotFoundError) throw new JobNotFoundError(id);
-      throw err;
+      // A job that ended failed or cancelled closes its workflow so; its record says how it ended.
+      if (!(err instanceof WorkflowFailedError)) throw err;
     }
     return (await this.status(id)) as RootJobStatus;
   }

@@ -6,6 +6,7 @@ import type { Client } from '@temporalio/client';
 import { decodeFromPayloadsAtIndex } from '@temporalio/common/lib/internal-non-workflow';
 import { temporal } from '@temporalio/proto';
 import { JobNotFoundError } from '../errors';
+import { FINAL_RECORD_MEMO_KEY, JOB_FAILED_TYPE } from '../workflows/messages';
 
 const { HistoryEventFilterType } = temporal.api.enums.v1;
 
@@ -48,7 +49,7 @@ export async function runInput<T>(client: Client, run: RunRef): Promise<T> {
 }
 
 /**
- * A finished run's result, from its close event (one call, no replay). Only for a run known to have finished:
+ * A finished run's result, from its close event (one call, no replay; a cancelled job's from its memo). Only for a run known to have finished:
  * on a running one the server waits for it to close.
  */
 export async function runResult<T>(client: Client, run: RunRef): Promise<Closed<T>> {
@@ -62,6 +63,18 @@ export async function runResult<T>(client: Client, run: RunRef): Promise<Closed<
       completed.result?.payloads,
     );
     return { closed: true, result };
+  }
+  // A job that ended failed or cancelled closes its workflow so (workflows/job-close.ts).
+  const failure = event.workflowExecutionFailedEventAttributes?.failure;
+  if (failure?.applicationFailureInfo?.type === JOB_FAILED_TYPE) {
+    const details = failure.applicationFailureInfo.details?.payloads;
+    const result = await decodeFromPayloadsAtIndex<T>(client.options.loadedDataConverter, 0, details);
+    return { closed: true, result };
+  }
+  if (event.workflowExecutionCanceledEventAttributes) {
+    const { memo } = await client.workflow.getHandle(run.workflowId, run.runId).describe();
+    const record = memo?.[FINAL_RECORD_MEMO_KEY] as T | undefined;
+    if (record !== undefined) return { closed: true, result: record };
   }
   if (event.workflowExecutionContinuedAsNewEventAttributes) return { closed: false }; // raced a new run
   throw new Error(`The workflow of job "${run.workflowId}" did not complete normally (${eventName(event)}).`);

@@ -3,12 +3,19 @@ import { ActivityCancellationType, proxyActivities } from '@temporalio/workflow'
 import type { JobActivities } from '../activities';
 import type { RetrySettings } from '../jobs/types';
 
-/** Planning, follow-ups, a batch's earlier run, joining a key: short activities retried a few times. */
-export const { planChildren, startFollowUpJobs, findBatchRun, loadBatchRun, joinConcurrencyKey } =
-  proxyActivities<JobActivities>({
-    startToCloseTimeout: '5 minutes',
-    retry: { maximumAttempts: 3, initialInterval: '1 second' },
-  });
+/** Planning, follow-ups, a batch's earlier run, joining a key, closing Cancelled: short activities retried a
+ * few times. */
+export const {
+  planChildren,
+  startFollowUpJobs,
+  findBatchRun,
+  loadBatchRun,
+  joinConcurrencyKey,
+  cancelOwnRun,
+} = proxyActivities<JobActivities>({
+  startToCloseTimeout: '5 minutes',
+  retry: { maximumAttempts: 3, initialInterval: '1 second' },
+});
 
 /** A killed worker is noticed within this, and its work is retried on another worker. */
 const HEARTBEAT_TIMEOUT = '10 seconds';

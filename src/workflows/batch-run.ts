@@ -23,6 +23,7 @@ import { newJobSearchAttributes } from '../search-attributes';
 import { packActivity } from './activity-proxies';
 import { childJobWorkflow } from './child-job';
 import { failureMessage } from './failure-message';
+import { closedJob } from './job-close';
 import { notify } from './notify';
 import { interruptSignal } from './messages';
 
@@ -39,6 +40,8 @@ export class BatchRun {
   private packScope: CancellationScope | undefined;
   private readonly packOf = new Map<number, string>();
   private readonly childWorkflows = new Set<number>();
+  /** Records that cancelled child workflows told before closing (a Cancelled close carries none). */
+  private readonly cancelledRecords = new Map<number, ChildJobState>();
 
   constructor(
     private readonly input: ChildBatchInput,
@@ -178,11 +181,21 @@ export class BatchRun {
       if (force !== undefined) notify(record.id, interruptSignal, { force });
       this.settleChildWorkflow(index, await child.result());
     } catch (err) {
-      const error = `child workflow ended abnormally: ${failureMessage(err)}`;
-      this.change(index, { type: 'fail', error, at: this.now() });
+      // A job that ended failed or cancelled closes its workflow so (job-close.ts).
+      const closed = closedJob<ChildJobState>(err);
+      if (closed === 'cancelled') {
+        const told = this.cancelledRecords.get(index);
+        if (told) this.settleChildWorkflow(index, told);
+        else this.change(index, { type: 'cancel', at: this.now() });
+      } else if (closed) this.settleChildWorkflow(index, closed.record);
+      else {
+        const error = `child workflow ended abnormally: ${failureMessage(err)}`;
+        this.change(index, { type: 'fail', error, at: this.now() });
+      }
     } finally {
       this.lease.inFlight--;
       this.childWorkflows.delete(index);
+      this.cancelledRecords.delete(index);
       this.interrupts.delete(index);
     }
   }
@@ -193,6 +206,12 @@ export class BatchRun {
     if (final.status === 'success') this.change(index, { type: 'succeed', attempt, at, startedAt, result });
     else if (final.status === 'cancelled') this.change(index, { type: 'cancel', attempt, at, startedAt });
     else this.change(index, { type: 'fail', attempt, at, startedAt, error: error ?? 'failed' });
+  }
+
+  /** A child workflow's final record, told before it closes Cancelled. */
+  childCancelled(record: ChildJobState): void {
+    const index = this.book.indexOf(record.name);
+    if (index !== undefined && this.childWorkflows.has(index)) this.cancelledRecords.set(index, record);
   }
 
   /** A child workflow's own transitions (it began an attempt, or one failed and another follows). */

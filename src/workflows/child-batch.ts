@@ -16,6 +16,7 @@ import { BatchRun } from './batch-run';
 import { batchResultRecords } from './batch-result';
 import {
   batchPageQuery,
+  childCancelledSignal,
   childTransitionSignal,
   findChildQuery,
   grantSlotsSignal,
@@ -70,6 +71,7 @@ export async function childBatchWorkflow(input: ChildBatchInput): Promise<BatchR
     if (status === 'running') run.childTransition(index, { type: 'start', attempt, at });
     else run.childTransition(index, { type: 'retry', attempt, error: error ?? '' });
   });
+  setHandler(childCancelledSignal, (record) => run.childCancelled(record));
   setHandler(batchPageQuery, ({ offset, limit, statuses }) => {
     const matching = statuses
       ? book.records.filter((record) => statuses.includes(record.status))

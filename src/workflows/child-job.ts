@@ -17,11 +17,13 @@ import type { ChildJobInput, ChildJobState } from '../jobs/types';
 import { JobStatus as JobStatusKey } from '../search-attributes';
 import { processorActivity } from './activity-proxies';
 import { failureMessage } from './failure-message';
+import { closeAs, watchCancelRequest } from './job-close';
 import { notify } from './notify';
 import {
   attemptFailedSignal,
   attemptStartedSignal,
   childJobQuery,
+  childCancelledSignal,
   childTransitionSignal,
   interruptSignal,
   packInterruptsQuery,
@@ -83,6 +85,7 @@ export async function childJobWorkflow(input: ChildJobInput): Promise<ChildJobSt
   });
   // "Request Cancellation" in the Web UI or from a client means a graceful interrupt.
   CancellationScope.current().cancelRequested.catch(() => interrupt(false));
+  const cancel = watchCancelRequest();
 
   await CancellationScope.nonCancellable(async () => {
     // Created here, not at the top: a workflow cancellation must not cancel a running processor.
@@ -113,5 +116,8 @@ export async function childJobWorkflow(input: ChildJobInput): Promise<ChildJobSt
       else change({ type: 'fail', error: failureMessage(err), at: now() });
     }
   });
-  return state;
+  const why = state.status === 'failed' ? (state.error ?? 'failed') : 'interrupted';
+  const final = state;
+  const tellBatch = batchId ? () => notify(batchId, childCancelledSignal, final) : undefined;
+  return closeAs(state, `Job "${state.name}" ${state.status}: ${why}`, cancel, tellBatch); // the Web UI agrees
 }

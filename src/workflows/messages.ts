@@ -39,6 +39,12 @@ export interface RetryAnswer {
 export const retryUpdate = defineUpdate<RetryAnswer, [RetryRequest]>('retry');
 /** The memo key of a root's snapshot (a RootSnapshot), which status reads fall back on without a worker. */
 export const SNAPSHOT_MEMO_KEY = 'jobSnapshot';
+/** A job that ended `failed` fails its workflow with an ApplicationFailure of this type; its record is the
+ * failure's first detail. */
+export const JOB_FAILED_TYPE = 'JobFailed';
+/** A job that ended `cancelled` closes its workflow Cancelled, which carries no result: its record is in its
+ * memo under this key. */
+export const FINAL_RECORD_MEMO_KEY = 'jobRecord';
 /** A batch's news for its root: counts, its side of the slot lease, and whether it has ended. */
 export interface BatchReport {
   index: number;
@@ -106,6 +112,8 @@ export interface ChildTransition {
   error: string | null;
 }
 export const childTransitionSignal = defineSignal<[ChildTransition]>('childTransition');
+/** A child workflow's final record, sent before it closes Cancelled (which carries no result). */
+export const childCancelledSignal = defineSignal<[ChildJobState]>('childCancelled');
 
 // Child (child-workflow mode; sent by the processor activity to its own child workflow)
 export const childJobQuery = defineQuery<ChildJobState>('childJob');

@@ -12,7 +12,7 @@ import {
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
-import { finalRootStatus } from '../jobs/status';
+import { finalRootStatus, totalOf } from '../jobs/status';
 import type { RootJobInput, RootJobState } from '../jobs/types';
 import { startFollowUpJobs } from './activity-proxies';
 import { batchReportSignal, interruptSignal, keyGrantSignal, rootJobQuery } from './messages';
@@ -21,6 +21,7 @@ import { RootKeyLease } from './root-key-lease';
 import { keepSnapshot } from './root-snapshot';
 import { planPages, startBatches } from './root-planning';
 import { RootReruns } from './root-reruns';
+import { closeAs, watchCancelRequest } from './job-close';
 import { RootRun, type RootCarry } from './root-run';
 
 export type { RootCarry } from './root-run';
@@ -49,6 +50,7 @@ export async function rootJobWorkflow(input: RootJobInput, carried?: RootCarry):
   setHandler(keyGrantSignal, (grant) => keyLease?.onGrant(grant));
   // Cancelling the root from a client or the Web UI means a graceful interrupt.
   CancellationScope.current().cancelRequested.catch(() => run.interrupt(false));
+  const cancel = watchCancelRequest();
 
   const historyIsLong = () =>
     workflowInfo().historyLength > input.continueAsNewAfterEvents || workflowInfo().continueAsNewSuggested;
@@ -110,6 +112,8 @@ export async function rootJobWorkflow(input: RootJobInput, carried?: RootCarry):
     if (input.followUps.length > 0 && (input.followUpOn as string[]).includes(status)) {
       state.followUps = await startFollowUpJobs({ rootId: state.id, followUps: input.followUps });
     }
-    return state;
+    const ended = status === 'failed' ? state.counts.failed : state.counts.cancelled;
+    const why = state.error ?? `${ended} of ${totalOf(state.counts)} children ${status}`;
+    return closeAs(state, `Job "${state.name}" ${status}: ${why}`, cancel); // the Web UI's badge agrees
   }
 }
