@@ -118,6 +118,6 @@ export async function childJobWorkflow(input: ChildJobInput): Promise<ChildJobSt
   });
   const why = state.status === 'failed' ? (state.error ?? 'failed') : 'interrupted';
   const final = state;
-  const tellBatch = batchId ? () => notify(batchId, childCancelledSignal, final) : undefined;
-  return closeAs(state, `Job "${state.name}" ${state.status}: ${why}`, cancel, tellBatch); // the Web UI agrees
+  const beforeCancel = batchId ? () => notify(batchId, childCancelledSignal, final) : undefined;
+  return closeAs(state, `Job "${state.name}" ${state.status}: ${why}`, { cancel, beforeCancel }); // Web UI agrees
 }

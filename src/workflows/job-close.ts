@@ -30,17 +30,24 @@ export function watchCancelRequest(): { requested: boolean } {
   return seen;
 }
 
-/**
- * Closes the job's workflow as its final status says; `message` is what the Web UI shows of a failure.
- * `beforeCancel` hands the record of a cancelled job to whoever waits for it (a Cancelled close carries none).
- */
+export interface CloseOptions {
+  /** From watchCancelRequest(). */
+  cancel: { requested: boolean };
+  /** Memo to keep with the closed workflow (a root's last snapshot, which lists show). */
+  memo?: Record<string, unknown>;
+  /** Hands a cancelled job's record to whoever waits for it (a Cancelled close carries none). */
+  beforeCancel?: () => Promise<void>;
+}
+
+/** Closes the job's workflow as its final status says; `message` is what the Web UI shows of it. */
 export async function closeAs<R extends { status: JobStatus }>(
   record: R,
   message: string,
-  cancel: { requested: boolean },
-  beforeCancel?: () => Promise<void>,
+  { cancel, memo, beforeCancel }: CloseOptions,
 ): Promise<R> {
   if (!patched(CLOSE_BY_STATUS)) return record;
+  const cancelled = record.status === 'cancelled';
+  if (memo || cancelled) upsertMemo({ ...memo, ...(cancelled ? { [FINAL_RECORD_MEMO_KEY]: record } : {}) });
   if (record.status === 'failed') {
     throw ApplicationFailure.create({
       type: JOB_FAILED_TYPE,
@@ -49,8 +56,7 @@ export async function closeAs<R extends { status: JobStatus }>(
       nonRetryable: true,
     });
   }
-  if (record.status !== 'cancelled') return record;
-  upsertMemo({ [FINAL_RECORD_MEMO_KEY]: record });
+  if (!cancelled) return record;
   await beforeCancel?.();
   const { workflowId, runId } = workflowInfo();
   if (!cancel.requested) await cancelOwnRun({ workflowId, runId });

@@ -15,10 +15,16 @@ import {
 import { finalRootStatus, totalOf } from '../jobs/status';
 import type { RootJobInput, RootJobState } from '../jobs/types';
 import { startFollowUpJobs } from './activity-proxies';
-import { batchReportSignal, interruptSignal, keyGrantSignal, rootJobQuery } from './messages';
+import {
+  SNAPSHOT_MEMO_KEY,
+  batchReportSignal,
+  interruptSignal,
+  keyGrantSignal,
+  rootJobQuery,
+} from './messages';
 import { setControlHandlers } from './root-controls';
 import { RootKeyLease } from './root-key-lease';
-import { keepSnapshot } from './root-snapshot';
+import { keepSnapshot, snapshotOf } from './root-snapshot';
 import { planPages, startBatches } from './root-planning';
 import { RootReruns } from './root-reruns';
 import { closeAs, watchCancelRequest } from './job-close';
@@ -114,6 +120,7 @@ export async function rootJobWorkflow(input: RootJobInput, carried?: RootCarry):
     }
     const ended = status === 'failed' ? state.counts.failed : state.counts.cancelled;
     const why = state.error ?? `${ended} of ${totalOf(state.counts)} children ${status}`;
-    return closeAs(state, `Job "${state.name}" ${status}: ${why}`, cancel); // the Web UI's badge agrees
+    const memo = { [SNAPSHOT_MEMO_KEY]: snapshotOf(run) }; // lists show its last counts
+    return closeAs(state, `Job "${state.name}" ${status}: ${why}`, { cancel, memo }); // the Web UI agrees
   }
 }

@@ -21,7 +21,7 @@ export async function keepSnapshot(run: RootRun): Promise<void> {
   }
 }
 
-function snapshotOf(run: RootRun): RootSnapshot {
+export function snapshotOf(run: RootRun): RootSnapshot {
   const { kind: _kind, batches, ...record } = run.state;
   const listed = batches.length <= SNAPSHOT_BATCHES;
   return {
