@@ -9,7 +9,14 @@ export type {
   TopicDefinition,
 } from './application';
 export { JobClient } from './client/job-client';
-export type { InterruptOutcome, JobStatusAnswer, ListedJob } from './client/job-client';
+export type {
+  InterruptOutcome,
+  JobStatusAnswer,
+  ListedJob,
+  ListedRoot,
+  RootListFilter,
+  RootListPage,
+} from './client/job-client';
 export { startRootJob } from './client/start-root-job';
 export type { StartedJob } from './client/start-root-job';
 export type { StartJobOptions } from './jobs/options';

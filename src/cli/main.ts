@@ -11,6 +11,7 @@ import { controlCommands } from './control-commands';
 import { ExitCode, UsageError } from './exit-codes';
 import { jobCommands } from './job-commands';
 import { serverCommands } from './server-commands';
+import { uiCommand } from './ui-command';
 
 const USAGE = `usage: jobs <command> [options]
 
@@ -20,6 +21,9 @@ const USAGE = `usage: jobs <command> [options]
                                                 Prometheus metrics on http://H:N/metrics (H: 127.0.0.1)
   codec-server [--port 8888] [--host H] [--ui-origin URL]...
                                                 decrypts payloads for the Web UI (JOBS_CODEC_KEY[_FILE])
+  ui [--port 8234] [--host 127.0.0.1] [--token T] [--protect-reads] [--web-ui URL]
+                                                the jobs dashboard and its HTTP API until Ctrl-C; a token
+                                                (JOBS_UI_TOKEN) is needed to serve beyond this machine
   start <topic> [--data JSON|@file] [--name NAME] [--owner ID] [--max-parallel N] [--max-attempts N]
         [--run-children-as activity|workflow] [--concurrency-key KEY] [--json]
   status <id> [--status S] [--offset N] [--limit N] [--json]
@@ -44,7 +48,12 @@ connection: as Temporal's own tools read it: a profile of the config file (TEMPO
 exit codes: 2 bad usage or input (also: unknown job, a finished root for pause/resume/scale, nothing to
   retry), 3 name taken by another owner, 4 server unreachable, 1 other errors (also: no worker took a change in time).`;
 
-const commands: Record<string, Command> = { ...serverCommands, ...jobCommands, ...controlCommands };
+const commands: Record<string, Command> = {
+  ...serverCommands,
+  ...uiCommand,
+  ...jobCommands,
+  ...controlCommands,
+};
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...args] = argv;

@@ -8,10 +8,9 @@ import type { JobApplication } from '../application';
 import { InvalidJobInputError, JobNotFoundError } from '../errors';
 import { parseJobId } from '../jobs/ids';
 import { checkPageRequest, type StartJobOptions } from '../jobs/options';
-import { isFinal, isJobStatus } from '../jobs/status';
+import { isFinal } from '../jobs/status';
 import type { RerunnableStatus } from '../jobs/transitions';
 import type { ChildJobState, ChildPageRequest, JobStatus, RootJobStatus } from '../jobs/types';
-import { JobName, JobOwnerId, JobStatus as JobStatusKey } from '../search-attributes';
 import { interruptChildSignal, interruptSignal, type RootControlAnswer } from '../workflows/messages';
 import { ChildReader } from './child-reader';
 import { ConcurrencyKeys, type KeyView } from './concurrency-keys';
@@ -20,20 +19,22 @@ import { retryRoot, type RetryOutcome } from './root-retry';
 import { startRootJob, type StartedJob } from './start-root-job';
 import { StatusReader } from './status-reader';
 import { WorkflowReads } from './workflow-reads';
+import {
+  MAX_LIST_LIMIT,
+  listRootPage,
+  listedJobOf,
+  rootQuery,
+  type ListedJob,
+  type RootListFilter,
+  type RootListPage,
+} from './root-list';
+
+export type { ListedJob, ListedRoot, RootListFilter, RootListPage } from './root-list';
 
 export interface InterruptOutcome {
   id: string;
   interrupted: boolean;
   message: string;
-}
-
-export interface ListedJob {
-  id: string;
-  name: string;
-  status: JobStatus | null;
-  ownerId: string | null;
-  startTime: string;
-  closeTime: string | null;
 }
 
 export type JobStatusAnswer = RootJobStatus | ChildJobState;
@@ -71,6 +72,19 @@ export class JobClient {
     const parsed = parseJobId(id);
     if (parsed.kind === 'child') return this.children.read(parsed.rootId, parsed.name);
     return this.roots.root(id, page);
+  }
+
+  /** The workflow that runs a job: a root's own; a child's own in workflow mode, else its batch. */
+  async workflowOf(id: string): Promise<string> {
+    const parsed = parseJobId(id);
+    try {
+      await this.client.workflow.getHandle(id).describe();
+      return id;
+    } catch (err) {
+      if (!(err instanceof WorkflowNotFoundError)) throw err;
+      if (parsed.kind === 'root') throw new JobNotFoundError(id);
+    }
+    return (await this.children.locate(parsed.rootId, parsed.name)).batchId;
   }
 
   /** Waits for a root to stop and returns its final record (with the first page of children). */
@@ -142,25 +156,23 @@ export class JobClient {
     return this.keys.read(key);
   }
 
-  /** Root jobs from Temporal's visibility, newest first. */
-  async list(filter: { status?: JobStatus; name?: string; limit?: number } = {}): Promise<ListedJob[]> {
-    const clauses = [`JobKind = 'root'`];
-    if (filter.status) clauses.push(`JobStatus = '${filter.status}'`);
-    if (filter.name) clauses.push(`JobName = '${filter.name.replace(/'/g, "\\'")}'`);
+  /** Root jobs from Temporal's visibility: running ones first, then the most recently closed. */
+  async list(filter: RootListFilter & { limit?: number } = {}): Promise<ListedJob[]> {
     const jobs: ListedJob[] = [];
-    for await (const execution of this.client.workflow.list({ query: clauses.join(' AND ') })) {
-      const status = execution.typedSearchAttributes.get(JobStatusKey);
-      jobs.push({
-        id: execution.workflowId,
-        name: execution.typedSearchAttributes.get(JobName) ?? execution.workflowId,
-        status: isJobStatus(status) ? status : null,
-        ownerId: execution.typedSearchAttributes.get(JobOwnerId) ?? null,
-        startTime: execution.startTime.toISOString(),
-        closeTime: execution.closeTime?.toISOString() ?? null,
-      });
+    for await (const execution of this.client.workflow.list({ query: rootQuery(filter) })) {
+      jobs.push(listedJobOf(execution));
       if (filter.limit && jobs.length >= filter.limit) break;
     }
     return jobs;
+  }
+
+  /** One page of root jobs with their counts and progress (from their snapshots); `cursor` from the last. */
+  listPage(filter: RootListFilter = {}, page: { limit?: number; cursor?: string } = {}): Promise<RootListPage> {
+    const limit = page.limit ?? 50;
+    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIST_LIMIT)
+      throw new InvalidJobInputError(`limit must be a whole number from 1 to ${MAX_LIST_LIMIT}; got ${limit}.`);
+    checkPageRequest({ status: filter.status });
+    return listRootPage(this.client, filter, { ...page, limit });
   }
 }
 

@@ -1,13 +1,9 @@
-import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { DEMO_JOB_NAME, demoBigJob } from '../../src/example/demo-job';
 import { freePort } from '../../src/provisioning/ports';
-import { CHROMIUM_PATH } from '../../src/provisioning/test-programs';
+import { ARTIFACTS, launchChromium } from '../helpers/browser';
 import { createJobTestbed, type JobTestbed } from '../helpers/jobs';
-
-const CHROMIUM = CHROMIUM_PATH;
-const ARTIFACTS = path.resolve(__dirname, '..', '..', 'test-artifacts');
 
 describe('the demo root in the Temporal Web UI (headless Chromium)', () => {
   let testbed: JobTestbed;
@@ -16,28 +12,11 @@ describe('the demo root in the Temporal Web UI (headless Chromium)', () => {
   let ui: string;
 
   beforeAll(async () => {
-    if (!fs.existsSync(CHROMIUM)) {
-      throw new Error(`No Chromium at ${CHROMIUM}: install Debian's chromium package, or set CHROMIUM_PATH.`);
-    }
     const uiPort = await freePort();
     ui = `http://127.0.0.1:${uiPort}/namespaces/default`;
     testbed = await createJobTestbed('dev-server', undefined, { uiPort });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      // Without the background-networking flags Chromium keeps dialling out of this closed network.
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-    fs.mkdirSync(ARTIFACTS, { recursive: true });
   });
 
   afterAll(async () => {

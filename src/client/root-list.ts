@@ -1,0 +1,118 @@
+/**
+ * Root jobs from Temporal's visibility, a page at a time: each with its status, owner and times from its
+ * search attributes, and its counts and progress from the snapshot in its memo (final once it has stopped, at
+ * most a few seconds old while it runs), so a list of thousands of roots costs one call per page.
+ */
+import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
+import { executionInfoFromRaw } from '@temporalio/client/lib/helpers';
+import { InvalidJobInputError } from '../errors';
+import { isJobStatus, totalOf } from '../jobs/status';
+import type { JobStatus, RootSnapshot, StatusCounts } from '../jobs/types';
+import { JobName, JobOwnerId, JobStatus as JobStatusKey } from '../search-attributes';
+import { SNAPSHOT_MEMO_KEY } from '../workflows/messages';
+
+export interface ListedJob {
+  id: string;
+  name: string;
+  status: JobStatus | null;
+  ownerId: string | null;
+  startTime: string;
+  closeTime: string | null;
+}
+
+export interface ListedRoot extends ListedJob {
+  topic: string | null;
+  interrupted: boolean;
+  progress: number | null;
+  counts: StatusCounts | null;
+  total: number | null;
+  /** When its counts were taken (the root's last snapshot); null before its first. */
+  countsAt: string | null;
+}
+
+export interface RootListFilter {
+  status?: JobStatus;
+  /** Exact job name. */
+  name?: string;
+}
+
+export interface RootListPage {
+  jobs: ListedRoot[];
+  /** Pass as `cursor` for the next page; null on the last one. */
+  nextCursor: string | null;
+}
+
+export const MAX_LIST_LIMIT = 1000;
+
+/** The visibility query for root jobs (running ones first, then the most recently closed). */
+export function rootQuery({ status, name }: RootListFilter): string {
+  const clauses = [`JobKind = 'root'`];
+  if (status) clauses.push(`JobStatus = '${status}'`);
+  if (name) clauses.push(`JobName = '${name.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`);
+  return clauses.join(' AND ');
+}
+
+export function listedJobOf(execution: WorkflowExecutionInfo): ListedJob {
+  const status = execution.typedSearchAttributes.get(JobStatusKey);
+  return {
+    id: execution.workflowId,
+    name: execution.typedSearchAttributes.get(JobName) ?? execution.workflowId,
+    status: isJobStatus(status) ? status : null,
+    ownerId: execution.typedSearchAttributes.get(JobOwnerId) ?? null,
+    startTime: execution.startTime.toISOString(),
+    closeTime: execution.closeTime?.toISOString() ?? null,
+  };
+}
+
+export async function listRootPage(
+  client: Client,
+  filter: RootListFilter,
+  { limit = 50, cursor }: { limit?: number; cursor?: string },
+): Promise<RootListPage> {
+  const { namespace, loadedDataConverter } = client.options;
+  const response = await client.workflowService.listWorkflowExecutions({
+    namespace,
+    query: rootQuery(filter),
+    pageSize: limit,
+    nextPageToken: cursor === undefined ? undefined : pageToken(cursor),
+  });
+  const executions = await Promise.all(
+    (response.executions ?? []).map((raw) => executionInfoFromRaw(raw, loadedDataConverter, raw, namespace)),
+  );
+  const token = response.nextPageToken;
+  return {
+    jobs: executions.map(listedRootOf),
+    nextCursor: token && token.length > 0 ? Buffer.from(token).toString('base64url') : null,
+  };
+}
+
+/**
+ * The server's page token from a cursor. Visibility's tokens are JSON; a cursor that does not decode to JSON
+ * is refused here, as the server answers a bad token with an error that the client retries for many seconds.
+ */
+function pageToken(cursor: string): Buffer {
+  const token = Buffer.from(cursor, 'base64url');
+  try {
+    JSON.parse(token.toString('utf8'));
+    return token;
+  } catch {
+    throw new InvalidJobInputError(`cursor "${cursor.slice(0, 40)}" is not one this server gave out.`);
+  }
+}
+
+function listedRootOf(execution: WorkflowExecutionInfo): ListedRoot {
+  const listed = listedJobOf(execution);
+  const snapshot = execution.memo?.[SNAPSHOT_MEMO_KEY] as RootSnapshot | undefined;
+  const counts = snapshot?.counts ?? null;
+  // The search attribute follows every change; the snapshot may be a few seconds older.
+  return {
+    ...listed,
+    status: listed.status ?? snapshot?.status ?? null,
+    topic: snapshot?.topic ?? null,
+    interrupted: snapshot?.interrupted ?? false,
+    progress: snapshot?.progress ?? null,
+    counts,
+    total: counts ? totalOf(counts) : null,
+    countsAt: snapshot?.at ?? null,
+  };
+}

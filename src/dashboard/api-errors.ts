@@ -1,0 +1,39 @@
+/** What the HTTP API answers for an error: a status that fits and `{ "error": { "code", "message" } }`. */
+import { ServerUnreachableError } from '../connection';
+import { DuplicateJobError, InvalidJobInputError, JobFinishedError, JobNotFoundError } from '../errors';
+import { NoWorkerAnsweredError } from '../client/workflow-reads';
+
+export interface ApiError {
+  status: number;
+  code: string;
+  message: string;
+}
+
+/** gRPC codes that mean the Temporal server cannot answer now. */
+const UNAVAILABLE = new Set([14 /* UNAVAILABLE */, 4 /* DEADLINE_EXCEEDED */]);
+
+export function apiErrorOf(err: unknown): ApiError {
+  const message = err instanceof Error ? err.message.split('\n')[0] : String(err);
+  const validation = (err as { validation?: unknown; statusCode?: number }).validation;
+  if (validation) return { status: 400, code: 'bad_request', message };
+  if (err instanceof InvalidJobInputError) return { status: 400, code: 'bad_request', message };
+  if (err instanceof JobNotFoundError) return { status: 404, code: 'not_found', message };
+  if (err instanceof DuplicateJobError) return { status: 409, code: 'duplicate', message };
+  if (err instanceof JobFinishedError) return { status: 409, code: 'finished', message };
+  if (err instanceof NoWorkerAnsweredError) return { status: 503, code: 'no_worker', message };
+  if (err instanceof ServerUnreachableError || isUnavailable(err))
+    return { status: 503, code: 'no_server', message: `The Temporal server cannot be reached: ${message}` };
+  const statusCode = (err as { statusCode?: number }).statusCode;
+  if (statusCode && statusCode >= 400 && statusCode < 500)
+    return { status: statusCode, code: 'bad_request', message }; // Fastify's own (a body that is not JSON…)
+  return { status: 500, code: 'internal', message };
+}
+
+function isUnavailable(err: unknown): boolean {
+  for (let at: unknown = err, depth = 0; at && depth < 4; depth++) {
+    const code = (at as { code?: unknown }).code;
+    if (typeof code === 'number' && UNAVAILABLE.has(code)) return true;
+    at = (at as { cause?: unknown }).cause;
+  }
+  return false;
+}

@@ -1,0 +1,220 @@
+/**
+ * The HTTP API: list roots, read a root (with a page of children) or a child, start a root, interrupt a root
+ * or a child, and follow a root (or the list) as server-sent events. Every answer for a job is the JSON the
+ * CLI prints with --json; errors are `{ "error": { "code", "message" } }` (api-errors.ts).
+ */
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { JobClient } from '../client/job-client';
+import { InvalidJobInputError } from '../errors';
+import { parseJobId } from '../jobs/ids';
+import type { JobStatus } from '../jobs/types';
+import {
+  childPageQuery,
+  errorAnswer,
+  eventStream,
+  interruptAnswer,
+  interruptBody,
+  jobAnswer,
+  jobIdParams,
+  listedRoot,
+  rootListQuery,
+  startBody,
+  startedAnswer,
+  streamQuery,
+} from './api-schemas';
+import { ROOTS_FEED, type FeedEvent, type RootFeeds } from './root-feeds';
+
+interface RouteContext {
+  jobs: JobClient;
+  feeds: RootFeeds;
+  webUiUrl?: string;
+  tokenSet: boolean;
+  protectReads: boolean;
+}
+
+type IdParams = { id: string };
+const errors = { 400: errorAnswer, 401: errorAnswer, 403: errorAnswer, 404: errorAnswer, 503: errorAnswer };
+const reads = (protectReads: boolean) => (protectReads ? [{ token: [] }] : []);
+
+export function registerApiRoutes(app: FastifyInstance, context: RouteContext): void {
+  const { jobs, feeds, protectReads } = context;
+
+  app.get<{ Querystring: { status?: JobStatus; name?: string; limit: number; cursor?: string } }>(
+    '/api/jobs',
+    {
+      schema: {
+        summary: 'List root jobs: running ones first, then the most recently closed; paged by cursor.',
+        querystring: rootListQuery,
+        security: reads(protectReads),
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              jobs: { type: 'array', items: listedRoot },
+              nextCursor: { type: ['string', 'null'] },
+            },
+          },
+          ...errors,
+        },
+      },
+    },
+    async (request) => {
+      const { status, name, limit, cursor } = request.query;
+      return jobs.listPage({ status, name }, { limit, cursor });
+    },
+  );
+
+  app.post<{ Body: { topic: string; data?: unknown } & Record<string, unknown> }>(
+    '/api/jobs',
+    {
+      schema: {
+        summary:
+          'Start a root job (as `jobs start`): 201 started, 200 attached to the same owner’s open root.',
+        body: startBody,
+        security: [{ token: [] }],
+        response: { 200: startedAnswer, 201: startedAnswer, 409: errorAnswer, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const { topic, ...options } = request.body;
+      const started = await jobs.start(topic, options);
+      return reply.code(started.attached ? 200 : 201).send(started);
+    },
+  );
+
+  app.get<{ Params: IdParams; Querystring: { offset: number; limit: number; status?: JobStatus } }>(
+    '/api/jobs/:id',
+    {
+      schema: {
+        summary: 'Read a root with one page of its children (filter by status), or a child with its result.',
+        params: jobIdParams,
+        querystring: childPageQuery,
+        security: reads(protectReads),
+        response: { 200: jobAnswer, ...errors },
+      },
+    },
+    async (request) => {
+      const { offset, limit, status } = request.query;
+      return jobs.status(request.params.id, { offset, limit, status });
+    },
+  );
+
+  app.post<{ Params: IdParams; Body: { force?: boolean } | null }>(
+    '/api/jobs/:id/interrupt',
+    {
+      schema: {
+        summary:
+          'Interrupt a root or a child: what has not started never starts; running work finishes, or with force is cancelled.',
+        params: jobIdParams,
+        body: interruptBody,
+        security: [{ token: [] }],
+        response: { 200: interruptAnswer, ...errors },
+      },
+    },
+    async (request) => jobs.interrupt(request.params.id, { force: request.body?.force === true }),
+  );
+
+  app.get<{ Params: IdParams }>(
+    '/api/jobs/:id/events',
+    {
+      schema: {
+        summary: 'Follow a root: its record and counts whenever they change (server-sent events).',
+        params: jobIdParams,
+        querystring: streamQuery,
+        security: reads(protectReads),
+        produces: ['text/event-stream'],
+        response: { 200: eventStream, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const { id } = request.params;
+      if (parseJobId(id).kind !== 'root')
+        throw new InvalidJobInputError(`"${id}" is a child job; events follow a root job.`);
+      await jobs.status(id, { limit: 0 }); // an unknown id is a 404, before the stream opens
+      openEventStream(reply, (send) => feeds.subscribe(id, send));
+    },
+  );
+
+  app.get(
+    '/api/events',
+    {
+      schema: {
+        summary: 'Follow the list of roots: a `roots` event (a version) whenever its first page changes.',
+        querystring: streamQuery,
+        security: reads(protectReads),
+        produces: ['text/event-stream'],
+        response: { 200: eventStream, ...errors },
+      },
+    },
+    async (_request, reply) => openEventStream(reply, (send) => feeds.subscribe(ROOTS_FEED, send)),
+  );
+
+  app.get(
+    '/api/config',
+    {
+      schema: {
+        summary:
+          'What the page needs to know: namespace, task queue, the Web UI and whether a token is needed.',
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              namespace: { type: 'string' },
+              taskQueue: { type: 'string' },
+              webUi: { type: 'boolean' },
+              changesNeedToken: { type: 'boolean' },
+              readsNeedToken: { type: 'boolean' },
+            },
+          },
+        },
+      },
+    },
+    async () => ({
+      namespace: jobs.client.options.namespace,
+      taskQueue: jobs.taskQueue,
+      webUi: !!context.webUiUrl,
+      changesNeedToken: context.tokenSet,
+      readsNeedToken: protectReads,
+    }),
+  );
+
+  app.get<{ Params: IdParams }>(
+    '/web-ui/:id',
+    { schema: { hide: true, params: jobIdParams } },
+    async (request, reply) => {
+      if (!context.webUiUrl)
+        throw new InvalidJobInputError('No Temporal Web UI address was given (--web-ui).');
+      const workflowId = await jobs.workflowOf(request.params.id);
+      const namespace = encodeURIComponent(jobs.client.options.namespace);
+      return reply.redirect(
+        `${context.webUiUrl}/namespaces/${namespace}/workflows/${encodeURIComponent(workflowId)}`,
+      );
+    },
+  );
+}
+
+const KEEP_ALIVE_MS = 15_000;
+
+/** Opens a server-sent-events stream and feeds it until the client goes. */
+function openEventStream(
+  reply: FastifyReply,
+  subscribe: (send: (event: FeedEvent) => void) => () => void,
+): void {
+  reply.hijack();
+  const raw = reply.raw;
+  raw.writeHead(200, {
+    'Content-Type': 'text/event-stream; charset=utf-8',
+    'Cache-Control': 'no-cache, no-transform',
+    Connection: 'keep-alive',
+  });
+  raw.write('retry: 3000\n\n');
+  const unsubscribe = subscribe((event) => {
+    const data = typeof event.data === 'string' ? event.data : JSON.stringify(event.data);
+    raw.write(`event: ${event.type}\ndata: ${data}\n\n`);
+  });
+  const keepAlive = setInterval(() => raw.write(': keep-alive\n\n'), KEEP_ALIVE_MS);
+  reply.raw.on('close', () => {
+    clearInterval(keepAlive);
+    unsubscribe();
+  });
+}

@@ -1,0 +1,121 @@
+import * as path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { startDashboard } from '../../src/dashboard/dashboard-server';
+import { freePort } from '../../src/provisioning/ports';
+import { ARTIFACTS, launchChromium } from '../helpers/browser';
+import { createJobTestbed, statusWhen, uniqueName, type JobTestbed } from '../helpers/jobs';
+import { eventually } from '../helpers/testbed';
+
+/** The jobs dashboard (`jobs ui`) in headless Chromium, on a dev server, with the Temporal Web UI beside it. */
+describe('the jobs dashboard (headless Chromium)', () => {
+  let testbed: JobTestbed;
+  let browser: Browser;
+  let page: Page;
+  let dashboard: Awaited<ReturnType<typeof startDashboard>>;
+  const shot = (name: string) => page.screenshot({ path: path.join(ARTIFACTS, name), fullPage: true });
+
+  beforeAll(async () => {
+    const uiPort = await freePort();
+    testbed = await createJobTestbed('dev-server', undefined, { uiPort });
+    dashboard = await startDashboard({
+      jobs: testbed.jobs,
+      port: 0,
+      protectReads: false,
+      webUiUrl: `http://127.0.0.1:${uiPort}`,
+    });
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    page.on('dialog', (dialog) => void dialog.accept()); // the interrupt confirmations
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await dashboard?.close();
+    await testbed?.teardown();
+  });
+
+  it('shows a root advance live, interrupts a child and then the root from the page', async () => {
+    const name = uniqueName('dash-live');
+    const parts = Array.from({ length: 12 }, (_, i) => ({ name: `part-${i + 1}`, durationMs: 1500 }));
+    await testbed.jobs.start('do_big_job', { name, maxParallel: 2, data: { parts } });
+    let loads = 0;
+    page.on('load', () => loads++);
+    await page.goto(`${dashboard.url}/#/jobs/${encodeURIComponent(name)}`);
+    const bar = page.getByTestId('root-progress');
+    await bar.waitFor();
+    const progress = async () => Number(await bar.getAttribute('aria-valuenow'));
+    const first = await progress();
+    // The bar moves with the root's event stream, the page never reloading.
+    await eventually(
+      'the progress bar to advance',
+      async () => ((await progress()) > first ? true : undefined),
+      20_000,
+    );
+    expect(await progress()).toBeGreaterThan(first);
+    expect(loads).toBe(1); // it advanced without a reload
+    await shot('dashboard-1-root-running.png');
+
+    // The last child waits for a slot: interrupted, it never starts.
+    const last = page.locator('tr[data-child="do_small_job:part-12"]');
+    await last.getByTestId('interrupt-child').click();
+    await last.getByTestId('status').getByText('cancelled', { exact: true }).waitFor({ timeout: 15_000 });
+    await page.getByRole('status').getByText('Interrupt sent').waitFor();
+    await shot('dashboard-2-child-interrupted.png');
+
+    await page.getByTestId('interrupt-root').click();
+    await page
+      .locator('h1')
+      .getByTestId('status')
+      .getByText('cancelled', { exact: true })
+      .waitFor({ timeout: 20_000 });
+    await page.getByTestId('interrupted').getByText('yes').waitFor();
+    const final = await testbed.jobs.wait(name);
+    expect(final).toMatchObject({ status: 'cancelled', interrupted: true });
+    expect(final.counts.cancelled).toBeGreaterThanOrEqual(1);
+    expect(final.counts.success).toBeGreaterThanOrEqual(1);
+    expect(loads).toBe(1);
+    await shot('dashboard-3-root-cancelled.png');
+
+    // The list: the root with its status, progress and counts.
+    await page.goto(`${dashboard.url}/#/`);
+    const row = page.locator(`tr[data-root="${name}"]`);
+    await row.getByTestId('status').getByText('cancelled', { exact: true }).waitFor({ timeout: 15_000 });
+    await shot('dashboard-4-roots.png');
+  });
+
+  it('links to the Temporal Web UI, where a failed root and a cancelled root show so', async () => {
+    const failed = uniqueName('dash-failed');
+    await testbed.jobs.start('do_big_job', {
+      name: failed,
+      data: { parts: [{ name: 'ok' }, { name: 'bad', valid: false }] },
+    });
+    expect((await testbed.jobs.wait(failed)).status).toBe('failed');
+    const cancelled = uniqueName('dash-cancelled');
+    await testbed.jobs.start('do_big_job', {
+      name: cancelled,
+      maxParallel: 1,
+      data: { parts: [{ name: 'long', durationMs: 2000 }, { name: 'never' }] },
+    });
+    await statusWhen(testbed.jobs, cancelled, (status) => status.status === 'running');
+    await testbed.jobs.interrupt(cancelled);
+    expect((await testbed.jobs.wait(cancelled)).status).toBe('cancelled');
+
+    for (const [id, badge, file] of [
+      [failed, 'Failed', 'web-ui-5-failed-root.png'],
+      [cancelled, 'Canceled', 'web-ui-6-cancelled-root.png'],
+    ] as const) {
+      await page.goto(`${dashboard.url}/#/jobs/${encodeURIComponent(id)}`);
+      const [webUi] = await Promise.all([
+        page.waitForEvent('popup'),
+        page.locator('.record').getByRole('link', { name: 'Web UI ↗' }).click(),
+      ]);
+      await webUi.waitForURL(/\/namespaces\/default\/workflows\//);
+      // The badge beside the workflow id at the top of its page.
+      await webUi.getByText(badge, { exact: true }).first().waitFor({ timeout: 20_000 });
+      if (badge === 'Failed')
+        await webUi.getByText(`Job \\"${id}\\" failed: 1 of 2 children failed`).first().waitFor();
+      await webUi.screenshot({ path: path.join(ARTIFACTS, file) });
+      await webUi.close();
+    }
+  });
+});

@@ -1,0 +1,59 @@
+// The dashboard's calls to its HTTP API (see docs/openapi.json), with the token when the user gave one.
+const TOKEN_KEY = 'jobsUiToken';
+
+export const token = {
+  get: () => sessionStorage.getItem(TOKEN_KEY) ?? '',
+  set: (value) => (value ? sessionStorage.setItem(TOKEN_KEY, value) : sessionStorage.removeItem(TOKEN_KEY)),
+};
+
+export class ApiError extends Error {
+  constructor(status, code, message) {
+    super(message);
+    this.status = status;
+    this.code = code;
+  }
+}
+
+export async function api(path, { method = 'GET', body } = {}) {
+  const headers = { Accept: 'application/json' };
+  if (token.get()) headers.Authorization = `Bearer ${token.get()}`;
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  const response = await fetch(path, {
+    method,
+    headers,
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const answer = await response.json().catch(() => ({}));
+  if (!response.ok) {
+    const { code = 'internal', message = response.statusText } = answer.error ?? {};
+    throw new ApiError(response.status, code, message);
+  }
+  return answer;
+}
+
+/** An event stream; reads that need the token pass it as access_token (an EventSource sends no headers). */
+export function events(path, handlers) {
+  const url = token.get() ? `${path}?access_token=${encodeURIComponent(token.get())}` : path;
+  const source = new EventSource(url);
+  for (const [type, handle] of Object.entries(handlers)) {
+    source.addEventListener(type, (event) => handle(JSON.parse(event.data)));
+  }
+  return () => source.close();
+}
+
+export const jobPath = (id) => `/api/jobs/${encodeURIComponent(id)}`;
+export const webUiPath = (id) => `/web-ui/${encodeURIComponent(id)}`;
+
+/** Runs `fn` at most once per `ms`, the last call winning. */
+export function throttle(fn, ms) {
+  let timer;
+  let last = 0;
+  return () => {
+    clearTimeout(timer);
+    const wait = Math.max(0, last + ms - Date.now());
+    timer = setTimeout(() => {
+      last = Date.now();
+      fn();
+    }, wait);
+  };
+}
