@@ -14,8 +14,9 @@ const UNAVAILABLE = new Set([14 /* UNAVAILABLE */, 4 /* DEADLINE_EXCEEDED */]);
 
 export function apiErrorOf(err: unknown): ApiError {
   const message = err instanceof Error ? err.message.split('\n')[0] : String(err);
-  const validation = (err as { validation?: unknown; statusCode?: number }).validation;
-  if (validation) return { status: 400, code: 'bad_request', message };
+  const validation = (err as { validation?: ValidationProblem[] }).validation;
+  if (validation)
+    return { status: 400, code: 'bad_request', message: validationMessage(err as Error, validation) };
   if (err instanceof InvalidJobInputError) return { status: 400, code: 'bad_request', message };
   if (err instanceof JobNotFoundError) return { status: 404, code: 'not_found', message };
   if (err instanceof DuplicateJobError) return { status: 409, code: 'duplicate', message };
@@ -23,10 +24,28 @@ export function apiErrorOf(err: unknown): ApiError {
   if (err instanceof NoWorkerAnsweredError) return { status: 503, code: 'no_worker', message };
   if (err instanceof ServerUnreachableError || isUnavailable(err))
     return { status: 503, code: 'no_server', message: `The Temporal server cannot be reached: ${message}` };
+  if (err instanceof ReadTimeoutError) return { status: 503, code: 'no_server', message };
   const statusCode = (err as { statusCode?: number }).statusCode;
   if (statusCode && statusCode >= 400 && statusCode < 500)
     return { status: statusCode, code: 'bad_request', message }; // Fastify's own (a body that is not JSON…)
   return { status: 500, code: 'internal', message };
+}
+
+/** A read the Temporal server did not answer in time (see api-routes.ts). */
+export class ReadTimeoutError extends Error {
+  override readonly name = 'ReadTimeoutError';
+}
+
+interface ValidationProblem {
+  keyword: string;
+  params?: { additionalProperty?: string };
+}
+
+/** Fastify's message, naming the property it refuses ("body must NOT have additional properties"). */
+function validationMessage(err: Error, problems: ValidationProblem[]): string {
+  const extra = problems.find((problem) => problem.keyword === 'additionalProperties')?.params
+    ?.additionalProperty;
+  return extra ? `${err.message} ("${extra}")` : err.message;
 }
 
 function isUnavailable(err: unknown): boolean {

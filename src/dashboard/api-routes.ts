@@ -22,6 +22,8 @@ import {
   startedAnswer,
   streamQuery,
 } from './api-schemas';
+import { isDeadlineExceeded } from '../client/deadline';
+import { ReadTimeoutError } from './api-errors';
 import { ROOTS_FEED, type FeedEvent, type RootFeeds } from './root-feeds';
 
 interface RouteContext {
@@ -30,6 +32,7 @@ interface RouteContext {
   webUiUrl?: string;
   tokenSet: boolean;
   protectReads: boolean;
+  readDeadlineMs: number;
 }
 
 type IdParams = { id: string };
@@ -38,6 +41,17 @@ const reads = (protectReads: boolean) => (protectReads ? [{ token: [] }] : []);
 
 export function registerApiRoutes(app: FastifyInstance, context: RouteContext): void {
   const { jobs, feeds, protectReads } = context;
+  /** A read answers within the deadline or is a 503: the client would otherwise retry a lost server for long. */
+  const read = async <T>(ask: () => Promise<T>): Promise<T> => {
+    try {
+      return await jobs.client.withDeadline(Date.now() + context.readDeadlineMs, ask);
+    } catch (err) {
+      if (!isDeadlineExceeded(err)) throw err;
+      throw new ReadTimeoutError(
+        `The Temporal server did not answer within ${context.readDeadlineMs / 1000} s; is it running?`,
+      );
+    }
+  };
 
   app.get<{ Querystring: { status?: JobStatus; name?: string; limit: number; cursor?: string } }>(
     '/api/jobs',
@@ -60,7 +74,7 @@ export function registerApiRoutes(app: FastifyInstance, context: RouteContext): 
     },
     async (request) => {
       const { status, name, limit, cursor } = request.query;
-      return jobs.listPage({ status, name }, { limit, cursor });
+      return read(() => jobs.listPage({ status, name }, { limit, cursor }));
     },
   );
 
@@ -95,7 +109,7 @@ export function registerApiRoutes(app: FastifyInstance, context: RouteContext): 
     },
     async (request) => {
       const { offset, limit, status } = request.query;
-      return jobs.status(request.params.id, { offset, limit, status });
+      return read(() => jobs.status(request.params.id, { offset, limit, status }));
     },
   );
 
@@ -130,7 +144,7 @@ export function registerApiRoutes(app: FastifyInstance, context: RouteContext): 
       const { id } = request.params;
       if (parseJobId(id).kind !== 'root')
         throw new InvalidJobInputError(`"${id}" is a child job; events follow a root job.`);
-      await jobs.status(id, { limit: 0 }); // an unknown id is a 404, before the stream opens
+      await read(() => jobs.status(id, { limit: 0 })); // an unknown id is a 404, before the stream opens
       openEventStream(reply, (send) => feeds.subscribe(id, send));
     },
   );

@@ -20,6 +20,8 @@ export interface DashboardOptions extends AccessSettings {
   webUiUrl?: string;
   /** The host it serves on (default 127.0.0.1): on a loopback host, only loopback Host headers are served. */
   host?: string;
+  /** A read the Temporal server has not answered in this long is a 503 (default 10 s). */
+  readDeadlineMs?: number;
   /** Reads of a watched root, for the event streams. */
   feedTimes?: { everyMs: number; stoppedEveryMs: number };
 }
@@ -33,7 +35,12 @@ export async function createDashboard(
   options: DashboardOptions,
 ): Promise<{ app: FastifyInstance; feeds: RootFeeds }> {
   const { jobs } = options;
-  const app = Fastify({ logger: false, forceCloseConnections: true });
+  // Unknown properties are refused, not dropped: a misspelt option must not pass silently.
+  const app = Fastify({
+    logger: false,
+    forceCloseConnections: true,
+    ajv: { customOptions: { removeAdditional: false, allErrors: false } },
+  });
   // Answers go out as they are: the schemas document them (and validate requests), they do not filter them.
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
   app.setErrorHandler(async (err, _request, reply) => {
@@ -41,11 +48,9 @@ export async function createDashboard(
     await reply.code(status).send({ error: { code, message } });
   });
   app.setNotFoundHandler(async (request, reply) => {
-    await reply
-      .code(404)
-      .send({
-        error: { code: 'not_found', message: `No route ${request.method} ${request.url.split('?')[0]}.` },
-      });
+    await reply.code(404).send({
+      error: { code: 'not_found', message: `No route ${request.method} ${request.url.split('?')[0]}.` },
+    });
   });
   const host = options.host ?? '127.0.0.1';
   if (isLoopback(host)) app.addHook('onRequest', loopbackHostOnly);
@@ -72,6 +77,7 @@ export async function createDashboard(
     webUiUrl: options.webUiUrl,
     tokenSet: !!options.token,
     protectReads: options.protectReads,
+    readDeadlineMs: options.readDeadlineMs ?? 10_000,
   });
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   const preactHtm = fs.readFileSync(PREACT_HTM);
