@@ -19,6 +19,8 @@ import { JobClient } from '../src/client/job-client';
 import type { RootJobStatus } from '../src/jobs/types';
 import { canConnect } from '../src/provisioning/ports';
 import { createJobWorker } from '../src/worker';
+import { DEFAULT_DASHBOARD_PORT } from '../src/cli/ui-command';
+import { startDashboard } from '../src/dashboard/dashboard-server';
 
 async function main(): Promise<void> {
   Runtime.install({ logger: new DefaultLogger('ERROR') });
@@ -63,6 +65,7 @@ async function runDemo(settings: ConnectionSettings, uiUrl: string): Promise<voi
     app: createSeedApplication(quietLog),
   });
   const jobs = new JobClient(await connectClient(settings), taskQueue, createSeedApplication());
+  const dashboard = await startDemoDashboard(jobs, uiUrl);
   try {
     // Status answers for a running job come from the worker, so the live view runs while it does.
     await worker.runUntil(async () => {
@@ -75,6 +78,7 @@ async function runDemo(settings: ConnectionSettings, uiUrl: string): Promise<voi
       const ui = `${uiUrl}/namespaces/${settings.namespace}`;
       console.log(
         `${started.attached ? 'Attached to the demo job that was still running' : 'Started root job'} "${started.id}".\n` +
+          `Jobs dashboard: ${dashboard.url}/#/jobs/${encodeURIComponent(started.id)}\n` +
           `Web UI: ${ui}/workflows/${encodeURIComponent(started.id)}\n` +
           `All root jobs: ${ui}/workflows?query=${encodeURIComponent("JobKind='root'")}\n`,
       );
@@ -82,8 +86,15 @@ async function runDemo(settings: ConnectionSettings, uiUrl: string): Promise<voi
       await printSummary(jobs, final, uiUrl);
     });
   } finally {
+    await dashboard.close();
     await connection.close();
   }
+}
+
+/** The jobs dashboard (`jobs ui`) while the demo runs: on its usual port, or any free one if that is taken. */
+async function startDemoDashboard(jobs: JobClient, uiUrl: string) {
+  const port = (await canConnect(DEFAULT_DASHBOARD_PORT, '127.0.0.1')) ? 0 : DEFAULT_DASHBOARD_PORT;
+  return startDashboard({ jobs, port, protectReads: false, webUiUrl: uiUrl });
 }
 
 async function printSummary(jobs: JobClient, final: RootJobStatus, uiUrl: string): Promise<void> {
@@ -103,7 +114,7 @@ async function printSummary(jobs: JobClient, final: RootJobStatus, uiUrl: string
   }
   console.log(
     `See it again: \`npm run dev-server\` (Web UI ${uiUrl}), then \`npm run -s jobs -- status ${final.id}\` ` +
-      `(a finished job is read without a worker).`,
+      `(a finished job is read without a worker), or \`npm run -s jobs -- ui\` for the jobs dashboard.`,
   );
 }
 

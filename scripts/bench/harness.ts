@@ -21,6 +21,8 @@ import { createBenchApplication } from './bench-app';
 
 export interface BenchServer {
   env: TestWorkflowEnvironment;
+  /** The Temporal server's gRPC host:port, for processes of their own. */
+  address: string;
   /** The Temporal server's process, and the database's (PostgreSQL's postmaster and backends; none for SQLite). */
   pids: { server: number; database: () => number[] };
   /** For the figures' headings. */
@@ -66,7 +68,7 @@ export async function startBenchServer(tuning: ServerTuning = 'tuned'): Promise<
   });
   const pids = { server: serverPid(port), database: () => [] };
   const label = `${tuning} dev server (in-memory SQLite)`;
-  return withWorker(env, pids, label, () => env.teardown());
+  return withWorker(env, `127.0.0.1:${port}`, pids, label, () => env.teardown());
 }
 
 async function startPostgresBenchServer(): Promise<BenchServer> {
@@ -78,7 +80,7 @@ async function startPostgresBenchServer(): Promise<BenchServer> {
     database: () => [postmaster, ...childrenOf(postmaster).map((child) => child.pid)],
   };
   const label = `Temporal server ${TEMPORAL_SERVER_VERSION} on PostgreSQL ${server.postgres.version} (4 shards)`;
-  return withWorker(env, pids, label, async () => {
+  return withWorker(env, server.address, pids, label, async () => {
     await env.teardown();
     await server.stop();
   });
@@ -86,6 +88,7 @@ async function startPostgresBenchServer(): Promise<BenchServer> {
 
 async function withWorker(
   env: TestWorkflowEnvironment,
+  address: string,
   pids: BenchServer['pids'],
   label: string,
   stop: () => Promise<void>,
@@ -100,7 +103,7 @@ async function withWorker(
     // The baselines' activity, beside the engine's.
     activities: { ...settings.activities, noop: async () => undefined },
   });
-  return { env, pids, label, taskQueue, worker, teardown: stop };
+  return { env, address, pids, label, taskQueue, worker, teardown: stop };
 }
 
 /** The child processes of `pid`: their ids and command lines. */
@@ -190,7 +193,7 @@ export async function measure<T>(
 
 const TICKS_PER_SECOND = 100;
 
-function processCpuSeconds(pid: number): number {
+export function processCpuSeconds(pid: number): number {
   try {
     const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
     return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND; // utime, stime
@@ -214,7 +217,7 @@ function procBytes(pid: number, file: string, field: string): number {
   }
 }
 
-const processRss = (pid: number) => procBytes(pid, 'status', 'VmRSS');
+export const processRss = (pid: number) => procBytes(pid, 'status', 'VmRSS');
 /** Proportional set size: a process's private pages plus its share of the pages it shares. */
 const processPss = (pid: number) => procBytes(pid, 'smaps_rollup', 'Pss');
 

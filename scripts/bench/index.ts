@@ -6,6 +6,7 @@ import type { ServerTuning } from './harness';
 import { MODES, type BenchMode } from './modes';
 import { benchServerStart } from './server-start';
 import { benchStatusRead } from './status-read';
+import { benchUiLoad } from './ui-load';
 
 const usage = `usage: npm run bench -- <benchmark> [count] [options]
   server-start [rounds]                      start-up times of both Temporal servers, interleaved
@@ -16,6 +17,9 @@ const usage = `usage: npm run bench -- <benchmark> [count] [options]
                                              several servers run interleaved round after round (default 1 round)
   status-read [children] [--reads N] [--server stock|tuned]
                                              status read latency on a running and on a finished root
+  ui-load [children] [--streams 0,1,10,100,500] [--rounds R]
+                                             open event streams on a running root: the dashboard's CPU and
+                                             memory, the Temporal server's CPU (jobs ui in its own process)
   --server: tuned (or dev: as \`jobs dev\` starts the dev server, the default), stock (as the SDK's createLocal
             starts it), or postgres (the Temporal server on PostgreSQL, as docker-compose.yml runs it; fan-out only)`;
 
@@ -28,11 +32,13 @@ async function main(): Promise<void> {
       server: { type: 'string', default: 'tuned' },
       mode: { type: 'string', default: 'packed' },
       reads: { type: 'string', default: '20' },
+      streams: { type: 'string', default: '0,1,10,100,500' },
     },
   });
   const [name, countArg] = positionals;
   const count = wholeNumber(
-    countArg ?? (name === 'server-start' ? '7' : name === 'status-read' ? '10000' : '1000'),
+    countArg ??
+      (name === 'server-start' ? '7' : name === 'status-read' || name === 'ui-load' ? '10000' : '1000'),
   );
   const servers = String(values.server)
     .split(',')
@@ -52,6 +58,8 @@ async function main(): Promise<void> {
       return benchFanOut(count, values.mode as BenchMode, servers, wholeNumber(values.rounds ?? '1'));
     case 'status-read':
       return benchStatusRead(count, wholeNumber(values.reads!), server);
+    case 'ui-load':
+      return benchUiLoad(count, streamCounts(values.streams!), wholeNumber(values.rounds ?? '1'));
     default:
       return fail(name ? `unknown benchmark "${name}"` : 'which benchmark?');
   }
@@ -61,6 +69,13 @@ function wholeNumber(text: string): number {
   const value = Number(text);
   if (!Number.isInteger(value) || value < 1) fail(`"${text}" is not a whole number of at least 1`);
   return value;
+}
+
+function streamCounts(text: string): number[] {
+  const counts = text.split(',').map(Number);
+  if (!counts.every((count) => Number.isInteger(count) && count >= 0))
+    fail(`--streams must be whole numbers, comma-separated; got "${text}"`);
+  return counts;
 }
 
 function fail(problem: string): never {

@@ -144,8 +144,8 @@ export function registerApiRoutes(app: FastifyInstance, context: RouteContext): 
       const { id } = request.params;
       if (parseJobId(id).kind !== 'root')
         throw new InvalidJobInputError(`"${id}" is a child job; events follow a root job.`);
-      await read(() => jobs.status(id, { limit: 0 })); // an unknown id is a 404, before the stream opens
-      openEventStream(reply, (send) => feeds.subscribe(id, send));
+      // An unknown id is a 404 before the stream opens: the root's feed reads it first (once for all streams).
+      await openEventStream(reply, (send) => read(() => feeds.subscribe(id, send)));
     },
   );
 
@@ -209,25 +209,33 @@ export function registerApiRoutes(app: FastifyInstance, context: RouteContext): 
 
 const KEEP_ALIVE_MS = 15_000;
 
-/** Opens a server-sent-events stream and feeds it until the client goes. */
-function openEventStream(
+/** Subscribes, then opens a server-sent-events stream and feeds it until the client goes. */
+async function openEventStream(
   reply: FastifyReply,
-  subscribe: (send: (event: FeedEvent) => void) => () => void,
-): void {
-  reply.hijack();
+  subscribe: (send: (event: FeedEvent) => void) => Promise<() => void>,
+): Promise<void> {
   const raw = reply.raw;
+  const early: FeedEvent[] = []; // what the feed sends as it subscribes, before the stream is open
+  let write = (event: FeedEvent) => void early.push(event);
+  const unsubscribe = await subscribe((event) => write(event));
+  if (raw.destroyed) {
+    unsubscribe(); // the client left while the root was read
+    return;
+  }
+  reply.hijack();
   raw.writeHead(200, {
     'Content-Type': 'text/event-stream; charset=utf-8',
     'Cache-Control': 'no-cache, no-transform',
     Connection: 'keep-alive',
   });
   raw.write('retry: 3000\n\n');
-  const unsubscribe = subscribe((event) => {
+  write = (event) => {
     const data = typeof event.data === 'string' ? event.data : JSON.stringify(event.data);
     raw.write(`event: ${event.type}\ndata: ${data}\n\n`);
-  });
+  };
+  early.forEach(write);
   const keepAlive = setInterval(() => raw.write(': keep-alive\n\n'), KEEP_ALIVE_MS);
-  reply.raw.on('close', () => {
+  raw.on('close', () => {
     clearInterval(keepAlive);
     unsubscribe();
   });

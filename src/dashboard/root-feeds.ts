@@ -22,20 +22,24 @@ interface FeedTimes {
 const DEFAULT_TIMES: FeedTimes = { everyMs: 1000, stoppedEveryMs: 10_000 };
 export const ROOTS_FEED = '';
 
-/** One polled source and its listeners; it stops reading when the last one leaves. */
+/** One polled source and its listeners. */
 class Feed {
   readonly listeners = new Set<Listener>();
   last: FeedEvent | undefined;
   reads = 0;
+  /** Streams waiting for the first read (they keep the feed open). */
+  waiting = 0;
+  /** Settles after the first read: with its error when it failed. */
+  readonly firstRead: Promise<unknown>;
+  private settleFirst!: (error: unknown) => void;
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
 
   constructor(
     private readonly read: () => Promise<{ event: FeedEvent; stopped: boolean }>,
     private readonly times: FeedTimes,
-  ) {}
-
-  start(): void {
+  ) {
+    this.firstRead = new Promise((resolve) => (this.settleFirst = resolve));
     void this.tick();
   }
 
@@ -51,7 +55,9 @@ class Feed {
       const answer = await this.read();
       stopped = answer.stopped;
       if (answer.event.data !== this.last?.data) this.emit(answer.event);
+      this.settleFirst(undefined);
     } catch (err) {
+      this.settleFirst(err);
       this.emit({ type: 'problem', data: apiErrorOf(err) });
     }
     if (this.closed) return;
@@ -72,25 +78,33 @@ export class RootFeeds {
     private readonly times: FeedTimes = DEFAULT_TIMES,
   ) {}
 
-  /** Listens to root `id`'s record (or, with ROOTS_FEED, to the list's first page); returns the unsubscribe. */
-  subscribe(id: string, listener: Listener): () => void {
+  /**
+   * Listens to root `id`'s record (or, with ROOTS_FEED, to the list's first page) once it has been read, at
+   * once when it was already. Streams that come together share that read; one that fails (an unknown id)
+   * rejects and subscribes nothing. Resolves with the unsubscribe.
+   */
+  async subscribe(id: string, listener: Listener): Promise<() => void> {
     let feed = this.feeds.get(id);
     if (!feed) {
       feed = new Feed(id === ROOTS_FEED ? () => this.readRoots() : () => this.readRoot(id), this.times);
       this.feeds.set(id, feed);
-      feed.start();
-    } else if (feed.last) listener(feed.last);
-    feed.listeners.add(listener);
+    }
     const subscribed = feed;
+    subscribed.waiting++;
+    const error = await subscribed.firstRead.finally(() => subscribed.waiting--);
+    if (error !== undefined && !subscribed.last) {
+      this.release(id, subscribed);
+      throw error;
+    }
+    if (subscribed.last) listener(subscribed.last);
+    subscribed.listeners.add(listener);
     return () => {
       subscribed.listeners.delete(listener);
-      if (subscribed.listeners.size > 0) return;
-      subscribed.stop();
-      this.feeds.delete(id);
+      this.release(id, subscribed);
     };
   }
 
-  /** Feeds now open and the reads they have made (for the load check). */
+  /** Feeds now open, the streams on them and the reads they have made. */
   stats(): { feeds: number; listeners: number; reads: number } {
     let listeners = 0;
     let reads = 0;
@@ -104,6 +118,13 @@ export class RootFeeds {
   close(): void {
     for (const feed of this.feeds.values()) feed.stop();
     this.feeds.clear();
+  }
+
+  /** A feed that no stream listens to or waits for stops reading. */
+  private release(id: string, feed: Feed): void {
+    if (feed.listeners.size > 0 || feed.waiting > 0) return;
+    feed.stop();
+    if (this.feeds.get(id) === feed) this.feeds.delete(id);
   }
 
   private async readRoot(id: string): Promise<{ event: FeedEvent; stopped: boolean }> {

@@ -8,6 +8,8 @@ import { createJobTestbed, statusWhen, uniqueName, type JobTestbed } from '../he
 import { eventually } from '../helpers/testbed';
 
 type Dashboard = Awaited<ReturnType<typeof startDashboard>>;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- JSON answers, checked field by field below
+type Json = any;
 const TOKEN = 'a-long-dashboard-token-0123456789';
 
 /** Every endpoint of the HTTP API and its errors, against a dev server and a running worker. */
@@ -37,7 +39,7 @@ describe('the HTTP API (dev server)', () => {
       body,
       headers = {},
     }: { method?: string; body?: unknown; headers?: Record<string, string> } = {},
-  ): Promise<{ status: number; body: any; headers: Headers }> {
+  ): Promise<{ status: number; body: Json; headers: Headers }> {
     const response = await fetch(`${dashboard.url}${path}`, {
       method,
       redirect: 'manual',
@@ -54,7 +56,7 @@ describe('the HTTP API (dev server)', () => {
     return { status: response.status, body: parsed, headers: response.headers };
   }
   const expectError = (
-    answer: { status: number; body: any },
+    answer: { status: number; body: Json },
     status: number,
     code: string,
     message: RegExp,
@@ -181,7 +183,7 @@ describe('the HTTP API (dev server)', () => {
     let cursor: string | null = null;
     let pages = 0;
     do {
-      const answer: { status: number; body: any } = await call(
+      const answer: { status: number; body: Json } = await call(
         open,
         `/api/jobs?status=success&limit=2${cursor ? `&cursor=${cursor}` : ''}`,
       );
@@ -219,7 +221,7 @@ describe('the HTTP API (dev server)', () => {
     const stream = await fetch(`${open.url}${jobPath(name)}/events`, { signal: controller.signal });
     expect(stream.status).toBe(200);
     expect(stream.headers.get('content-type')).toMatch(/^text\/event-stream/);
-    const events: any[] = [];
+    const events: Json[] = [];
     const reading = (async () => {
       const decoder = new TextDecoder();
       let buffer = '';
@@ -371,7 +373,7 @@ describe('the HTTP API (dev server)', () => {
       /application\/json/,
     );
     // fetch() sends its own Host header: a page on another name resolving to 127.0.0.1 (DNS rebinding).
-    const rebound = await new Promise<{ status: number; body: any }>((resolve, reject) => {
+    const rebound = await new Promise<{ status: number; body: Json }>((resolve, reject) => {
       const request = http.get(
         `${open.url}/api/jobs?limit=1`,
         { headers: { Host: `rebound.example:${new URL(open.url).port}` } },
