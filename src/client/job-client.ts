@@ -167,10 +167,15 @@ export class JobClient {
   }
 
   /** One page of root jobs with their counts and progress (from their snapshots); `cursor` from the last. */
-  listPage(filter: RootListFilter = {}, page: { limit?: number; cursor?: string } = {}): Promise<RootListPage> {
+  listPage(
+    filter: RootListFilter = {},
+    page: { limit?: number; cursor?: string } = {},
+  ): Promise<RootListPage> {
     const limit = page.limit ?? 50;
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIST_LIMIT)
-      throw new InvalidJobInputError(`limit must be a whole number from 1 to ${MAX_LIST_LIMIT}; got ${limit}.`);
+      throw new InvalidJobInputError(
+        `limit must be a whole number from 1 to ${MAX_LIST_LIMIT}; got ${limit}.`,
+      );
     checkPageRequest({ status: filter.status });
     return listRootPage(this.client, filter, { ...page, limit });
   }
