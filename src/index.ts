@@ -48,3 +48,5 @@ export { tracingPlugin } from './tracing';
 export type { JobTracing } from './tracing';
 export { AesGcmCodec } from './codec/aes-gcm-codec';
 export { codecFromEnv, jobDataConverter } from './codec/codec-settings';
+export { startDashboard, createDashboard } from './dashboard/dashboard-server';
+export type { DashboardOptions } from './dashboard/dashboard-server';

@@ -30,6 +30,10 @@ function payloadsIn(
   if (candidate.metadata && candidate.data !== undefined && ArrayBuffer.isView(candidate.data))
     found.push(candidate);
   else {
+    // Patch markers (`patched()`) are written by the SDK's core as plain JSON holding the patch's name only.
+    const marker = (value as { markerRecordedEventAttributes?: { markerName?: string } })
+      .markerRecordedEventAttributes;
+    if (marker?.markerName === 'core_patch') return found;
     for (const [key, child] of Object.entries(value))
       if (key !== 'searchAttributes') payloadsIn(child, found);
   }

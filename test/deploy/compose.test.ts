@@ -18,10 +18,23 @@ function composeCommand(): string[] {
 describe('docker-compose.yml (production stack)', () => {
   it('is a valid compose file with PostgreSQL, schema set-up, server, search attributes, Web UI and workers', () => {
     const [command, ...args] = composeCommand();
-    const config = execFileSync(command, [...args, '-f', path.join(root, 'docker-compose.yml'), 'config'], {
+    const file = path.join(root, 'docker-compose.yml');
+    const token = 'a-dashboard-token-of-some-length';
+    const config = execFileSync(command, [...args, '-f', file, 'config'], {
       cwd: root,
       encoding: 'utf8',
+      env: { ...process.env, JOBS_UI_TOKEN: token },
     });
+    // The dashboard is published on a port: the stack does not start without its token.
+    const { JOBS_UI_TOKEN: _unset, ...withoutToken } = process.env;
+    const refused = spawnSync(command, [...args, '-f', file, 'config'], {
+      cwd: root,
+      env: withoutToken,
+      encoding: 'utf8',
+    });
+    expect(refused.status).not.toBe(0);
+    expect(refused.stderr).toMatch(/JOBS_UI_TOKEN/);
+    expect(config).toContain(`JOBS_UI_TOKEN: ${token}`);
     const services = [...config.matchAll(/^ {2}([a-z-]+):$/gm)].map((match) => match[1]);
     expect(services).toEqual(
       expect.arrayContaining([
@@ -31,6 +44,7 @@ describe('docker-compose.yml (production stack)', () => {
         'temporal-setup',
         'temporal-ui',
         'worker',
+        'jobs-ui',
       ]),
     );
     expect(config).toMatch(/DB: postgres12/);
@@ -65,6 +79,6 @@ describe('docker-compose.yml (production stack)', () => {
     const dockerfile = fs.readFileSync(path.join(root, 'Dockerfile'), 'utf8');
     expect(dockerfile).toMatch(/^FROM node:20/m);
     expect(dockerfile).toContain('CMD ["node", "bin/jobs.js", "worker"]');
-    for (const copied of ['bin', 'src', 'package-lock.json']) expect(dockerfile).toContain(copied);
+    for (const copied of ['bin', 'src', 'web', 'package-lock.json']) expect(dockerfile).toContain(copied);
   });
 });

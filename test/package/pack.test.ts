@@ -2,14 +2,15 @@
  * The package as users get it: `npm pack` (which builds dist/), the tarball installed into a new project, the
  * README's code sample run there against a dev server, and `npx temporal-jobs --help`.
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { projectRoot } from '../helpers/cli';
-import { createDevServerEnvironment } from '../helpers/testbed';
+import { freePort } from '../../src/provisioning/ports';
+import { createDevServerEnvironment, eventually } from '../helpers/testbed';
 
 const run = promisify(execFile);
 
@@ -45,7 +46,15 @@ describe('the npm package, installed from its tarball into a new project', () =>
     const [tarball] = JSON.parse(packed.stdout.slice(packed.stdout.indexOf('['))) as Packed[];
     const files = tarball.files.map((file) => file.path);
     expect(files).toEqual(
-      expect.arrayContaining(['dist/index.js', 'dist/index.d.ts', 'bin/jobs.js', 'README.md']),
+      expect.arrayContaining([
+        'dist/index.js',
+        'dist/index.d.ts',
+        'bin/jobs.js',
+        'README.md',
+        'web/index.html',
+        'web/app.js',
+        'docs/openapi.json',
+      ]),
     );
     expect(files.filter((file) => file.startsWith('src/') || file.startsWith('test/'))).toEqual([]);
 
@@ -77,6 +86,30 @@ describe('the npm package, installed from its tarball into a new project', () =>
 
     const help = await run('npx', ['--no-install', 'temporal-jobs', '--help'], { cwd: consumer });
     expect(help.stdout).toMatch(/^usage: jobs <command> \[options\]/);
+
+    // The dashboard from the installed package: its page and the one library the page loads.
+    const port = await freePort();
+    const ui = spawn(
+      path.join(consumer, 'node_modules', '.bin', 'temporal-jobs'),
+      ['ui', '--port', String(port)],
+      {
+        cwd: consumer,
+        env: { ...process.env, TEMPORAL_ADDRESS: address, JOBS_UI_TOKEN: '' },
+      },
+    );
+    try {
+      const page = await eventually('the installed dashboard to serve', () =>
+        fetch(`http://127.0.0.1:${port}/`).then(
+          (response) => (response.ok ? response.text() : undefined),
+          () => undefined,
+        ),
+      );
+      expect(page).toContain('<script type="module" src="/app.js">');
+      expect((await fetch(`http://127.0.0.1:${port}/vendor/preact-htm.js`)).status).toBe(200);
+      expect((await fetch(`http://127.0.0.1:${port}/api/jobs`)).status).toBe(200);
+    } finally {
+      ui.kill('SIGINT');
+    }
 
     // The README's sample, as written (an ES module, for its top-level await), run by a TypeScript runner.
     fs.writeFileSync(path.join(consumer, 'sample.mts'), readmeSample());
