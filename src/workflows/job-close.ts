@@ -59,7 +59,13 @@ export async function closeAs<R extends { status: JobStatus }>(
   if (!cancelled) return record;
   await beforeCancel?.();
   const { workflowId, runId } = workflowInfo();
-  if (!cancel.requested) await cancelOwnRun({ workflowId, runId });
+  if (!cancel.requested) {
+    try {
+      await cancelOwnRun({ workflowId, runId });
+    } catch {
+      return record; // the server would not take it: the job's record still says cancelled
+    }
+  }
   await condition(() => cancel.requested);
   throw new CancelledFailure(message);
 }
