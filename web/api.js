@@ -33,7 +33,8 @@ export async function api(path, { method = 'GET', body } = {}) {
 
 /** An event stream; reads that need the token pass it as access_token (an EventSource sends no headers). */
 export function events(path, handlers) {
-  const url = token.get() ? `${path}?access_token=${encodeURIComponent(token.get())}` : path;
+  const joiner = path.includes('?') ? '&' : '?';
+  const url = token.get() ? `${path}${joiner}access_token=${encodeURIComponent(token.get())}` : path;
   const source = new EventSource(url);
   for (const [type, handle] of Object.entries(handlers)) {
     source.addEventListener(type, (event) => handle(JSON.parse(event.data)));
@@ -43,17 +44,3 @@ export function events(path, handlers) {
 
 export const jobPath = (id) => `/api/jobs/${encodeURIComponent(id)}`;
 export const webUiPath = (id) => `/web-ui/${encodeURIComponent(id)}`;
-
-/** Runs `fn` at most once per `ms`, the last call winning. */
-export function throttle(fn, ms) {
-  let timer;
-  let last = 0;
-  return () => {
-    clearTimeout(timer);
-    const wait = Math.max(0, last + ms - Date.now());
-    timer = setTimeout(() => {
-      last = Date.now();
-      fn();
-    }, wait);
-  };
-}

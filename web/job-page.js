@@ -1,6 +1,6 @@
 // One root job: its record, progress and counts, live; a page of its children; interrupts.
 import { html, useEffect, useState } from '/vendor/preact-htm.js';
-import { api, events, jobPath, throttle } from '/api.js';
+import { api, events, jobPath } from '/api.js';
 import { Badge, Counts, ErrorLine, ProgressBar, StatusFilter, Time, WebUiLink, isFinal } from '/widgets.js';
 
 const PAGE = 50;
@@ -22,25 +22,20 @@ export function JobPage({ id, config, onAuthError }) {
   };
 
   useEffect(() => {
-    const loadChildren = async () => {
-      const params = new URLSearchParams({ offset: String(query.offset), limit: String(PAGE) });
-      if (query.status) params.set('status', query.status);
-      try {
-        const answer = await api(`${jobPath(id)}?${params}`);
-        setRecord(answer);
-        setChildren(answer.children ?? []);
-        setError('');
-      } catch (err) {
-        fail(err);
-      }
+    const params = new URLSearchParams({ offset: String(query.offset), limit: String(PAGE) });
+    if (query.status) params.set('status', query.status);
+    const show = (answer) => {
+      setRecord(answer);
+      setChildren(answer.children ?? []);
+      setError('');
     };
-    void loadChildren();
-    const reloadChildren = throttle(loadChildren, 1000);
-    // The root's stream sends its record whenever it changes; the page of children follows.
-    return events(`${jobPath(id)}/events`, {
+    // A read first, which says what is wrong (a token, an unknown job); then this view's stream keeps it live.
+    let streamed = false; // a stream event is newer than the read's answer
+    api(`${jobPath(id)}?${params}`).then((answer) => streamed || show(answer), fail);
+    return events(`${jobPath(id)}/events?${params}`, {
       job: (answer) => {
-        setRecord((shown) => ({ ...answer, children: shown?.children ?? [] }));
-        reloadChildren();
+        streamed = true;
+        show(answer);
       },
       problem: (problem) => setError(problem.message),
     });

@@ -1,6 +1,6 @@
 // Every root job, running ones first: status, progress, counts, owner, times; filters, pages, live.
 import { html, useEffect, useState } from '/vendor/preact-htm.js';
-import { api, events, throttle } from '/api.js';
+import { api, events } from '/api.js';
 import { Badge, Counts, ErrorLine, ProgressBar, StatusFilter, Time, WebUiLink } from '/widgets.js';
 
 const PAGE = 50;
@@ -13,22 +13,30 @@ export function RootsPage({ config, onAuthError }) {
   const cursor = cursors[cursors.length - 1];
 
   useEffect(() => {
-    const load = async () => {
-      const query = new URLSearchParams({ limit: String(PAGE) });
-      if (filter.status) query.set('status', filter.status);
-      if (filter.name) query.set('name', filter.name);
-      if (cursor) query.set('cursor', cursor);
-      try {
-        setPage(await api(`/api/jobs?${query}`));
+    const query = new URLSearchParams({ limit: String(PAGE) });
+    if (filter.status) query.set('status', filter.status);
+    if (filter.name) query.set('name', filter.name);
+    if (cursor) query.set('cursor', cursor);
+    // A read first, which says what is wrong (a token, a bad filter); then the page's own stream keeps it live.
+    let streamed = false; // a stream event is newer than the read's answer
+    api(`/api/jobs?${query}`).then(
+      (answer) => {
+        if (streamed) return;
+        setPage(answer);
         setError('');
-      } catch (err) {
+      },
+      (err) => {
         if (err.status === 401) onAuthError(err.message);
         setError(err.message);
-      }
-    };
-    void load();
-    // The list's stream says when its first page changed; this page then reads its own again.
-    return events('/api/events', { roots: throttle(load, 1000) });
+      },
+    );
+    return events(`/api/events?${query}`, {
+      roots: (answer) => {
+        streamed = true;
+        setPage(answer);
+      },
+      problem: (problem) => setError(problem.message),
+    });
   }, [filter.status, filter.name, cursor]);
 
   const setFilterAndRestart = (change) => {

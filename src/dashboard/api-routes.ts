@@ -20,15 +20,15 @@ import {
   rootListQuery,
   startBody,
   startedAnswer,
-  streamQuery,
+  streamLimit,
 } from './api-schemas';
 import { isDeadlineExceeded } from '../client/deadline';
 import { ReadTimeoutError } from './api-errors';
-import { ROOTS_FEED, type FeedEvent, type RootFeeds } from './root-feeds';
+import type { LiveEvent, LiveReads, ViewReader } from './live-reads';
 
 interface RouteContext {
   jobs: JobClient;
-  feeds: RootFeeds;
+  live: LiveReads;
   webUiUrl?: string;
   tokenSet: boolean;
   protectReads: boolean;
@@ -40,7 +40,7 @@ const errors = { 400: errorAnswer, 401: errorAnswer, 403: errorAnswer, 404: erro
 const reads = (protectReads: boolean) => (protectReads ? [{ token: [] }] : []);
 
 export function registerApiRoutes(app: FastifyInstance, context: RouteContext): void {
-  const { jobs, feeds, protectReads } = context;
+  const { jobs, live, protectReads } = context;
   /** A read answers within the deadline or is a 503: the client would otherwise retry a lost server for long. */
   const read = async <T>(ask: () => Promise<T>): Promise<T> => {
     try {
@@ -128,13 +128,14 @@ export function registerApiRoutes(app: FastifyInstance, context: RouteContext): 
     async (request) => jobs.interrupt(request.params.id, { force: request.body?.force === true }),
   );
 
-  app.get<{ Params: IdParams }>(
+  app.get<{ Params: IdParams; Querystring: { offset: number; limit: number; status?: JobStatus } }>(
     '/api/jobs/:id/events',
     {
       schema: {
-        summary: 'Follow a root: its record and counts whenever they change (server-sent events).',
+        summary:
+          'Follow a root: what GET /api/jobs/{id} answers for the same query (by default its record and counts, no children), at once and whenever it changes (server-sent events).',
         params: jobIdParams,
-        querystring: streamQuery,
+        querystring: { ...childPageQuery, properties: { ...childPageQuery.properties, limit: streamLimit } },
         security: reads(protectReads),
         produces: ['text/event-stream'],
         response: { 200: eventStream, ...errors },
@@ -144,23 +145,39 @@ export function registerApiRoutes(app: FastifyInstance, context: RouteContext): 
       const { id } = request.params;
       if (parseJobId(id).kind !== 'root')
         throw new InvalidJobInputError(`"${id}" is a child job; events follow a root job.`);
-      // An unknown id is a 404 before the stream opens: the root's feed reads it first (once for all streams).
-      await openEventStream(reply, (send) => read(() => feeds.subscribe(id, send)));
+      const { offset, limit, status } = request.query;
+      const view: ViewReader = async () => {
+        const answer = await jobs.status(id, { offset, limit, status });
+        const stopped = answer.stoppedAt !== null && answer.status !== 'running';
+        return { event: { type: 'job', data: JSON.stringify(answer) }, stopped };
+      };
+      const key = JSON.stringify(['job', id, offset, limit, status]);
+      // An unknown id is a 404 before the stream opens: the view's first read (shared) finds it out.
+      await openEventStream(reply, (send) => read(() => live.subscribe(key, view, send)));
     },
   );
 
-  app.get(
+  app.get<{ Querystring: { status?: JobStatus; name?: string; limit: number; cursor?: string } }>(
     '/api/events',
     {
       schema: {
-        summary: 'Follow the list of roots: a `roots` event (a version) whenever its first page changes.',
-        querystring: streamQuery,
+        summary:
+          'Follow a page of the roots list: what GET /api/jobs answers for the same query, at once and whenever it changes (`roots` events).',
+        querystring: rootListQuery,
         security: reads(protectReads),
         produces: ['text/event-stream'],
         response: { 200: eventStream, ...errors },
       },
     },
-    async (_request, reply) => openEventStream(reply, (send) => feeds.subscribe(ROOTS_FEED, send)),
+    async (request, reply) => {
+      const { status, name, limit, cursor } = request.query;
+      const view: ViewReader = async () => {
+        const page = await jobs.listPage({ status, name }, { limit, cursor });
+        return { event: { type: 'roots', data: JSON.stringify(page) }, stopped: false };
+      };
+      const key = JSON.stringify(['roots', status, name, limit, cursor]);
+      await openEventStream(reply, (send) => read(() => live.subscribe(key, view, send)));
+    },
   );
 
   app.get(
@@ -212,11 +229,11 @@ const KEEP_ALIVE_MS = 15_000;
 /** Subscribes, then opens a server-sent-events stream and feeds it until the client goes. */
 async function openEventStream(
   reply: FastifyReply,
-  subscribe: (send: (event: FeedEvent) => void) => Promise<() => void>,
+  subscribe: (send: (event: LiveEvent) => void) => Promise<() => void>,
 ): Promise<void> {
   const raw = reply.raw;
-  const early: FeedEvent[] = []; // what the feed sends as it subscribes, before the stream is open
-  let write = (event: FeedEvent) => void early.push(event);
+  const early: LiveEvent[] = []; // what the feed sends as it subscribes, before the stream is open
+  let write = (event: LiveEvent) => void early.push(event);
   const unsubscribe = await subscribe((event) => write(event));
   if (raw.destroyed) {
     unsubscribe(); // the client left while the root was read

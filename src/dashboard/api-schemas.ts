@@ -141,11 +141,8 @@ export const childPageQuery = {
   },
 } as const;
 
-export const streamQuery = {
-  type: 'object',
-  additionalProperties: false,
-  properties: { access_token: { type: 'string' } },
-} as const;
+/** An event stream on a root sends its record only, unless asked for a page of children. */
+export const streamLimit = { type: 'integer', minimum: 0, maximum: 10000, default: 0 } as const;
 
 export const startBody = {
   type: 'object',
@@ -181,6 +178,6 @@ export const interruptAnswer = {
 
 export const eventStream = {
   description:
-    'Server-sent events (text/event-stream). `job`: the record and counts (as GET /api/jobs/{id}?limit=0), sent at once and whenever it changes; `problem`: a read failed (an error object), the stream goes on; comments every 15 s keep it open.',
+    'Server-sent events (text/event-stream): `job` (a root) or `roots` (a page of the list), the JSON the matching GET answers, sent at once and whenever it changes; `problem`: a read failed (an error object), the stream goes on; a comment every 15 s keeps it open. Each distinct query is read once a second however many streams follow it.',
   type: 'string',
 } as const;

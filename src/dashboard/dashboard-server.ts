@@ -1,7 +1,7 @@
 /**
  * `jobs ui`: the jobs dashboard (Oro's System › Jobs grid) and the public HTTP API behind it. Fastify serves
  * the API (routes in api-routes.ts, described by OpenAPI at /api/openapi.json), the page (web/, Preact + htm,
- * no build step) and the event streams (root-feeds.ts).
+ * no build step) and the event streams (live-reads.ts).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -12,7 +12,7 @@ import type { JobClient } from '../client/job-client';
 import { accessGuard, isLoopback, type AccessSettings } from './access';
 import { apiErrorOf } from './api-errors';
 import { registerApiRoutes } from './api-routes';
-import { RootFeeds } from './root-feeds';
+import { LiveReads, type ReadTimes } from './live-reads';
 
 export interface DashboardOptions extends AccessSettings {
   jobs: JobClient;
@@ -22,8 +22,8 @@ export interface DashboardOptions extends AccessSettings {
   host?: string;
   /** A read the Temporal server has not answered in this long is a 503 (default 10 s). */
   readDeadlineMs?: number;
-  /** Reads of a watched root, for the event streams. */
-  feedTimes?: { everyMs: number; stoppedEveryMs: number };
+  /** How often the event streams' views are read. */
+  readTimes?: ReadTimes;
 }
 
 /** The page's files: web/ at the package's root (two levels above this file, in src/ and in dist/). */
@@ -33,7 +33,7 @@ const PREACT_HTM = path.join(path.dirname(require.resolve('htm')), '..', 'preact
 
 export async function createDashboard(
   options: DashboardOptions,
-): Promise<{ app: FastifyInstance; feeds: RootFeeds }> {
+): Promise<{ app: FastifyInstance; live: LiveReads }> {
   const { jobs } = options;
   // Unknown properties are refused, not dropped: a misspelt option must not pass silently.
   const app = Fastify({
@@ -69,11 +69,11 @@ export async function createDashboard(
       },
     },
   });
-  const feeds = new RootFeeds(jobs, options.feedTimes);
-  app.addHook('onClose', async () => feeds.close());
+  const live = new LiveReads(options.readTimes);
+  app.addHook('onClose', async () => live.close());
   registerApiRoutes(app, {
     jobs,
-    feeds,
+    live,
     webUiUrl: options.webUiUrl,
     tokenSet: !!options.token,
     protectReads: options.protectReads,
@@ -88,7 +88,7 @@ export async function createDashboard(
       .send(preactHtm),
   );
   await app.register(fastifyStatic, { root: WEB_DIRECTORY, prefix: '/', index: 'index.html' });
-  return { app, feeds };
+  return { app, live };
 }
 
 /** A page on another name that resolves to 127.0.0.1 (DNS rebinding) is not this dashboard's. */
@@ -107,12 +107,12 @@ async function loopbackHostOnly(
 /** Starts the dashboard; resolves with its address once it listens. */
 export async function startDashboard(
   options: DashboardOptions & { port: number },
-): Promise<{ url: string; app: FastifyInstance; feeds: RootFeeds; close: () => Promise<void> }> {
-  const { app, feeds } = await createDashboard(options);
+): Promise<{ url: string; app: FastifyInstance; live: LiveReads; close: () => Promise<void> }> {
+  const { app, live } = await createDashboard(options);
   const host = options.host ?? '127.0.0.1';
   await app.listen({ port: options.port, host });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
   const shown = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
-  return { url: `http://${shown}:${port}`, app, feeds, close: () => app.close() };
+  return { url: `http://${shown}:${port}`, app, live, close: () => app.close() };
 }

@@ -68,6 +68,27 @@ describe('the HTTP API (dev server)', () => {
   };
   const jobPath = (id: string) => `/api/jobs/${encodeURIComponent(id)}`;
 
+  /** The first event of `type` on a stream, then the stream is closed. */
+  async function firstEvent(dashboard: Dashboard, path: string, type: string): Promise<Json> {
+    const controller = new AbortController();
+    const response = await fetch(`${dashboard.url}${path}`, { signal: controller.signal });
+    expect(response.status).toBe(200);
+    const decoder = new TextDecoder();
+    let buffer = '';
+    let found: Json;
+    for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+      buffer += decoder.decode(chunk, { stream: true });
+      const match = new RegExp(`^event: ${type}\\ndata: (.*)$`, 'm').exec(buffer);
+      if (match) {
+        found = JSON.parse(match[1]);
+        break; // leaving the loop cancels the body, which closes the stream
+      }
+    }
+    controller.abort();
+    if (found === undefined) throw new Error(`no ${type} event on ${path}`);
+    return found;
+  }
+
   it('starts a root (201), attaches its owner (200), refuses another owner (409) and bad input (400)', async () => {
     const name = uniqueName('api-start');
     const data = { parts: [{ name: 'a', durationMs: 3000 }, { name: 'b' }] };
@@ -262,6 +283,15 @@ describe('the HTTP API (dev server)', () => {
     expect(events.some((event) => event.status === 'running')).toBe(true);
     // Nothing is sent twice in a row: an event is a change.
     for (let i = 1; i < events.length; i++) expect(events[i]).not.toEqual(events[i - 1]);
+
+    // A stream follows what the matching GET answers: a page of children, a page of the list.
+    const paged = await firstEvent(open, `${jobPath(name)}/events?limit=2&status=cancelled`, 'job');
+    expect(paged).toEqual((await call(open, `${jobPath(name)}?limit=2&status=cancelled`)).body);
+    expect(paged.children).toHaveLength(2);
+    const listed = await firstEvent(open, `/api/events?name=${name}`, 'roots');
+    expect(listed).toMatchObject({ jobs: [{ id: name, status: 'cancelled' }], nextCursor: null });
+    // Every stream closed: nothing is read any more.
+    await eventually('the views to close', async () => (open.live.stats().views === 0 ? true : undefined));
 
     const after = await call(open, `${jobPath(name)}/interrupt`, { method: 'POST', body: {} });
     expect(after).toMatchObject({

@@ -1,0 +1,125 @@
+/**
+ * What the event streams send. Each distinct view (a root with a page of its children, or a page of the roots'
+ * list) has one reader, however many streams follow it: it reads the view once a second while anyone
+ * listens and sends it when it has changed. So an open dashboard costs the Temporal server one read a second
+ * per distinct view on screen, never one per child, and the same view in many browsers costs one.
+ */
+import { apiErrorOf, type ApiError } from './api-errors';
+
+export type LiveEvent = { type: 'job' | 'roots'; data: string } | { type: 'problem'; data: ApiError };
+type Listener = (event: LiveEvent) => void;
+
+/** One read of a view: its event, and whether it has stopped changing for now (a finished root). */
+export type ViewReader = () => Promise<{ event: LiveEvent; stopped: boolean }>;
+
+export interface ReadTimes {
+  /** Between reads while the view changes. */
+  everyMs: number;
+  /** Between reads once it has stopped (a finished root may still be retried). */
+  stoppedEveryMs: number;
+}
+
+const DEFAULT_TIMES: ReadTimes = { everyMs: 1000, stoppedEveryMs: 10_000 };
+
+/** One view, its reader and its listeners. */
+class LiveView {
+  readonly listeners = new Set<Listener>();
+  last: LiveEvent | undefined;
+  reads = 0;
+  /** Streams waiting for the first read (they keep the view open). */
+  waiting = 0;
+  /** Settles after the first read: with its error when it failed. */
+  readonly firstRead: Promise<unknown>;
+  private settleFirst!: (error: unknown) => void;
+  private timer: NodeJS.Timeout | undefined;
+  private closed = false;
+
+  constructor(
+    private readonly read: ViewReader,
+    private readonly times: ReadTimes,
+  ) {
+    this.firstRead = new Promise((resolve) => (this.settleFirst = resolve));
+    void this.tick();
+  }
+
+  stop(): void {
+    this.closed = true;
+    clearTimeout(this.timer);
+  }
+
+  private async tick(): Promise<void> {
+    let stopped = false;
+    try {
+      this.reads++;
+      const answer = await this.read();
+      stopped = answer.stopped;
+      if (answer.event.data !== this.last?.data) this.emit(answer.event);
+      this.settleFirst(undefined);
+    } catch (err) {
+      this.settleFirst(err);
+      this.emit({ type: 'problem', data: apiErrorOf(err) });
+    }
+    if (this.closed) return;
+    this.timer = setTimeout(() => void this.tick(), stopped ? this.times.stoppedEveryMs : this.times.everyMs);
+  }
+
+  private emit(event: LiveEvent): void {
+    if (event.type !== 'problem') this.last = event;
+    for (const listener of this.listeners) listener(event);
+  }
+}
+
+export class LiveReads {
+  private readonly views = new Map<string, LiveView>();
+
+  constructor(private readonly times: ReadTimes = DEFAULT_TIMES) {}
+
+  /**
+   * Listens to the view named `key` (read by `read`) once it has been read, at once when it was already.
+   * Streams that come together share that read; one that fails (an unknown id) rejects and subscribes
+   * nothing. Resolves with the unsubscribe.
+   */
+  async subscribe(key: string, read: ViewReader, listener: Listener): Promise<() => void> {
+    let view = this.views.get(key);
+    if (!view) {
+      view = new LiveView(read, this.times);
+      this.views.set(key, view);
+    }
+    const subscribed = view;
+    subscribed.waiting++;
+    const error = await subscribed.firstRead.finally(() => subscribed.waiting--);
+    if (error !== undefined && !subscribed.last) {
+      this.release(key, subscribed);
+      throw error;
+    }
+    if (subscribed.last) listener(subscribed.last);
+    subscribed.listeners.add(listener);
+    return () => {
+      subscribed.listeners.delete(listener);
+      this.release(key, subscribed);
+    };
+  }
+
+  /** Views now open, the streams on them and the reads they have made. */
+  stats(): { views: number; listeners: number; reads: number } {
+    let listeners = 0;
+    let reads = 0;
+    for (const view of this.views.values()) {
+      listeners += view.listeners.size;
+      reads += view.reads;
+    }
+    return { views: this.views.size, listeners, reads };
+  }
+
+  close(): void {
+    for (const view of this.views.values()) view.stop();
+    this.views.clear();
+  }
+
+  /** A view that no stream listens to or waits for stops reading. */
+  private release(key: string, view: LiveView): void {
+    if (view.listeners.size > 0 || view.waiting > 0) return;
+    view.stop();
+    if (this.views.get(key) === view) this.views.delete(key);
+  }
+}
