@@ -89,10 +89,16 @@ describe('batches of children (time-skipping server)', () => {
   });
 });
 
-describe('a long-lived root continues as new (time-skipping server)', () => {
+/**
+ * On the dev server: the Java time-skipping server now and then loses a batch's last report that arrives while
+ * the root's workflow task completes with a continue-as-new (about 1 root in 8 stalled, with the code of
+ * before the dashboard too); the real server refuses such a completion and delivers the signal to the run
+ * that follows. These tests need no skipped time.
+ */
+describe('a long-lived root continues as new (dev server)', () => {
   it('carries its state across runs and still ends with every child counted', async () => {
     const { app } = concurrencyProbe();
-    const testbed = await createJobTestbed('time-skipping', app);
+    const testbed = await createJobTestbed('dev-server', app);
     try {
       const name = uniqueName('continued');
       const started = await testbed.jobs.start('fan_out', {
@@ -116,7 +122,7 @@ describe('a long-lived root continues as new (time-skipping server)', () => {
 
   it('lends no slot into the void across many runs: grants sent just before a continue-as-new still arrive', async () => {
     const { app, probe } = concurrencyProbe();
-    const testbed = await createJobTestbed('time-skipping', app);
+    const testbed = await createJobTestbed('dev-server', app);
     try {
       const name = uniqueName('many-runs');
       // 16 batches of 2 and 3 slots: slots move between batches all the time, the root continues as new often.
