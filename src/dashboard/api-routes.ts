@@ -3,7 +3,7 @@
  * or a child, and follow a root (or the list) as server-sent events. Every answer for a job is the JSON the
  * CLI prints with --json; errors are `{ "error": { "code", "message" } }` (api-errors.ts).
  */
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { JobClient } from '../client/job-client';
 import { InvalidJobInputError } from '../errors';
 import { parseJobId } from '../jobs/ids';
@@ -24,7 +24,8 @@ import {
 } from './api-schemas';
 import { isDeadlineExceeded } from '../client/deadline';
 import { ReadTimeoutError } from './api-errors';
-import type { LiveEvent, LiveReads, ViewReader } from './live-reads';
+import { openEventStream } from './event-stream';
+import type { LiveReads, ViewReader } from './live-reads';
 
 interface RouteContext {
   jobs: JobClient;
@@ -222,38 +223,4 @@ export function registerApiRoutes(app: FastifyInstance, context: RouteContext): 
       );
     },
   );
-}
-
-const KEEP_ALIVE_MS = 15_000;
-
-/** Subscribes, then opens a server-sent-events stream and feeds it until the client goes. */
-async function openEventStream(
-  reply: FastifyReply,
-  subscribe: (send: (event: LiveEvent) => void) => Promise<() => void>,
-): Promise<void> {
-  const raw = reply.raw;
-  const early: LiveEvent[] = []; // what the feed sends as it subscribes, before the stream is open
-  let write = (event: LiveEvent) => void early.push(event);
-  const unsubscribe = await subscribe((event) => write(event));
-  if (raw.destroyed) {
-    unsubscribe(); // the client left while the root was read
-    return;
-  }
-  reply.hijack();
-  raw.writeHead(200, {
-    'Content-Type': 'text/event-stream; charset=utf-8',
-    'Cache-Control': 'no-cache, no-transform',
-    Connection: 'keep-alive',
-  });
-  raw.write('retry: 3000\n\n');
-  write = (event) => {
-    const data = typeof event.data === 'string' ? event.data : JSON.stringify(event.data);
-    raw.write(`event: ${event.type}\ndata: ${data}\n\n`);
-  };
-  early.forEach(write);
-  const keepAlive = setInterval(() => raw.write(': keep-alive\n\n'), KEEP_ALIVE_MS);
-  raw.on('close', () => {
-    clearInterval(keepAlive);
-    unsubscribe();
-  });
 }
