@@ -148,13 +148,14 @@ export function registerApiRoutes(app: FastifyInstance, context: RouteContext): 
         throw new InvalidJobInputError(`"${id}" is a child job; events follow a root job.`);
       const { offset, limit, status } = request.query;
       const view: ViewReader = async () => {
-        const answer = await jobs.status(id, { offset, limit, status });
+        const answer = await read(() => jobs.status(id, { offset, limit, status }));
         const stopped = answer.stoppedAt !== null && answer.status !== 'running';
         return { event: { type: 'job', data: JSON.stringify(answer) }, stopped };
       };
       const key = JSON.stringify(['job', id, offset, limit, status]);
-      // An unknown id is a 404 before the stream opens: the view's first read (shared) finds it out.
-      await openEventStream(reply, (send) => read(() => live.subscribe(key, view, send)));
+      // An unknown id is a 404 before the stream opens: the view's first read (shared) finds it out. Each read
+      // has its own deadline: the view reads on long after the request that opened it.
+      await openEventStream(reply, (send) => live.subscribe(key, view, send));
     },
   );
 
@@ -173,11 +174,11 @@ export function registerApiRoutes(app: FastifyInstance, context: RouteContext): 
     async (request, reply) => {
       const { status, name, limit, cursor } = request.query;
       const view: ViewReader = async () => {
-        const page = await jobs.listPage({ status, name }, { limit, cursor });
+        const page = await read(() => jobs.listPage({ status, name }, { limit, cursor }));
         return { event: { type: 'roots', data: JSON.stringify(page) }, stopped: false };
       };
       const key = JSON.stringify(['roots', status, name, limit, cursor]);
-      await openEventStream(reply, (send) => read(() => live.subscribe(key, view, send)));
+      await openEventStream(reply, (send) => live.subscribe(key, view, send));
     },
   );
 

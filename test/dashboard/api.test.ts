@@ -419,6 +419,36 @@ describe('the HTTP API (dev server)', () => {
     await testbed.jobs.wait(body.name);
   });
 
+  it('keeps a stream going past the read deadline: each read has its own', async () => {
+    const quick = await startDashboard({
+      jobs: testbed.jobs,
+      port: 0,
+      protectReads: false,
+      readDeadlineMs: 1500,
+    });
+    try {
+      const name = uniqueName('api-long-stream');
+      const parts = Array.from({ length: 5 }, (_, i) => ({ name: `p${i}`, durationMs: 800 }));
+      await testbed.jobs.start('do_big_job', { name, maxParallel: 1, data: { parts } });
+      const controller = new AbortController();
+      const response = await fetch(`${quick.url}${jobPath(name)}/events`, { signal: controller.signal });
+      const stop = setTimeout(() => controller.abort(), 4000);
+      let text = '';
+      try {
+        for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>)
+          text += Buffer.from(chunk).toString();
+      } catch {
+        // aborted after 4 s, well past the 1.5 s deadline of the request that opened the stream
+      }
+      clearTimeout(stop);
+      expect(text).not.toContain('event: problem');
+      expect(text.split('event: job').length - 1).toBeGreaterThanOrEqual(3);
+      await testbed.jobs.wait(name);
+    } finally {
+      await quick.close();
+    }
+  });
+
   it('answers 503 when the Temporal server cannot be reached', async () => {
     const connection = Connection.lazy({ address: `127.0.0.1:${await freePort()}` });
     const jobs = new JobClient(new Client({ connection }), 'jobs', undefined, 2000);
