@@ -84,8 +84,7 @@ export async function childJobWorkflow(input: ChildJobInput): Promise<ChildJobSt
     if (willRetry) change({ type: 'retry', attempt, error });
   });
   // "Request Cancellation" in the Web UI or from a client means a graceful interrupt.
-  CancellationScope.current().cancelRequested.catch(() => interrupt(false));
-  const cancel = watchCancelRequest();
+  const cancel = watchCancelRequest(() => interrupt(false));
 
   await CancellationScope.nonCancellable(async () => {
     // Created here, not at the top: a workflow cancellation must not cancel a running processor.

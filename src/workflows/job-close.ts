@@ -21,11 +21,15 @@ import { FINAL_RECORD_MEMO_KEY, JOB_FAILED_TYPE } from './messages';
 /** Runs recorded before this closed every job Completed; they replay that way. */
 const CLOSE_BY_STATUS = 'close-by-status';
 
-/** Whether this run's cancellation was requested: only then may it close Cancelled. Call at the start. */
-export function watchCancelRequest(): { requested: boolean } {
+/**
+ * Calls `onRequest` when this run's cancellation is requested, and tells whether it was: only then may it
+ * close Cancelled. Call at the start.
+ */
+export function watchCancelRequest(onRequest: () => void): { requested: boolean } {
   const seen = { requested: false };
   CancellationScope.current().cancelRequested.catch(() => {
     seen.requested = true;
+    onRequest();
   });
   return seen;
 }

@@ -55,8 +55,7 @@ export async function rootJobWorkflow(input: RootJobInput, carried?: RootCarry):
   setControlHandlers(run, reruns); // pause, resume, scale, retry
   setHandler(keyGrantSignal, (grant) => keyLease?.onGrant(grant));
   // Cancelling the root from a client or the Web UI means a graceful interrupt.
-  CancellationScope.current().cancelRequested.catch(() => run.interrupt(false));
-  const cancel = watchCancelRequest();
+  const cancel = watchCancelRequest(() => run.interrupt(false));
 
   const historyIsLong = () =>
     workflowInfo().historyLength > input.continueAsNewAfterEvents || workflowInfo().continueAsNewSuggested;
