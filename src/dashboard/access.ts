@@ -49,6 +49,16 @@ export function accessGuard({ token, protectReads }: AccessSettings) {
   };
 }
 
+/** On a loopback address: a page on another name that resolves to 127.0.0.1 (DNS rebinding) is not ours. */
+export async function loopbackHostOnly(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+  const hostname = (request.headers.host ?? '').replace(/:\d+$/, '');
+  if (!isLoopback(hostname)) {
+    await reply
+      .code(403)
+      .send({ error: { code: 'cross_site', message: `Host "${request.headers.host}" is not served here.` } });
+  }
+}
+
 function crossSiteReason(request: FastifyRequest, changes: boolean): string | undefined {
   const site = request.headers['sec-fetch-site'];
   if (site === 'cross-site' || (changes && site === 'same-site'))

@@ -9,7 +9,7 @@ import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { JobClient } from '../client/job-client';
-import { accessGuard, isLoopback, type AccessSettings } from './access';
+import { accessGuard, isLoopback, loopbackHostOnly, type AccessSettings } from './access';
 import { apiErrorOf } from './api-errors';
 import { registerApiRoutes } from './api-routes';
 import { LiveReads, type ReadTimes } from './live-reads';
@@ -89,19 +89,6 @@ export async function createDashboard(
   );
   await app.register(fastifyStatic, { root: WEB_DIRECTORY, prefix: '/', index: 'index.html' });
   return { app, live };
-}
-
-/** A page on another name that resolves to 127.0.0.1 (DNS rebinding) is not this dashboard's. */
-async function loopbackHostOnly(
-  request: import('fastify').FastifyRequest,
-  reply: import('fastify').FastifyReply,
-): Promise<void> {
-  const hostname = (request.headers.host ?? '').replace(/:\d+$/, '');
-  if (!isLoopback(hostname)) {
-    await reply
-      .code(403)
-      .send({ error: { code: 'cross_site', message: `Host "${request.headers.host}" is not served here.` } });
-  }
 }
 
 /** Starts the dashboard; resolves with its address once it listens. */
