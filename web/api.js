@@ -31,11 +31,15 @@ export async function api(path, { method = 'GET', body } = {}) {
   return answer;
 }
 
-/** An event stream; reads that need the token pass it as access_token (an EventSource sends no headers). */
+/** A read the browser makes without our headers (an EventSource, a link), with the token as access_token. */
+function withToken(path) {
+  if (!token.get()) return path;
+  return `${path}${path.includes('?') ? '&' : '?'}access_token=${encodeURIComponent(token.get())}`;
+}
+
+/** An event stream (reads that need the token pass it in the address). */
 export function events(path, handlers) {
-  const joiner = path.includes('?') ? '&' : '?';
-  const url = token.get() ? `${path}${joiner}access_token=${encodeURIComponent(token.get())}` : path;
-  const source = new EventSource(url);
+  const source = new EventSource(withToken(path));
   for (const [type, handle] of Object.entries(handlers)) {
     source.addEventListener(type, (event) => handle(JSON.parse(event.data)));
   }
@@ -43,4 +47,4 @@ export function events(path, handlers) {
 }
 
 export const jobPath = (id) => `/api/jobs/${encodeURIComponent(id)}`;
-export const webUiPath = (id) => `/web-ui/${encodeURIComponent(id)}`;
+export const webUiPath = (id) => withToken(`/web-ui/${encodeURIComponent(id)}`);

@@ -37,8 +37,7 @@ export function accessGuard({ token, protectReads }: AccessSettings) {
       await reply.code(403).send({ error: { code: 'cross_site', message: crossSite } });
       return;
     }
-    const isApi = request.url.startsWith('/api/') && !request.url.startsWith('/api/openapi.json');
-    if (!token || !isApi || (!changes && !protectReads)) return;
+    if (!token || !readsJobs(request.url) || (!changes && !protectReads)) return;
     if (!holdsToken(request, token, !changes)) {
       const what = changes ? 'Starting or interrupting a job' : 'Reading jobs';
       await reply
@@ -57,6 +56,12 @@ export async function loopbackHostOnly(request: FastifyRequest, reply: FastifyRe
       .code(403)
       .send({ error: { code: 'cross_site', message: `Host "${request.headers.host}" is not served here.` } });
   }
+}
+
+/** The API and the Web UI links (which look a job up) read jobs; the page's files and the API's description do not. */
+function readsJobs(url: string): boolean {
+  if (url.startsWith('/api/openapi.json')) return false;
+  return url.startsWith('/api/') || url.startsWith('/web-ui/');
 }
 
 function crossSiteReason(request: FastifyRequest, changes: boolean): string | undefined {

@@ -380,6 +380,10 @@ describe('the HTTP API (dev server)', () => {
       /token/,
     );
     expect((await call(privateReads, '/')).status).toBe(200); // the page itself loads, then asks for the token
+    // A Web UI link looks the job up: a read like the others (the page adds the token to its links).
+    const link = `/web-ui/${encodeURIComponent(body.name)}`;
+    expectError(await call(privateReads, link), 401, 'unauthorized', /Reading jobs needs/);
+    expect((await call(privateReads, `${link}?access_token=${TOKEN}`)).status).not.toBe(401);
 
     const otherSite = { Origin: 'http://evil.example', ...right };
     expectError(
