@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { defaultLog, type Log } from '../provisioning/executable';
 import { projectRoot } from '../provisioning/paths';
-import { canConnect, freeLowPort } from '../provisioning/ports';
+import { canConnect, freePort } from '../provisioning/ports';
 import { duration } from '../provisioning/progress-line';
 import { resolveTemporalCli } from '../provisioning/temporal-cli';
 import { resolveTemporalServer, type TemporalServerTools } from '../provisioning/temporal-server';
@@ -178,7 +178,7 @@ export class TemporalOnPostgres {
 
 async function distinctFreePorts(count: number, first?: number): Promise<number[]> {
   const ports = new Set<number>(first === undefined ? [] : [first]);
-  while (ports.size < count) ports.add(await freeLowPort());
+  while (ports.size < count) ports.add(await freePort());
   return [...ports];
 }
 

@@ -1,6 +1,7 @@
 import * as net from 'node:net';
 
-export function freePort(port = 0): Promise<number> {
+/** Resolves with `port` if nothing listens on 127.0.0.1:port (0: any port the kernel picks). */
+function bindable(port: number): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.unref();
@@ -10,6 +11,21 @@ export function freePort(port = 0): Promise<number> {
       server.close(() => resolve(port));
     });
   });
+}
+
+/**
+ * A free port for another process to listen on, between 20000 and 32000: out of the kernel's ephemeral
+ * range (32768–60999 on Linux), where a port found free could be handed to some client's outgoing
+ * connection before the server binds it ("address already in use"). The Temporal server also keeps its
+ * membership ports in a smallint column.
+ */
+export async function freePort(): Promise<number> {
+  for (let tries = 0; tries < 200; tries++) {
+    const candidate = 20_000 + Math.floor(Math.random() * 12_000);
+    const port = await bindable(candidate).catch(() => undefined);
+    if (port !== undefined) return port;
+  }
+  throw new Error('No free port found between 20000 and 32000 on 127.0.0.1.');
 }
 
 /** Resolves once something accepts TCP connections on 127.0.0.1:port. */
@@ -31,17 +47,4 @@ export function canConnect(port: number, host = '127.0.0.1'): Promise<boolean> {
     });
     socket.once('error', () => resolve(false));
   });
-}
-
-/**
- * A free port below 32768, out of the kernel's ephemeral range (the Temporal server keeps its membership
- * ports in a smallint column, and a port from the ephemeral range could be handed to a client meanwhile).
- */
-export async function freeLowPort(): Promise<number> {
-  for (let tries = 0; tries < 200; tries++) {
-    const candidate = 20_000 + Math.floor(Math.random() * 12_000);
-    const port = await freePort(candidate).catch(() => undefined);
-    if (port !== undefined) return port;
-  }
-  throw new Error('No free port found between 20000 and 32000 on 127.0.0.1.');
 }

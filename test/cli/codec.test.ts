@@ -9,7 +9,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { AesGcmCodec } from '../../src/codec/aes-gcm-codec';
 import { JobClient } from '../../src/client/job-client';
 import { createSeedApplication } from '../../src/example/seed-app';
-import { freeLowPort } from '../../src/provisioning/ports';
+import { freePort } from '../../src/provisioning/ports';
 import { createJobWorker } from '../../src/worker';
 import { runJobs, startJobs } from '../helpers/cli';
 import { uniqueName } from '../helpers/jobs';
@@ -89,7 +89,7 @@ describe('encrypted payloads (AES-256-GCM codec, dev server)', () => {
     expect((await runJobs(vars, 'status', `${name}/do_small_job:${SECRET}`)).code).not.toBe(0);
 
     // The codec server decrypts the raw payload for the Web UI's origin.
-    const port = await freeLowPort();
+    const port = await freePort();
     const server = await startJobs(withKey, 'Ctrl-C stops it', 'codec-server', '--port', String(port));
     try {
       const url = `http://127.0.0.1:${port}`;

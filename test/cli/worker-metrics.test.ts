@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { JobClient } from '../../src/client/job-client';
-import { freeLowPort } from '../../src/provisioning/ports';
+import { freePort } from '../../src/provisioning/ports';
 import { runJobs, startJobs } from '../helpers/cli';
 import { uniqueName } from '../helpers/jobs';
 import { createDevServerEnvironment } from '../helpers/testbed';
@@ -31,7 +31,7 @@ describe('jobs worker --metrics-port (dev server)', () => {
 
   it('serves the SDK’s metrics and the engine’s: children started and finished by status, processor time', async () => {
     const taskQueue = `metrics-${randomUUID()}`;
-    const port = await freeLowPort();
+    const port = await freePort();
     const vars = { ...process.env, TEMPORAL_ADDRESS: address, TEMPORAL_TASK_QUEUE: taskQueue };
     const worker = await startJobs(vars, 'Ctrl-C stops it', 'worker', '--metrics-port', String(port));
     try {

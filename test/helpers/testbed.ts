@@ -20,8 +20,8 @@ export interface WorkerSetup {
 }
 
 export interface DevServerOptions {
-  /** Serve the Web UI on this port (default: no UI). */
-  uiPort?: number;
+  /** Serve the Web UI too, on a free port (default: no UI). */
+  ui?: boolean;
 }
 
 /** A Temporal server, a client on it, and a running worker on a task queue of its own. */
@@ -32,6 +32,8 @@ export interface Testbed {
   worker: Worker;
   /** The server's gRPC host:port (dev server only). */
   address?: string;
+  /** The Web UI's address, as http://127.0.0.1:port (dev server with `ui: true` only). */
+  uiUrl?: string;
   teardown(): Promise<void>;
 }
 
@@ -84,27 +86,43 @@ export async function createDevServerTestbed(
   setup: WorkerSetup,
   options: DevServerOptions = {},
 ): Promise<Testbed> {
-  const { env, address } = await createDevServerEnvironment(options);
-  return { ...(await startWorker(env, setup)), address };
+  const { env, address, uiUrl } = await createDevServerEnvironment(options);
+  return { ...(await startWorker(env, setup)), address, ...(uiUrl ? { uiUrl } : {}) };
 }
 
 /** The dev server alone, for tests that run their own workers; `address` is its gRPC host:port. */
 export async function createDevServerEnvironment(
   options: DevServerOptions = {},
-): Promise<{ env: TestWorkflowEnvironment; address: string }> {
+): Promise<{ env: TestWorkflowEnvironment; address: string; uiUrl?: string }> {
   const cli = await resolveTemporalCli({ provision: false });
-  const port = await freePort();
-  const env = await TestWorkflowEnvironment.createLocal({
-    server: {
-      executable: cli.executable,
-      port,
-      searchAttributes: jobSearchAttributes,
-      // The same server settings as `jobs dev` (see src/dev-server-tuning.ts).
-      extraArgs: devServerTuningFlags(),
-      ...(options.uiPort ? { ui: true, uiPort: options.uiPort } : {}),
-    },
-  });
-  return { env, address: `127.0.0.1:${port}` };
+  // The dev server picks some ports of its own (HTTP, metrics, membership) from the kernel's ephemeral
+  // range; with two test files starting servers at once, one of them can be taken before it binds. That
+  // start fails within seconds, so one more try with a fresh port costs little.
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort();
+    const uiPort = options.ui ? await freePort() : undefined;
+    try {
+      const env = await TestWorkflowEnvironment.createLocal({
+        server: {
+          executable: cli.executable,
+          port,
+          searchAttributes: jobSearchAttributes,
+          // The same server settings as `jobs dev` (see src/dev-server-tuning.ts).
+          extraArgs: devServerTuningFlags(),
+          ...(uiPort ? { ui: true, uiPort } : {}),
+        },
+      });
+      return {
+        env,
+        address: `127.0.0.1:${port}`,
+        ...(uiPort ? { uiUrl: `http://127.0.0.1:${uiPort}` } : {}),
+      };
+    } catch (err) {
+      const startFailed = err instanceof Error && err.message.includes('Failed to start ephemeral server');
+      if (!startFailed || attempt === 2) throw err;
+      console.warn(`The dev server did not start (${err.message.split(':')[0]}); trying once more.`);
+    }
+  }
 }
 
 async function startWorker(env: TestWorkflowEnvironment, setup: WorkerSetup): Promise<Testbed> {

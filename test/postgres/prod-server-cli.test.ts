@@ -2,7 +2,7 @@
 import { spawn } from 'node:child_process';
 import * as net from 'node:net';
 import * as path from 'node:path';
-import { freeLowPort } from '../../src/provisioning/ports';
+import { freePort } from '../../src/provisioning/ports';
 import { runJobs } from '../helpers/cli';
 
 const root = path.resolve(__dirname, '..', '..');
@@ -28,7 +28,7 @@ describe('npm run prod-server', () => {
     expect(await bad.exited).toBe(2);
     expect(bad.output().stderr).toBe('prod-server: --port must be 1–65535; got "seventy"\n');
 
-    const taken = net.createServer().listen(await freeLowPort(), '127.0.0.1');
+    const taken = net.createServer().listen(await freePort(), '127.0.0.1');
     await new Promise((resolve) => taken.once('listening', resolve));
     const port = (taken.address() as net.AddressInfo).port;
     try {
@@ -43,7 +43,7 @@ describe('npm run prod-server', () => {
   });
 
   it('serves on the port it is given until Ctrl-C, then leaves nothing running', async () => {
-    const port = await freeLowPort();
+    const port = await freePort();
     const run = prodServer('--port', String(port));
     afterEnd = () => run.child.kill('SIGINT');
     const deadline = Date.now() + 120_000;

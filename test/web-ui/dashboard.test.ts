@@ -1,7 +1,6 @@
 import * as path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { startDashboard } from '../../src/dashboard/dashboard-server';
-import { freePort } from '../../src/provisioning/ports';
 import { ARTIFACTS, launchChromium } from '../helpers/browser';
 import { createJobTestbed, statusWhen, uniqueName, type JobTestbed } from '../helpers/jobs';
 import { eventually } from '../helpers/testbed';
@@ -15,13 +14,12 @@ describe('the jobs dashboard (headless Chromium)', () => {
   const shot = (name: string) => page.screenshot({ path: path.join(ARTIFACTS, name), fullPage: true });
 
   beforeAll(async () => {
-    const uiPort = await freePort();
-    testbed = await createJobTestbed('dev-server', undefined, { uiPort });
+    testbed = await createJobTestbed('dev-server', undefined, { ui: true });
     dashboard = await startDashboard({
       jobs: testbed.jobs,
       port: 0,
       protectReads: false,
-      webUiUrl: `http://127.0.0.1:${uiPort}`,
+      webUiUrl: testbed.uiUrl,
     });
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });

@@ -1,7 +1,6 @@
 import * as path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { DEMO_JOB_NAME, demoBigJob } from '../../src/example/demo-job';
-import { freePort } from '../../src/provisioning/ports';
 import { ARTIFACTS, launchChromium } from '../helpers/browser';
 import { createJobTestbed, type JobTestbed } from '../helpers/jobs';
 
@@ -12,9 +11,8 @@ describe('the demo root in the Temporal Web UI (headless Chromium)', () => {
   let ui: string;
 
   beforeAll(async () => {
-    const uiPort = await freePort();
-    ui = `http://127.0.0.1:${uiPort}/namespaces/default`;
-    testbed = await createJobTestbed('dev-server', undefined, { uiPort });
+    testbed = await createJobTestbed('dev-server', undefined, { ui: true });
+    ui = `${testbed.uiUrl}/namespaces/default`;
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
   });
