@@ -1,7 +1,18 @@
 // One root job: its record, progress and counts, live; a page of its children; interrupts.
 import { html, useEffect, useState } from '/vendor/preact-htm.js';
 import { api, events, jobPath } from '/api.js';
-import { Badge, Counts, ErrorLine, ProgressBar, StatusFilter, Time, WebUiLink, isFinal } from '/widgets.js';
+import {
+  Badge,
+  Counts,
+  ErrorLine,
+  JobsTable,
+  Pager,
+  ProgressBar,
+  StatusFilter,
+  Time,
+  WebUiLink,
+  isFinal,
+} from '/widgets.js';
 
 const PAGE = 50;
 
@@ -113,59 +124,32 @@ export function JobPage({ id, config, onAuthError }) {
     <div class="toolbar">
       <${StatusFilter} value=${query.status} onChange=${(status) => setQuery({ status, offset: 0 })} />
     </div>
-    <table class="jobs" data-testid="children">
-      <thead>
-        <tr>
-          <th>Child</th>
-          <th>Status</th>
-          <th>Attempts</th>
-          <th class="wide">Progress</th>
-          <th>Error</th>
-          <th>Started</th>
-          <th>Stopped</th>
-          <th></th>
-        </tr>
-      </thead>
-      <tbody>
-        ${
-          children.length === 0
-            ? html`<tr>
-                <td colspan="8" class="muted">no children here</td>
-              </tr>`
-            : null
-        }
-        ${children.map(
-          (child) =>
-            html`<tr data-child=${child.name}>
-              <td>${child.name}</td>
-              <td><${Badge} status=${child.status} /></td>
-              <td>${child.attempts}</td>
-              <td><${ProgressBar} value=${child.progress} /></td>
-              <td class="error">${child.error ?? ''}</td>
-              <td><${Time} at=${child.startedAt} /></td>
-              <td><${Time} at=${child.stoppedAt} /></td>
-              <td>
-                ${isFinal(child.status) ? null : html`<button onClick=${() => interrupt(child.id, false)} data-testid="interrupt-child">Interrupt</button>`}
-                <${WebUiLink} id=${child.id} enabled=${config.webUi} />
-              </td>
-            </tr>`,
-        )}
-      </tbody>
-    </table>
-    <div class="pager">
-      <button
-        disabled=${query.offset === 0}
-        onClick=${() => setQuery({ ...query, offset: Math.max(0, query.offset - PAGE) })}
-      >
-        ‹ Previous
-      </button>
-      <span class="muted">${pageLabel(query, children.length, record.total)}</span>
-      <button
-        disabled=${children.length < PAGE}
-        onClick=${() => setQuery({ ...query, offset: query.offset + PAGE })}
-      >
-        Next ›
-      </button>
-    </div>
+    <${JobsTable}
+      testid="children"
+      columns=${['Child', 'Status', 'Attempts', 'Progress', 'Error', 'Started', 'Stopped', '']}
+      wide="Progress"
+      empty="no children here"
+      rows=${children.map(
+        (child) =>
+          html`<tr data-child=${child.name}>
+            <td>${child.name}</td>
+            <td><${Badge} status=${child.status} /></td>
+            <td>${child.attempts}</td>
+            <td><${ProgressBar} value=${child.progress} /></td>
+            <td class="error">${child.error ?? ''}</td>
+            <td><${Time} at=${child.startedAt} /></td>
+            <td><${Time} at=${child.stoppedAt} /></td>
+            <td>
+              ${isFinal(child.status) ? null : html`<button onClick=${() => interrupt(child.id, false)} data-testid="interrupt-child">Interrupt</button>`}
+              <${WebUiLink} id=${child.id} enabled=${config.webUi} />
+            </td>
+          </tr>`,
+      )}
+    />
+    <${Pager}
+      label=${pageLabel(query, children.length, record.total)}
+      onPrevious=${query.offset === 0 ? null : () => setQuery({ ...query, offset: Math.max(0, query.offset - PAGE) })}
+      onNext=${children.length < PAGE ? null : () => setQuery({ ...query, offset: query.offset + PAGE })}
+    />
   </section>`;
 }

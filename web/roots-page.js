@@ -1,7 +1,17 @@
 // Every root job, running ones first: status, progress, counts, owner, times; filters, pages, live.
 import { html, useEffect, useState } from '/vendor/preact-htm.js';
 import { api, events } from '/api.js';
-import { Badge, Counts, ErrorLine, ProgressBar, StatusFilter, Time, WebUiLink } from '/widgets.js';
+import {
+  Badge,
+  Counts,
+  ErrorLine,
+  JobsTable,
+  Pager,
+  ProgressBar,
+  StatusFilter,
+  Time,
+  WebUiLink,
+} from '/widgets.js';
 
 const PAGE = 50;
 
@@ -58,59 +68,38 @@ export function RootsPage({ config, onAuthError }) {
       <span class="muted">live · namespace ${config.namespace}</span>
     </div>
     <${ErrorLine} error=${error} />
-    <table class="jobs" data-testid="roots">
-      <thead>
-        <tr>
-          <th>Job</th>
-          <th>Status</th>
-          <th class="wide">Progress</th>
-          <th>Children</th>
-          <th>Owner</th>
-          <th>Started</th>
-          <th>Stopped</th>
-          <th></th>
-        </tr>
-      </thead>
-      <tbody>
-        ${
-          page.jobs.length === 0
-            ? html`<tr>
-                <td colspan="8" class="muted">no root jobs</td>
-              </tr>`
-            : null
-        }
-        ${page.jobs.map(
-          (job) =>
-            html`<tr data-root=${job.id}>
-              <td>
-                <a href=${`#/jobs/${encodeURIComponent(job.id)}`}>${job.name}</a
-                >${job.topic ? html`<div class="muted">${job.topic}</div>` : null}
-              </td>
-              <td>
-                <${Badge}
-                  status=${job.status}
-                />${job.interrupted ? html` <span class="muted">interrupted</span>` : null}
-              </td>
-              <td>
-                <${ProgressBar} value=${job.progress} label=${job.total === null ? '' : `of ${job.total}`} />
-              </td>
-              <td><${Counts} counts=${job.counts} /></td>
-              <td>${job.ownerId ?? '–'}</td>
-              <td><${Time} at=${job.startTime} /></td>
-              <td><${Time} at=${job.closeTime} /></td>
-              <td><${WebUiLink} id=${job.id} enabled=${config.webUi} /></td>
-            </tr>`,
-        )}
-      </tbody>
-    </table>
-    <div class="pager">
-      <button disabled=${cursors.length === 1} onClick=${() => setCursors(cursors.slice(0, -1))}>
-        ‹ Previous
-      </button>
-      <span class="muted">page ${cursors.length}</span>
-      <button disabled=${!page.nextCursor} onClick=${() => setCursors([...cursors, page.nextCursor])}>
-        Next ›
-      </button>
-    </div>
+    <${JobsTable}
+      testid="roots"
+      columns=${['Job', 'Status', 'Progress', 'Children', 'Owner', 'Started', 'Stopped', '']}
+      wide="Progress"
+      empty="no root jobs"
+      rows=${page.jobs.map(
+        (job) =>
+          html`<tr data-root=${job.id}>
+            <td>
+              <a href=${`#/jobs/${encodeURIComponent(job.id)}`}>${job.name}</a
+              >${job.topic ? html`<div class="muted">${job.topic}</div>` : null}
+            </td>
+            <td>
+              <${Badge}
+                status=${job.status}
+              />${job.interrupted ? html` <span class="muted">interrupted</span>` : null}
+            </td>
+            <td>
+              <${ProgressBar} value=${job.progress} label=${job.total === null ? '' : `of ${job.total}`} />
+            </td>
+            <td><${Counts} counts=${job.counts} /></td>
+            <td>${job.ownerId ?? '–'}</td>
+            <td><${Time} at=${job.startTime} /></td>
+            <td><${Time} at=${job.closeTime} /></td>
+            <td><${WebUiLink} id=${job.id} enabled=${config.webUi} /></td>
+          </tr>`,
+      )}
+    />
+    <${Pager}
+      label=${`page ${cursors.length}`}
+      onPrevious=${cursors.length === 1 ? null : () => setCursors(cursors.slice(0, -1))}
+      onNext=${page.nextCursor ? () => setCursors([...cursors, page.nextCursor]) : null}
+    />
   </section>`;
 }

@@ -1,4 +1,4 @@
-// Small pieces both pages show: a status badge, a progress bar, counts, times, links.
+// Small pieces both pages show: a status badge, a progress bar, counts, times, links, the jobs table and its pager.
 import { html } from '/vendor/preact-htm.js';
 import { webUiPath } from '/api.js';
 
@@ -49,3 +49,31 @@ export function StatusFilter({ value, onChange }) {
 }
 
 export const ErrorLine = ({ error }) => (error ? html`<p class="error" role="alert">${error}</p>` : null);
+
+/** A table of jobs: a header of `columns` (`wide` names the one that takes the room), then `rows`, or `empty`. */
+export function JobsTable({ testid, columns, wide, empty, rows }) {
+  return html`<table class="jobs" data-testid=${testid}>
+    <thead>
+      <tr>
+        ${columns.map((column) => html`<th class=${column === wide ? 'wide' : undefined}>${column}</th>`)}
+      </tr>
+    </thead>
+    <tbody>
+      ${
+        rows.length === 0
+          ? html`<tr>
+              <td colspan=${columns.length} class="muted">${empty}</td>
+            </tr>`
+          : rows
+      }
+    </tbody>
+  </table>`;
+}
+
+/** Previous and Next around a label; a button without its handler is disabled. */
+export const Pager = ({ label, onPrevious, onNext }) =>
+  html`<div class="pager">
+    <button disabled=${!onPrevious} onClick=${onPrevious}>‹ Previous</button>
+    <span class="muted">${label}</span>
+    <button disabled=${!onNext} onClick=${onNext}>Next ›</button>
+  </div>`;

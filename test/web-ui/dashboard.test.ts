@@ -81,6 +81,29 @@ describe('the jobs dashboard (headless Chromium)', () => {
     await shot('dashboard-4-roots.png');
   });
 
+  it('pages through the children of a root with Previous and Next', async () => {
+    const name = uniqueName('dash-pages');
+    const parts = Array.from({ length: 55 }, (_, i) => ({ name: `p${i + 1}` }));
+    await testbed.jobs.start('do_big_job', { name, maxParallel: 20, data: { parts } });
+    await testbed.jobs.wait(name);
+    await page.goto(`${dashboard.url}/#/jobs/${encodeURIComponent(name)}`);
+    const rows = page.getByTestId('children').locator('tr[data-child]');
+    const previous = page.getByRole('button', { name: '‹ Previous' });
+    const next = page.getByRole('button', { name: 'Next ›' });
+    await page.getByText('1–50 of 55').waitFor();
+    expect(await rows.count()).toBe(50);
+    expect(await previous.isDisabled()).toBe(true);
+
+    await next.click();
+    await page.getByText('51–55 of 55').waitFor();
+    expect(await rows.count()).toBe(5);
+    expect(await next.isDisabled()).toBe(true);
+
+    await previous.click();
+    await page.getByText('1–50 of 55').waitFor();
+    expect(await rows.count()).toBe(50);
+  });
+
   it('links to the Temporal Web UI, where a failed root and a cancelled root show so', async () => {
     const failed = uniqueName('dash-failed');
     await testbed.jobs.start('do_big_job', {
