@@ -4,6 +4,7 @@
  * with it: it is for trying the production path and for tests, not for keeping jobs.
  */
 import { parseArgs } from 'node:util';
+import { untilStopped } from '../src/cli/until-stopped';
 import { TemporalOnPostgres } from '../src/prod-server/temporal-on-postgres';
 
 async function main(): Promise<number> {
@@ -24,10 +25,7 @@ async function main(): Promise<number> {
   console.log(`  TEMPORAL_ADDRESS=${server.address} npm run -s jobs -- worker`);
   console.log(`  server metrics: ${server.metricsUrl}; its log: ${server.serverLogFile}`);
   console.log('Ctrl-C stops the server and PostgreSQL and removes their data.');
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-  });
+  await untilStopped();
   console.log('Stopping…');
   await server.stop();
   console.log('Stopped; nothing left running.');

@@ -36,6 +36,14 @@ export function wholeNumber(name: string, value: unknown, minimum: number): numb
   return number;
 }
 
+/** A port option: a whole number from `minimum` (0: any free port) to 65535. */
+export function portNumber(name: string, value: unknown, minimum: 0 | 1 = 1): number | undefined {
+  const port = wholeNumber(name, value, minimum);
+  if (port !== undefined && port > 65535)
+    throw new UsageError(`--${name} must be ${minimum}–65535; got "${value}"`);
+  return port;
+}
+
 export function statusOption(value: unknown): JobStatus | undefined {
   if (value === undefined) return undefined;
   if (!isJobStatus(value)) {

@@ -3,8 +3,9 @@ import { connectWorker, taskQueueFromEnv } from '../connection';
 import { startDevServer } from '../dev-server';
 import { createJobWorker, runUntilStopped } from '../worker';
 import { loadApplication } from './app-loader';
-import { parse, wholeNumber } from './args';
+import { parse, portNumber } from './args';
 import { connectionOptions, print, settingsFrom, type Command } from './context';
+import { untilStopped } from './until-stopped';
 import { ExitCode, UsageError } from './exit-codes';
 import { exposeMetrics } from './metrics';
 import { codecFromEnv } from '../codec/codec-settings';
@@ -26,7 +27,7 @@ export const serverCommands: Record<string, Command> = {
     );
     const codec = codecFromEnv();
     if (!codec) throw new UsageError('codec-server needs the key: set JOBS_CODEC_KEY or JOBS_CODEC_KEY_FILE');
-    const port = wholeNumber('port', values.port, 1) ?? 8888;
+    const port = portNumber('port', values.port) ?? 8888;
     const host = (values.host as string | undefined) ?? '127.0.0.1';
     const origins = (values['ui-origin'] as unknown as string[] | undefined) ?? UI_ORIGINS;
     const server = createCodecServer(codec, origins);
@@ -40,9 +41,7 @@ export const serverCommands: Record<string, Command> = {
       `Codec server for key "${codec.keyId}" on http://${host}:${port} (POST /encode, /decode; CORS for ${origins.join(', ')}).`,
       'In the Web UI: Settings (the gear) › Codec Server, enter this address. Ctrl-C stops it.',
     ]);
-    await new Promise<void>((resolve) => {
-      for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => resolve());
-    });
+    await untilStopped();
     await new Promise((resolve) => server.close(resolve));
     return ExitCode.ok;
   },
@@ -54,8 +53,8 @@ export const serverCommands: Record<string, Command> = {
       [],
     );
     const server = await startDevServer({
-      port: wholeNumber('port', values.port, 1),
-      uiPort: wholeNumber('ui-port', values['ui-port'], 1),
+      port: portNumber('port', values.port),
+      uiPort: portNumber('ui-port', values['ui-port']),
       dbFile: values.db as string | undefined,
     });
     print([
@@ -78,9 +77,7 @@ export const serverCommands: Record<string, Command> = {
       { ...connectionOptions, 'metrics-port': { type: 'string' }, 'metrics-host': { type: 'string' } },
       [],
     );
-    const metricsPort = wholeNumber('metrics-port', values['metrics-port'], 1);
-    if (metricsPort !== undefined && metricsPort > 65535)
-      throw new UsageError(`--metrics-port must be 1–65535; got "${metricsPort}"`);
+    const metricsPort = portNumber('metrics-port', values['metrics-port']);
     const app = loadApplication(values.app as string | undefined);
     const settings = settingsFrom(values);
     const taskQueue = (values['task-queue'] as string | undefined) ?? taskQueueFromEnv();

@@ -1,8 +1,9 @@
 /** `jobs ui`: the jobs dashboard and its HTTP API (src/dashboard/), until Ctrl-C. */
 import { settingsFrom, connectionOptions, jobClient, print, type Command } from './context';
+import { untilStopped } from './until-stopped';
 import { accessProblem } from '../dashboard/access';
 import { startDashboard } from '../dashboard/dashboard-server';
-import { parse, wholeNumber } from './args';
+import { parse, portNumber } from './args';
 import { ExitCode, UsageError } from './exit-codes';
 
 export const DEFAULT_DASHBOARD_PORT = 8234;
@@ -29,8 +30,7 @@ export const uiCommand: Record<string, Command> = {
       },
       [],
     );
-    const port = wholeNumber('port', values.port, 0) ?? DEFAULT_DASHBOARD_PORT;
-    if (port > 65535) throw new UsageError(`--port must be at most 65535; got ${port}`);
+    const port = portNumber('port', values.port, 0) ?? DEFAULT_DASHBOARD_PORT;
     const host = (values.host as string | undefined) ?? '127.0.0.1';
     const token = (values.token as string | undefined) ?? (process.env.JOBS_UI_TOKEN || undefined);
     const protectReads = values['protect-reads'] === true;
@@ -54,9 +54,7 @@ export const uiCommand: Record<string, Command> = {
       ...(webUiUrl ? [`Links to the Temporal Web UI at ${webUiUrl}.`] : []),
       'Press Ctrl-C to stop.',
     ]);
-    await new Promise<void>((resolve) => {
-      for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => resolve());
-    });
+    await untilStopped();
     await dashboard.close();
     await jobs.client.connection.close();
     return ExitCode.ok;
