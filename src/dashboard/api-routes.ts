@@ -37,6 +37,8 @@ interface RouteContext {
 }
 
 type IdParams = { id: string };
+type RootListQuery = { status?: JobStatus; name?: string; limit: number; cursor?: string };
+type ChildPageQuery = { offset: number; limit: number; status?: JobStatus };
 const errors = { 400: errorAnswer, 401: errorAnswer, 403: errorAnswer, 404: errorAnswer, 503: errorAnswer };
 const reads = (protectReads: boolean) => (protectReads ? [{ token: [] }] : []);
 
@@ -53,8 +55,13 @@ export function registerApiRoutes(app: FastifyInstance, context: RouteContext): 
       );
     }
   };
+  // What a GET answers and what its event stream sends: one read for both.
+  const readRootsPage = ({ status, name, limit, cursor }: RootListQuery) =>
+    read(() => jobs.listPage({ status, name }, { limit, cursor }));
+  const readJob = (id: string, { offset, limit, status }: ChildPageQuery) =>
+    read(() => jobs.status(id, { offset, limit, status }));
 
-  app.get<{ Querystring: { status?: JobStatus; name?: string; limit: number; cursor?: string } }>(
+  app.get<{ Querystring: RootListQuery }>(
     '/api/jobs',
     {
       schema: {
@@ -73,10 +80,7 @@ export function registerApiRoutes(app: FastifyInstance, context: RouteContext): 
         },
       },
     },
-    async (request) => {
-      const { status, name, limit, cursor } = request.query;
-      return read(() => jobs.listPage({ status, name }, { limit, cursor }));
-    },
+    async (request) => readRootsPage(request.query),
   );
 
   app.post<{ Body: { topic: string; data?: unknown } & Record<string, unknown> }>(
@@ -97,7 +101,7 @@ export function registerApiRoutes(app: FastifyInstance, context: RouteContext): 
     },
   );
 
-  app.get<{ Params: IdParams; Querystring: { offset: number; limit: number; status?: JobStatus } }>(
+  app.get<{ Params: IdParams; Querystring: ChildPageQuery }>(
     '/api/jobs/:id',
     {
       schema: {
@@ -108,10 +112,7 @@ export function registerApiRoutes(app: FastifyInstance, context: RouteContext): 
         response: { 200: jobAnswer, ...errors },
       },
     },
-    async (request) => {
-      const { offset, limit, status } = request.query;
-      return read(() => jobs.status(request.params.id, { offset, limit, status }));
-    },
+    async (request) => readJob(request.params.id, request.query),
   );
 
   app.post<{ Params: IdParams; Body: { force?: boolean } | null }>(
@@ -129,7 +130,7 @@ export function registerApiRoutes(app: FastifyInstance, context: RouteContext): 
     async (request) => jobs.interrupt(request.params.id, { force: request.body?.force === true }),
   );
 
-  app.get<{ Params: IdParams; Querystring: { offset: number; limit: number; status?: JobStatus } }>(
+  app.get<{ Params: IdParams; Querystring: ChildPageQuery }>(
     '/api/jobs/:id/events',
     {
       schema: {
@@ -148,7 +149,7 @@ export function registerApiRoutes(app: FastifyInstance, context: RouteContext): 
         throw new InvalidJobInputError(`"${id}" is a child job; events follow a root job.`);
       const { offset, limit, status } = request.query;
       const view: ViewReader = async () => {
-        const answer = await read(() => jobs.status(id, { offset, limit, status }));
+        const answer = await readJob(id, { offset, limit, status });
         const stopped = answer.stoppedAt !== null && answer.status !== 'running';
         return { event: { type: 'job', data: JSON.stringify(answer) }, stopped };
       };
@@ -159,7 +160,7 @@ export function registerApiRoutes(app: FastifyInstance, context: RouteContext): 
     },
   );
 
-  app.get<{ Querystring: { status?: JobStatus; name?: string; limit: number; cursor?: string } }>(
+  app.get<{ Querystring: RootListQuery }>(
     '/api/events',
     {
       schema: {
@@ -174,7 +175,7 @@ export function registerApiRoutes(app: FastifyInstance, context: RouteContext): 
     async (request, reply) => {
       const { status, name, limit, cursor } = request.query;
       const view: ViewReader = async () => {
-        const page = await read(() => jobs.listPage({ status, name }, { limit, cursor }));
+        const page = await readRootsPage({ status, name, limit, cursor });
         return { event: { type: 'roots', data: JSON.stringify(page) }, stopped: false };
       };
       const key = JSON.stringify(['roots', status, name, limit, cursor]);
