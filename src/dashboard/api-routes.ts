@@ -218,7 +218,7 @@ export function registerApiRoutes(app: FastifyInstance, context: RouteContext): 
     async (request, reply) => {
       if (!context.webUiUrl)
         throw new InvalidJobInputError('No Temporal Web UI address was given (--web-ui).');
-      const workflowId = await jobs.workflowOf(request.params.id);
+      const workflowId = await read(() => jobs.workflowOf(request.params.id));
       const namespace = encodeURIComponent(jobs.client.options.namespace);
       return reply.redirect(
         `${context.webUiUrl}/namespaces/${namespace}/workflows/${encodeURIComponent(workflowId)}`,

@@ -456,10 +456,18 @@ describe('the HTTP API (dev server)', () => {
   it('answers 503 when the Temporal server cannot be reached', async () => {
     const connection = Connection.lazy({ address: `127.0.0.1:${await freePort()}` });
     const jobs = new JobClient(new Client({ connection }), 'jobs', undefined, 2000);
-    const dead = await startDashboard({ jobs, port: 0, protectReads: false, readDeadlineMs: 3000 });
+    const dead = await startDashboard({
+      jobs,
+      port: 0,
+      protectReads: false,
+      readDeadlineMs: 3000,
+      webUiUrl: 'http://127.0.0.1:8233',
+    });
     try {
-      const answer = await call(dead, jobPath('anything'));
-      expectError(answer, 503, 'no_server', /Temporal server (cannot be reached|did not answer within 3 s)/);
+      const unreachable = /Temporal server (cannot be reached|did not answer within 3 s)/;
+      expectError(await call(dead, jobPath('anything')), 503, 'no_server', unreachable);
+      // The Web UI link looks the job up too: a read with the same deadline, not the client's ~20 s of retries.
+      expectError(await call(dead, '/web-ui/anything'), 503, 'no_server', /did not answer within 3 s/);
     } finally {
       await dead.close();
       await connection.close();
