@@ -10,6 +10,7 @@ import { JobNotFoundError } from '../errors';
 import type { BatchResult } from '../workflows/child-batch';
 import { findChildQuery } from '../workflows/messages';
 import type { StatusReader } from './status-reader';
+import { queryString } from './visibility-query';
 import type { WorkflowReads } from './workflow-reads';
 
 export interface LocatedChild {
@@ -60,7 +61,7 @@ export class ChildReader {
 
   /** Batches whose name keys include this child's, and whether each runs: one visibility query. */
   private async indexedBatches(rootId: string, name: string): Promise<Batch[]> {
-    const query = `JobRootId = '${escape(rootId)}' AND JobKind = 'batch' AND JobChildKeys = '${childKey(name)}'`;
+    const query = `JobRootId = ${queryString(rootId)} AND JobKind = 'batch' AND JobChildKeys = '${childKey(name)}'`;
     const batches: Batch[] = [];
     try {
       for await (const execution of this.reads.client.workflow.list({ query })) {
@@ -102,8 +103,4 @@ interface Batch {
 
 function notFound(rootId: string, name: string): never {
   throw new JobNotFoundError(`${rootId}/${name}`);
-}
-
-function escape(value: string): string {
-  return value.replace(/\\/g, '\\\\').replace(/'/g, "\\'");
 }

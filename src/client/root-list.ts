@@ -10,6 +10,7 @@ import { isJobStatus, totalOf } from '../jobs/status';
 import type { JobStatus, RootSnapshot, StatusCounts } from '../jobs/types';
 import { JobName, JobOwnerId, JobStatus as JobStatusKey } from '../search-attributes';
 import { SNAPSHOT_MEMO_KEY } from '../workflows/messages';
+import { queryString } from './visibility-query';
 
 export interface ListedJob {
   id: string;
@@ -48,7 +49,7 @@ export const MAX_LIST_LIMIT = 1000;
 export function rootQuery({ status, name }: RootListFilter): string {
   const clauses = [`JobKind = 'root'`];
   if (status) clauses.push(`JobStatus = '${status}'`);
-  if (name) clauses.push(`JobName = '${name.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`);
+  if (name) clauses.push(`JobName = ${queryString(name)}`);
   return clauses.join(' AND ');
 }
 

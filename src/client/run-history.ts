@@ -49,8 +49,8 @@ export async function runInput<T>(client: Client, run: RunRef): Promise<T> {
 }
 
 /**
- * A finished run's result, from its close event (one call, no replay; a cancelled job's from its memo). Only for a run known to have finished:
- * on a running one the server waits for it to close.
+ * A finished run's result, from its close event (one call, no replay; a cancelled job's from its memo). Only
+ * for a run known to have finished: on a running one the server waits for it to close.
  */
 export async function runResult<T>(client: Client, run: RunRef): Promise<Closed<T>> {
   const event = await firstEvent(client, run, true);
