@@ -7,7 +7,7 @@ import { WorkflowFailedError, WorkflowNotFoundError } from '@temporalio/client';
 import type { JobApplication } from '../application';
 import { InvalidJobInputError, JobNotFoundError } from '../errors';
 import { parseJobId } from '../jobs/ids';
-import { checkPageRequest, type StartJobOptions } from '../jobs/options';
+import { checkPageRequest, wholeNumber, type StartJobOptions } from '../jobs/options';
 import { isFinal } from '../jobs/status';
 import type { RerunnableStatus } from '../jobs/transitions';
 import type { ChildJobState, ChildPageRequest, JobStatus, RootJobStatus } from '../jobs/types';
@@ -171,11 +171,7 @@ export class JobClient {
     filter: RootListFilter = {},
     page: { limit?: number; cursor?: string } = {},
   ): Promise<RootListPage> {
-    const limit = page.limit ?? 50;
-    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIST_LIMIT)
-      throw new InvalidJobInputError(
-        `limit must be a whole number from 1 to ${MAX_LIST_LIMIT}; got ${limit}.`,
-      );
+    const limit = wholeNumber('limit', page.limit ?? 50, 1, MAX_LIST_LIMIT);
     checkPageRequest({ status: filter.status });
     return listRootPage(this.client, filter, { ...page, limit });
   }
