@@ -7,7 +7,7 @@
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
 import { JobClient } from '../../src/client/job-client';
-import { freePort } from '../../src/provisioning/ports';
+import { freePort, waitForPort } from '../../src/provisioning/ports';
 import { median, processCpuSeconds, processRss, startBenchServer } from './harness';
 
 const WINDOW_MS = 8000;
@@ -29,7 +29,7 @@ export async function benchUiLoad(children: number, streamCounts: number[], roun
   try {
     const jobs = new JobClient(bench.env.client, bench.taskQueue);
     const windows = await bench.worker.runUntil(async () => {
-      await waitUntilServing(port);
+      await waitForPort(port, 30_000); // jobs ui listens once its routes are ready
       // Children 20 at a time, each long enough that the root runs (and changes) all through the windows.
       const windowsMs = rounds * streamCounts.length * (WINDOW_MS + 3000) + 20_000;
       const durationMs = Math.max(50, Math.ceil((windowsMs * PARALLEL) / children));
@@ -78,18 +78,6 @@ function startDashboardProcess(address: string, taskQueue: string, port: number)
     env: { ...process.env, TEMPORAL_ADDRESS: address, TEMPORAL_TASK_QUEUE: taskQueue, JOBS_UI_TOKEN: '' },
     stdio: 'ignore',
   });
-}
-
-async function waitUntilServing(port: number): Promise<void> {
-  for (let attempt = 0; attempt < 300; attempt++) {
-    const up = await fetch(`http://127.0.0.1:${port}/api/config`).then(
-      (response) => response.ok,
-      () => false,
-    );
-    if (up) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error('jobs ui did not start within 30 s');
 }
 
 /** Opens `streams` event streams on the root (from a process of their own), holds them for a window, measures. */
