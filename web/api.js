@@ -46,5 +46,21 @@ export function events(path, handlers) {
   return () => source.close();
 }
 
+/**
+ * A view kept live: a GET first, whose error says what is wrong (a token, an unknown job, a bad filter), then
+ * its event stream of `type` events; an event is newer than the GET's answer. Returns the stream's close.
+ */
+export function readAndFollow(path, streamPath, type, { show, fail }) {
+  let streamed = false;
+  api(path).then((answer) => streamed || show(answer), fail);
+  return events(streamPath, {
+    [type]: (answer) => {
+      streamed = true;
+      show(answer);
+    },
+    problem: fail,
+  });
+}
+
 export const jobPath = (id) => `/api/jobs/${encodeURIComponent(id)}`;
 export const webUiPath = (id) => withToken(`/web-ui/${encodeURIComponent(id)}`);

@@ -1,6 +1,6 @@
 // One root job: its record, progress and counts, live; a page of its children; interrupts.
 import { html, useEffect, useState } from '/vendor/preact-htm.js';
-import { api, events, jobPath } from '/api.js';
+import { api, jobPath, readAndFollow } from '/api.js';
 import {
   Badge,
   Counts,
@@ -40,15 +40,9 @@ export function JobPage({ id, config, onAuthError }) {
       setChildren(answer.children ?? []);
       setError('');
     };
-    // A read first, which says what is wrong (a token, an unknown job); then this view's stream keeps it live.
-    let streamed = false; // a stream event is newer than the read's answer
-    api(`${jobPath(id)}?${params}`).then((answer) => streamed || show(answer), fail);
-    return events(`${jobPath(id)}/events?${params}`, {
-      job: (answer) => {
-        streamed = true;
-        show(answer);
-      },
-      problem: (problem) => setError(problem.message),
+    return readAndFollow(`${jobPath(id)}?${params}`, `${jobPath(id)}/events?${params}`, 'job', {
+      show,
+      fail,
     });
   }, [id, query.status, query.offset]);
 

@@ -1,6 +1,6 @@
 // Every root job, running ones first: status, progress, counts, owner, times; filters, pages, live.
 import { html, useEffect, useState } from '/vendor/preact-htm.js';
-import { api, events } from '/api.js';
+import { readAndFollow } from '/api.js';
 import {
   Badge,
   Counts,
@@ -27,26 +27,15 @@ export function RootsPage({ config, onAuthError }) {
     if (filter.status) query.set('status', filter.status);
     if (filter.name) query.set('name', filter.name);
     if (cursor) query.set('cursor', cursor);
-    // A read first, which says what is wrong (a token, a bad filter); then the page's own stream keeps it live.
-    let streamed = false; // a stream event is newer than the read's answer
-    api(`/api/jobs?${query}`).then(
-      (answer) => {
-        if (streamed) return;
-        setPage(answer);
-        setError('');
-      },
-      (err) => {
-        if (err.status === 401) onAuthError(err.message);
-        setError(err.message);
-      },
-    );
-    return events(`/api/events?${query}`, {
-      roots: (answer) => {
-        streamed = true;
-        setPage(answer);
-      },
-      problem: (problem) => setError(problem.message),
-    });
+    const show = (answer) => {
+      setPage(answer);
+      setError('');
+    };
+    const fail = (err) => {
+      if (err.status === 401) onAuthError(err.message);
+      setError(err.message);
+    };
+    return readAndFollow(`/api/jobs?${query}`, `/api/events?${query}`, 'roots', { show, fail });
   }, [filter.status, filter.name, cursor]);
 
   const setFilterAndRestart = (change) => {
