@@ -5,8 +5,10 @@
  */
 import type { JobApplication, PlannedPage } from '../application';
 import { InvalidJobInputError, NonRetryableJobError } from '../errors';
+import { MAX_WORKFLOW_ID_LENGTH, childJobId, invalidNameReason } from '../jobs/ids';
+import { quoted, utf8Bytes } from '../jobs/text';
 import { jsonBytes } from '../jobs/options';
-import type { ChildSpec, PlannedChild } from '../jobs/types';
+import type { ChildRunMode, ChildSpec, PlannedChild } from '../jobs/types';
 
 /** A child's payload travels in its batch's input and its activity's: keep it small. */
 export const MAX_CHILD_PAYLOAD_BYTES = 256 * 1024;
@@ -25,6 +27,8 @@ export interface PlanChildrenInput {
   pageSize: number;
   /** The most pages one call returns. */
   maxPages: number;
+  /** The root's own choice of how every child runs, over its topic's (a workflow's id must fit the server). */
+  runChildrenAs?: ChildRunMode;
 }
 
 export interface PlannedPages {
@@ -69,7 +73,7 @@ export function planChildrenActivity(app: JobApplication) {
         : plannerPage(planned, input.topic);
       let taken = position.skip;
       for (; taken < children.length; taken++) {
-        const child = checkSpec(children[taken], app);
+        const child = checkSpec(children[taken], app, input);
         const bytes = jsonBytes(child);
         const full = totalBytes + bytes > RESULT_BYTES; // this call's result is full: the child waits
         if (page.length > 0 && (full || page.length >= input.pageSize || pageBytes + bytes > BATCH_BYTES)) {
@@ -108,12 +112,14 @@ function plannerPage(
 }
 
 /** A planned child, checked, with what its topic says about running it. */
-function checkSpec(child: ChildSpec, app: JobApplication): PlannedChild {
+function checkSpec(child: ChildSpec, app: JobApplication, input: PlanChildrenInput): PlannedChild {
   if (!child || typeof child.name !== 'string' || typeof child.topic !== 'string') {
     throw new NonRetryableJobError(
       `A planned child must be {name, topic, payload}; got ${JSON.stringify(child)}.`,
     );
   }
+  const nameProblem = invalidNameReason(child.name);
+  if (nameProblem) throw new NonRetryableJobError(`child ${quoted(child.name)}: ${nameProblem}`);
   const topic = app.find(child.topic);
   if (!topic?.process) {
     throw new NonRetryableJobError(
@@ -127,11 +133,18 @@ function checkSpec(child: ChildSpec, app: JobApplication): PlannedChild {
         `${MAX_CHILD_PAYLOAD_BYTES / 1024} KB. Pass a reference (a file, a key) instead.`,
     );
   }
+  const runAs = topic.runAs ?? 'activity';
+  const idBytes = utf8Bytes(childJobId(input.rootId, child.name));
+  if ((input.runChildrenAs ?? runAs) === 'workflow' && idBytes > MAX_WORKFLOW_ID_LENGTH) {
+    throw new NonRetryableJobError(
+      `child ${quoted(child.name)}: its workflow id is ${idBytes} bytes; servers allow ${MAX_WORKFLOW_ID_LENGTH} (limit.maxIDLength)`,
+    );
+  }
   return {
     name: child.name,
     topic: child.topic,
     payload: child.payload,
-    runAs: topic.runAs ?? 'activity',
+    runAs,
     pack: topic.pack ?? true,
   };
 }

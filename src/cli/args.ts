@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { MAX_ROOT_PAYLOAD_BYTES, payloadTooLarge } from '../jobs/options';
 import { isJobStatus } from '../jobs/status';
 import type { ChildRunMode, JobStatus } from '../jobs/types';
 import { UsageError } from './exit-codes';
@@ -69,15 +70,33 @@ export function jsonData(value: unknown): unknown {
   let source = '--data';
   if (text.startsWith('@')) {
     source = text.slice(1);
-    try {
-      text = fs.readFileSync(source, 'utf8');
-    } catch (err) {
-      throw new UsageError(`cannot read ${source}: ${(err as Error).message}`);
-    }
+    text = readBounded(source);
   }
   try {
     return JSON.parse(text);
   } catch (err) {
     throw new UsageError(`${source} is not valid JSON: ${(err as Error).message}`);
   }
+}
+
+/**
+ * A payload file, read no further than a payload can be: a huge file (or /dev/zero) is refused with the one
+ * size message, not read into memory.
+ */
+function readBounded(file: string): string {
+  const most = 2 * MAX_ROOT_PAYLOAD_BYTES;
+  const buffer = Buffer.alloc(most + 1);
+  let length = 0;
+  let fd: number | undefined;
+  try {
+    fd = fs.openSync(file, 'r');
+    for (let read = -1; read !== 0 && length <= most; length += read)
+      read = fs.readSync(fd, buffer, length, buffer.length - length, null);
+  } catch (err) {
+    throw new UsageError(`cannot read ${file}: ${(err as Error).message}`);
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
+  }
+  if (length > most) throw new UsageError(payloadTooLarge("The root's payload", most, true));
+  return buffer.subarray(0, length).toString('utf8');
 }

@@ -1,4 +1,5 @@
 /** What every `jobs` command shares: connection options, the JobClient, and output helpers. */
+import { printable, printableJson } from './printable';
 import {
   connectClient,
   connectionSettingsFromEnv,
@@ -54,8 +55,11 @@ export async function jobClient(values: Values): Promise<JobClient> {
   return new JobClient(client, (values['task-queue'] as string | undefined) ?? taskQueueFromEnv(), app);
 }
 
-export const print = (lines: string[]) => process.stdout.write(lines.length ? `${lines.join('\n')}\n` : '');
-export const printJson = (value: unknown) => process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+/** Lines for people, each shown as it is written: job data in them cannot steer the terminal (printable.ts). */
+export const print = (lines: string[]) =>
+  process.stdout.write(lines.length ? `${lines.map(printable).join('\n')}\n` : '');
+export const printJson = (value: unknown) =>
+  process.stdout.write(`${printableJson(JSON.stringify(value, null, 2))}\n`);
 
 export function exitCodeOf(root: RootJobStatus): number {
   if (root.status === 'success') return ExitCode.ok;

@@ -1,5 +1,6 @@
 /** `jobs start|status|watch|wait|list|interrupt`: starting root jobs and following them. */
 import { setTimeout as sleep } from 'node:timers/promises';
+import { rootJobInput } from '../jobs/options';
 import type { ChildJobState } from '../jobs/types';
 import { childMode, jsonData, parse, statusOption, wholeNumber } from './args';
 import {
@@ -12,6 +13,7 @@ import {
   type Command,
 } from './context';
 import { ExitCode, UsageError } from './exit-codes';
+import { printable } from './printable';
 import { childLines, childrenTable, rootHeader, table } from './render';
 import { watchRoot } from './watch';
 
@@ -36,8 +38,7 @@ export const jobCommands: Record<string, Command> = {
     const maxParallel = wholeNumber('max-parallel', values['max-parallel'], 1);
     const maxAttempts = wholeNumber('max-attempts', values['max-attempts'], 1);
     const runChildrenAs = childMode(values['run-children-as']);
-    const jobs = await jobClient(values);
-    const started = await jobs.start(positionals[0], {
+    const options = {
       data,
       name: values.name as string | undefined,
       ownerId: values.owner as string | undefined,
@@ -45,7 +46,10 @@ export const jobCommands: Record<string, Command> = {
       maxAttempts,
       runChildrenAs,
       concurrencyKey: values['concurrency-key'] as string | undefined,
-    });
+    };
+    rootJobInput(positionals[0], options, 'cli'); // bad input is refused before any connection
+    const jobs = await jobClient(values);
+    const started = await jobs.start(positionals[0], options);
     if (values.json) printJson(started);
     else print([started.attached ? `${started.id} (already running for this owner: attached)` : started.id]);
     return ExitCode.ok;
@@ -103,7 +107,7 @@ export const jobCommands: Record<string, Command> = {
     const outcome = await Promise.race([jobs.wait(id), timedOut]);
     abort.abort();
     if (outcome === 'timeout') {
-      process.stderr.write(`jobs: ${id} did not stop within ${timeoutSeconds} s\n`);
+      process.stderr.write(`jobs: ${printable(id)} did not stop within ${timeoutSeconds} s\n`);
       return ExitCode.timeout;
     }
     print([`${id}: ${outcome.status}${outcome.interrupted ? ' (interrupted)' : ''}`]);

@@ -6,7 +6,8 @@ import { WorkflowFailedError } from '@temporalio/client';
 import { CodecKeyError } from '../codec/codec-settings';
 import { ConnectionConfigError, ServerUnreachableError } from '../connection';
 import { DuplicateJobError, InvalidJobInputError, JobFinishedError, JobNotFoundError } from '../errors';
-import { print, type Command } from './context';
+import type { Command } from './context';
+import { printable } from './printable';
 import { controlCommands } from './control-commands';
 import { ExitCode, UsageError } from './exit-codes';
 import { jobCommands } from './job-commands';
@@ -19,9 +20,11 @@ const USAGE = `usage: jobs <command> [options]
   worker [--app MODULE] [--metrics-port N] [--metrics-host H]
                                                 run a worker for the application's topics until Ctrl-C;
                                                 Prometheus metrics on http://H:N/metrics (H: 127.0.0.1)
-  codec-server [--port 8888] [--host H] [--ui-origin URL]...
-                                                decrypts payloads for the Web UI (JOBS_CODEC_KEY[_FILE])
+  codec-server [--port 8888] [--host H] [--token T] [--ui-origin URL]...
+                                                decrypts payloads for the Web UI (JOBS_CODEC_KEY[_FILE]);
+                                                a token (JOBS_CODEC_TOKEN) is needed beyond this machine
   ui [--port 8234] [--host 127.0.0.1] [--token T] [--protect-reads] [--web-ui URL]
+     [--max-views 100] [--max-streams 1000]
                                                 the jobs dashboard and its HTTP API until Ctrl-C; a token
                                                 (JOBS_UI_TOKEN) is needed to serve beyond this machine
   start <topic> [--data JSON|@file] [--name NAME] [--owner ID] [--max-parallel N] [--max-attempts N]
@@ -58,19 +61,21 @@ const commands: Record<string, Command> = {
 export async function main(argv: string[]): Promise<number> {
   const [command, ...args] = argv;
   if (!command || command === '--help' || command === '-h' || command === 'help') {
-    print([USAGE]);
+    process.stdout.write(`${USAGE}\n`);
     return command ? ExitCode.ok : ExitCode.usage;
   }
   const run = commands[command];
   if (!run) {
-    process.stderr.write(`jobs: unknown command "${command}"; \`jobs --help\` lists the commands\n`);
+    process.stderr.write(
+      `jobs: unknown command "${printable(command)}"; \`jobs --help\` lists the commands\n`,
+    );
     return ExitCode.usage;
   }
   try {
     return await run(args);
   } catch (err) {
     const [code, message] = describeError(err);
-    process.stderr.write(`jobs ${command}: ${message}\n`);
+    process.stderr.write(`jobs ${command}: ${printable(message)}\n`);
     return code;
   }
 }

@@ -1,4 +1,5 @@
 /** Text views of job status for people: the status table and the live watch view. */
+import { printable } from './printable';
 import { JOB_STATUSES, type ChildJobState, type ChildRecord, type RootJobStatus } from '../jobs/types';
 
 export function progressBar(progress: number, width = 30): string {
@@ -54,7 +55,7 @@ export function childLines(child: ChildJobState): string[] {
   ];
 }
 
-/** The live view: header, then the running and the failed children. */
+/** The live view: header, then the running and the failed children; written raw, so escaped here. */
 export function watchLines(root: RootJobStatus, running: ChildRecord[], failed: ChildRecord[]): string[] {
   const lines = rootHeader(root);
   if (running.length > 0) {
@@ -66,10 +67,11 @@ export function watchLines(root: RootJobStatus, running: ChildRecord[], failed: 
     lines.push('failed:');
     for (const child of failed) lines.push(`  ${child.name}  ${child.error ?? ''}`);
   }
-  return lines;
+  return lines.map(printable);
 }
 
-export function table(header: string[], rows: string[][]): string[] {
+export function table(header: string[], unsafeRows: string[][]): string[] {
+  const rows = unsafeRows.map((row) => row.map(printable)); // escaped first, so columns line up
   const widths = header.map((title, column) =>
     Math.max(title.length, ...rows.map((row) => row[column].length)),
   );

@@ -88,17 +88,22 @@ export async function listRootPage(
 }
 
 /**
- * The server's page token from a cursor. Visibility's tokens are JSON; a cursor that does not decode to JSON
- * is refused here, as the server answers a bad token with an error that the client retries for many seconds.
+ * The server's page token from a cursor. Visibility's tokens are JSON objects; a cursor that does not decode to
+ * one is refused here, as the server answers a bad token with an error that the client retries for many seconds
+ * (the HTTP API takes only cursors it sealed itself: dashboard/cursor-seal.ts).
  */
 function pageToken(cursor: string): Buffer {
   const token = Buffer.from(cursor, 'base64url');
+  let parsed: unknown;
   try {
-    JSON.parse(token.toString('utf8'));
-    return token;
+    parsed = /^[A-Za-z0-9_-]+$/.test(cursor) ? JSON.parse(token.toString('utf8')) : undefined;
   } catch {
-    throw new InvalidJobInputError(`cursor "${cursor.slice(0, 40)}" is not one this server gave out.`);
+    parsed = undefined;
   }
+  // Tokens are JSON objects; anything else (`[]`, `"x"`, `0`) the server fails on, and the client retries it.
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
+    throw new InvalidJobInputError(`cursor "${cursor.slice(0, 40)}" is not one this server gave out.`);
+  return token;
 }
 
 function listedRootOf(execution: WorkflowExecutionInfo): ListedRoot {

@@ -3,7 +3,8 @@
  * client and follow-up starts use it, and bad input fails here, before anything starts.
  */
 import { InvalidJobInputError } from '../errors';
-import { MAX_CONCURRENCY_KEY_LENGTH, invalidNameReason } from './ids';
+import { invalidKeyReason, invalidNameReason } from './ids';
+import { utf8Bytes } from './text';
 import { isJobStatus } from './status';
 import { RERUNNABLE, type RerunnableStatus } from './transitions';
 import type {
@@ -94,12 +95,7 @@ export function rootJobInput(topic: string, options: StartJobOptions, defaultOwn
     ['The follow-up jobs', options.followUps],
   ] as const) {
     const bytes = jsonBytes(value);
-    if (bytes > MAX_ROOT_PAYLOAD_BYTES) {
-      throw new InvalidJobInputError(
-        `${what} is ${(bytes / 1e6).toFixed(1)} MB; Temporal refuses payloads over 2 MB. Pass a reference ` +
-          '(a file, a key) and let the planner read it, page by page.',
-      );
-    }
+    if (bytes > MAX_ROOT_PAYLOAD_BYTES) throw new InvalidJobInputError(payloadTooLarge(what, bytes));
   }
   const { runChildrenAs } = options;
   if (runChildrenAs !== undefined && runChildrenAs !== 'activity' && runChildrenAs !== 'workflow') {
@@ -127,16 +123,22 @@ export function rootJobInput(topic: string, options: StartJobOptions, defaultOwn
   };
 }
 
+/**
+ * The one message for a payload over MAX_ROOT_PAYLOAD_BYTES, whatever surface refused it (the client, the
+ * CLI, the HTTP API). `over`: the size is only known to be past `bytes` (a request body the API did not read).
+ */
+export function payloadTooLarge(what: string, bytes: number, over = false): string {
+  return (
+    `${what} is ${over ? 'over ' : ''}${(bytes / 1e6).toFixed(1)} MB; the most is ` +
+    `${(MAX_ROOT_PAYLOAD_BYTES / 1e6).toFixed(1)} MB (Temporal refuses payloads over 2 MB). Pass a reference ` +
+    '(a file, a key) and let the planner read it, page by page.'
+  );
+}
+
 /** The size of a value as JSON, in UTF-8 bytes (0 for undefined). */
 export function jsonBytes(value: unknown): number {
   const text = JSON.stringify(value);
-  if (text === undefined) return 0;
-  let bytes = 0;
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    bytes += code < 0x80 ? 1 : code < 0x800 ? 2 : code >= 0xd800 && code <= 0xdbff ? (i++, 4) : 3;
-  }
-  return bytes;
+  return text === undefined ? 0 : utf8Bytes(text);
 }
 
 /** `value` when it is a whole number in [minimum, maximum]; an InvalidJobInputError naming the option otherwise. */
@@ -148,14 +150,11 @@ export function wholeNumber(name: string, value: number, minimum: number, maximu
   return value;
 }
 
-/** A concurrency key: a short name (it names the key's workflow). */
+/** A concurrency key: a short printable name (it names the key's workflow). */
 export function checkConcurrencyKey(key: unknown): string {
-  if (typeof key !== 'string' || key.trim().length === 0 || key.length > MAX_CONCURRENCY_KEY_LENGTH) {
-    throw new InvalidJobInputError(
-      `A concurrency key must be a non-empty name of at most ${MAX_CONCURRENCY_KEY_LENGTH} characters; got ${JSON.stringify(key)}.`,
-    );
-  }
-  return key;
+  const problem = invalidKeyReason(key);
+  if (problem) throw new InvalidJobInputError(`${problem[0].toUpperCase()}${problem.slice(1)}.`);
+  return key as string;
 }
 
 /** A concurrency key's limit: children of all its roots at once; null lifts it. */

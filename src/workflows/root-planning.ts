@@ -9,7 +9,7 @@ import {
   batchWorkflowId,
   childJobId,
   childKey,
-  invalidNameReason,
+  plannedNameReason,
 } from '../jobs/ids';
 import { slotsForChildren } from '../jobs/packing';
 import { batchStarted, grantSlots, openBatch } from '../jobs/slots';
@@ -43,6 +43,7 @@ export async function planPages(
         cursor,
         pageSize: input.batchSize,
         maxPages,
+        runChildrenAs: input.runChildrenAs,
       }),
     );
   } catch (err) {
@@ -52,7 +53,7 @@ export async function planPages(
     run.planning = undefined;
   }
   for (const child of planning.pages.flat()) {
-    const reason = invalidNameReason(child.name) ?? workflowIdProblem(input, child);
+    const reason = plannedNameReason(child.name) ?? workflowIdProblem(input, child);
     if (reason) state.error = `child ${JSON.stringify(child.name)}: ${reason}`;
     else if (names.has(child.name))
       state.error = `two children are named "${child.name}"; names must be unique`;

@@ -147,7 +147,7 @@ describe('jobs pause, resume, scale, retry and limit (real CLI process, dev serv
         '{"names":["a"]}',
       ),
       2,
-      /A concurrency key must be a non-empty name of at most 200 characters/,
+      /Concurrency key "k+…" is 201 bytes \(UTF-8\); the most is 200/,
     );
     expect(JSON.parse((await jobs('limit', key, '--json')).stdout)).toMatchObject({ key, limit: 2 });
 

@@ -108,7 +108,7 @@ describe('a concurrency key shared by three roots (dev server)', () => {
     await expect(testbed.jobs.limit('', 3)).rejects.toThrow(/A concurrency key must be a non-empty name/);
     await expect(
       testbed.jobs.start('timed', { concurrencyKey: 'x'.repeat(201), data: { count: 1, ms: 1 } }),
-    ).rejects.toThrow(/at most 200 characters/);
+    ).rejects.toThrow(/is 201 bytes \(UTF-8\); the most is 200/);
   });
 });
 

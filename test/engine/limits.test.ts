@@ -41,7 +41,9 @@ describe('limits (time-skipping server)', () => {
       data: { count: 1, payloadBytes: 1, pad: 'x'.repeat(2_000_000) },
     });
     await expect(start).rejects.toThrow(InvalidJobInputError);
-    await expect(start).rejects.toThrow(/payload is 2\.0 MB; Temporal refuses payloads over 2 MB/);
+    await expect(start).rejects.toThrow(
+      /payload is 2\.0 MB; the most is 1\.9 MB \(Temporal refuses payloads over 2 MB\)/,
+    );
     await expect(testbed.jobs.status(name)).rejects.toThrow(JobNotFoundError);
   });
 
@@ -75,7 +77,7 @@ describe('limits (time-skipping server)', () => {
     });
     const final = await testbed.jobs.wait(name);
     expect(final).toMatchObject({ status: 'failed', total: 0 });
-    expect(final.error).toMatch(/its workflow id is \d+ characters; servers allow 255/);
+    expect(final.error).toMatch(/its workflow id is \d+ bytes; servers allow 255/);
   });
 
   it('fails a child whose result is over 32 KB, with the sizes', async () => {

@@ -16,7 +16,7 @@ describe('job ids', () => {
     ['', 'non-empty'],
     ['a/b', 'contains "/"'],
     [' padded', 'spaces'],
-    ['x'.repeat(201), 'longer than 200'],
+    ['x'.repeat(201), 'is 201 bytes (UTF-8); the most is 200'],
   ])('refuses the job name %j', (name, problem) => {
     expect(invalidNameReason(name)).toContain(problem);
   });

@@ -11,6 +11,10 @@ describe('visibility query literals', () => {
     expect(queryString(value)).toBe(literal);
   });
 
+  it.each(['a\u0000b', 'x\r', '\u001b[2J', 'del\u007f'])('refuses %j: a control character', (value) => {
+    expect(() => queryString(value)).toThrow(/holds a control character; no job name does/);
+  });
+
   it('filters roots by status and an exact, quoted name', () => {
     expect(rootQuery({ status: 'running', name: `o'clock` })).toBe(
       `JobKind = 'root' AND JobStatus = 'running' AND JobName = 'o\\'clock'`,
