@@ -9,7 +9,7 @@ import { untilStopped } from './until-stopped';
 import { ExitCode, UsageError } from './exit-codes';
 import { exposeMetrics } from './metrics';
 import { codecFromEnv } from '../codec/codec-settings';
-import { createCodecServer } from '../codec/codec-server';
+import { codecAccessProblem, createCodecServer } from '../codec/codec-server';
 
 /** The Web UI's origins by default: the dev server's (jobs dev, npm start) and the compose stack's. */
 const UI_ORIGINS = ['http://127.0.0.1:8233', 'http://localhost:8233', 'http://localhost:8080'];
@@ -21,6 +21,7 @@ export const serverCommands: Record<string, Command> = {
       {
         port: { type: 'string' },
         host: { type: 'string' },
+        token: { type: 'string' },
         'ui-origin': { type: 'string', multiple: true },
       },
       [],
@@ -29,16 +30,23 @@ export const serverCommands: Record<string, Command> = {
     if (!codec) throw new UsageError('codec-server needs the key: set JOBS_CODEC_KEY or JOBS_CODEC_KEY_FILE');
     const port = portNumber('port', values.port) ?? 8888;
     const host = (values.host as string | undefined) ?? '127.0.0.1';
-    const origins = (values['ui-origin'] as unknown as string[] | undefined) ?? UI_ORIGINS;
-    const server = createCodecServer(codec, origins);
+    const token = (values.token as string | undefined) ?? (process.env.JOBS_CODEC_TOKEN || undefined);
+    const problem = codecAccessProblem(host, token);
+    if (problem) throw new UsageError(problem);
+    const origins = ((values['ui-origin'] as unknown as string[] | undefined) ?? UI_ORIGINS).map(uiOrigin);
+    const server = createCodecServer(codec, { uiOrigins: origins, host, token });
     await new Promise<void>((resolve, reject) => {
       server.once('error', (err) =>
         reject(new UsageError(`codec-server cannot listen on ${host}:${port}: ${err.message}`)),
       );
       server.listen(port, host, resolve);
     });
+    const older = codec.keyIds.slice(1);
     print([
-      `Codec server for key "${codec.keyId}" on http://${host}:${port} (POST /encode, /decode; CORS for ${origins.join(', ')}).`,
+      `Codec server for key "${codec.keyId}"${older.length ? ` (and older ${older.map((id) => `"${id}"`).join(', ')}, to decrypt)` : ''} on http://${host}:${port} (POST /encode, /decode; CORS for ${origins.join(', ')}).`,
+      token
+        ? 'Every request needs the token (Authorization: Bearer; the temporal CLI: --codec-auth).'
+        : 'Bound to this machine only; no token needed.',
       'In the Web UI: Settings (the gear) › Codec Server, enter this address. Ctrl-C stops it.',
     ]);
     await untilStopped();
@@ -96,3 +104,18 @@ export const serverCommands: Record<string, Command> = {
     return ExitCode.ok;
   },
 };
+
+/** A --ui-origin: scheme, host and port, as a browser sends it in Origin. */
+function uiOrigin(value: string): string {
+  let origin: string | undefined;
+  try {
+    origin = new URL(value).origin;
+  } catch {
+    origin = undefined;
+  }
+  if (!origin || origin === 'null' || origin !== value.replace(/\/$/, ''))
+    throw new UsageError(
+      `--ui-origin must be an origin such as http://localhost:8080 (no path); got "${value}"`,
+    );
+  return origin;
+}

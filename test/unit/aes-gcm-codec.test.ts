@@ -32,9 +32,7 @@ describe('the AES-256-GCM payload codec', () => {
     tampered[20] ^= 1;
     await expect(codec.decode([{ ...sealed, data: tampered }])).rejects.toThrow(/unable to authenticate/);
     const other = new AesGcmCodec(randomBytes(32), 'key-2');
-    await expect(other.decode([sealed])).rejects.toThrow(
-      'encrypted with key "key-1"; the codec has key "key-2"',
-    );
+    await expect(other.decode([sealed])).rejects.toThrow('encrypted with key "key-1"; the codec has "key-2"');
   });
 
   it('reads its key from JOBS_CODEC_KEY, and none means no encryption', () => {
