@@ -3,7 +3,11 @@ const TOKEN_KEY = 'jobsUiToken';
 
 export const token = {
   get: () => sessionStorage.getItem(TOKEN_KEY) ?? '',
-  set: (value) => (value ? sessionStorage.setItem(TOKEN_KEY, value) : sessionStorage.removeItem(TOKEN_KEY)),
+  set: (value) => {
+    if (value) sessionStorage.setItem(TOKEN_KEY, value);
+    else sessionStorage.removeItem(TOKEN_KEY);
+    session = null; // a new token opens a new read session
+  },
 };
 
 export class ApiError extends Error {
@@ -31,19 +35,58 @@ export async function api(path, { method = 'GET', body } = {}) {
   return answer;
 }
 
-/** A read the browser makes without our headers (an EventSource, a link), with the token as access_token. */
-function withToken(path) {
-  if (!token.get()) return path;
-  return `${path}${path.includes('?') ? '&' : '?'}access_token=${encodeURIComponent(token.get())}`;
+/**
+ * When reads need the token, event streams and links (which cannot send headers) read through a read session:
+ * a cookie the server sets for the token (HttpOnly, so this script never sees it), for reads only, ending
+ * within the hour. The token itself never goes into an address.
+ */
+const SESSION_RENEW_MS = 20 * 60 * 1000;
+let session = null; // { opened: Promise, at: ms }
+
+export function openReadSession() {
+  if (!token.get()) return Promise.resolve();
+  if (!session || Date.now() - session.at > SESSION_RENEW_MS) {
+    const opened = api('/api/session', { method: 'POST', body: {} }).catch((err) => {
+      session = null;
+      throw err;
+    });
+    session = { opened, at: Date.now() };
+  }
+  return session.opened;
 }
 
-/** An event stream (reads that need the token pass it in the address). */
+export function forgetReadSession() {
+  session = null;
+}
+
+// Renewed while the page is open, so that a link clicked an hour later still reads.
+setInterval(() => openReadSession().catch(() => {}), SESSION_RENEW_MS);
+
+/**
+ * An event stream. A stream the server closed for good (a read session that ended, a limit reached) is opened
+ * again, with a fresh read session, after a pause.
+ */
 export function events(path, handlers) {
-  const source = new EventSource(withToken(path));
-  for (const [type, handle] of Object.entries(handlers)) {
-    source.addEventListener(type, (event) => handle(JSON.parse(event.data)));
-  }
-  return () => source.close();
+  let source = null;
+  let closed = false;
+  let retry = null;
+  const open = () => {
+    source = new EventSource(path);
+    for (const [type, handle] of Object.entries(handlers)) {
+      source.addEventListener(type, (event) => handle(JSON.parse(event.data)));
+    }
+    source.addEventListener('error', () => {
+      if (source.readyState !== EventSource.CLOSED || closed) return;
+      forgetReadSession();
+      retry = setTimeout(() => openReadSession().then(open, open), 3000);
+    });
+  };
+  openReadSession().then(open, open);
+  return () => {
+    closed = true;
+    clearTimeout(retry);
+    source?.close();
+  };
 }
 
 /**
@@ -63,4 +106,4 @@ export function readAndFollow(path, streamPath, type, { show, fail }) {
 }
 
 export const jobPath = (id) => `/api/jobs/${encodeURIComponent(id)}`;
-export const webUiPath = (id) => withToken(`/web-ui/${encodeURIComponent(id)}`);
+export const webUiPath = (id) => `/web-ui/${encodeURIComponent(id)}`;

@@ -3,7 +3,8 @@ import { settingsFrom, connectionOptions, jobClient, print, type Command } from 
 import { untilStopped } from './until-stopped';
 import { accessProblem } from '../dashboard/access';
 import { startDashboard } from '../dashboard/dashboard-server';
-import { parse, portNumber } from './args';
+import { DEFAULT_STREAM_LIMITS } from '../dashboard/live-reads';
+import { parse, portNumber, wholeNumber } from './args';
 import { ExitCode, UsageError } from './exit-codes';
 
 export const DEFAULT_DASHBOARD_PORT = 8234;
@@ -27,6 +28,8 @@ export const uiCommand: Record<string, Command> = {
         token: { type: 'string' },
         'protect-reads': { type: 'boolean' },
         'web-ui': { type: 'string' },
+        'max-views': { type: 'string' },
+        'max-streams': { type: 'string' },
       },
       [],
     );
@@ -34,6 +37,10 @@ export const uiCommand: Record<string, Command> = {
     const host = (values.host as string | undefined) ?? '127.0.0.1';
     const token = (values.token as string | undefined) ?? (process.env.JOBS_UI_TOKEN || undefined);
     const protectReads = values['protect-reads'] === true;
+    const streamLimits = {
+      maxViews: wholeNumber('max-views', values['max-views'], 1) ?? DEFAULT_STREAM_LIMITS.maxViews,
+      maxStreams: wholeNumber('max-streams', values['max-streams'], 1) ?? DEFAULT_STREAM_LIMITS.maxStreams,
+    };
     const problem = accessProblem(host, { token, protectReads });
     if (problem) throw new UsageError(problem);
     const webUiUrl =
@@ -42,7 +49,7 @@ export const uiCommand: Record<string, Command> = {
     const jobs = await jobClient(values);
     let dashboard;
     try {
-      dashboard = await startDashboard({ jobs, port, host, token, protectReads, webUiUrl });
+      dashboard = await startDashboard({ jobs, port, host, token, protectReads, webUiUrl, streamLimits });
     } catch (err) {
       throw new UsageError(`ui cannot listen on ${host}:${port}: ${(err as Error).message}`);
     }

@@ -5,6 +5,7 @@
  */
 import {
   type Client,
+  type Connection,
   type QueryDefinition,
   QueryRejectedError,
   WorkflowClient,
@@ -92,11 +93,16 @@ export class WorkflowReads {
     ask: () => Promise<T>,
     timeoutMs = this.queryTimeoutMs,
   ): Promise<T> {
+    // A caller's own, earlier deadline (the dashboard's read deadline) stands: the SDK would let ours replace it.
+    const { callContextStorage } = this.client.connection as Partial<Pick<Connection, 'callContextStorage'>>;
+    const outer = callContextStorage?.getStore()?.deadline;
+    const ours = Date.now() + timeoutMs;
+    const callerFirst = outer !== undefined && Number(outer) < ours;
     try {
-      return await this.client.withDeadline(Date.now() + timeoutMs, ask);
+      return await this.client.withDeadline(callerFirst ? outer : ours, ask);
     } catch (err) {
       if (err instanceof WorkflowNotFoundError) throw new JobNotFoundError(workflowId);
-      if (isDeadlineExceeded(err)) {
+      if (isDeadlineExceeded(err) && !callerFirst) {
         throw new NoWorkerAnsweredError(
           `No worker answered a status query on "${workflowId}" within ${timeoutMs / 1000} s: ` +
             `is a worker (\`jobs worker\`) running on task queue "${this.taskQueue}"?`,

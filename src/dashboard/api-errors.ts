@@ -2,6 +2,7 @@
 import { ServerUnreachableError } from '../connection';
 import { DuplicateJobError, InvalidJobInputError, JobFinishedError, JobNotFoundError } from '../errors';
 import { NoWorkerAnsweredError } from '../client/workflow-reads';
+import { payloadTooLarge } from '../jobs/options';
 
 export interface ApiError {
   status: number;
@@ -25,6 +26,13 @@ export function apiErrorOf(err: unknown): ApiError {
   if (err instanceof ServerUnreachableError || isUnavailable(err))
     return { status: 503, code: 'no_server', message: `The Temporal server cannot be reached: ${message}` };
   if (err instanceof ReadTimeoutError) return { status: 503, code: 'no_server', message };
+  if (err instanceof BusyError) return { status: 503, code: 'busy', message };
+  if ((err as { code?: unknown }).code === 'FST_ERR_CTP_BODY_TOO_LARGE')
+    return {
+      status: 413,
+      code: 'too_large',
+      message: payloadTooLarge("The root's payload", MAX_BODY_BYTES, true),
+    };
   const statusCode = (err as { statusCode?: number }).statusCode;
   if (statusCode && statusCode >= 400 && statusCode < 500)
     return { status: statusCode, code: 'bad_request', message }; // Fastify's own (a body that is not JSON…)
@@ -35,6 +43,14 @@ export function apiErrorOf(err: unknown): ApiError {
 export class ReadTimeoutError extends Error {
   override readonly name = 'ReadTimeoutError';
 }
+
+/** A limit of the dashboard's own (reads in flight, views, streams) is reached: try again later. */
+export class BusyError extends Error {
+  override readonly name = 'BusyError';
+}
+
+/** The most of a request body the API reads; what it holds is then checked as the client checks it. */
+export const MAX_BODY_BYTES = 4 * 1024 * 1024;
 
 interface ValidationProblem {
   keyword: string;

@@ -6,60 +6,51 @@
 import type { FastifyInstance } from 'fastify';
 import type { JobClient } from '../client/job-client';
 import { InvalidJobInputError } from '../errors';
-import { parseJobId } from '../jobs/ids';
-import type { JobStatus } from '../jobs/types';
 import {
   childPageQuery,
   errorAnswer,
-  eventStream,
   interruptAnswer,
   interruptBody,
   jobAnswer,
   jobIdParams,
   listedRoot,
   rootListQuery,
+  routeErrors,
+  sessionAnswer,
+  sessionBody,
   startBody,
   startedAnswer,
-  streamLimit,
 } from './api-schemas';
-import { isDeadlineExceeded } from '../client/deadline';
-import { ReadTimeoutError } from './api-errors';
-import { openEventStream } from './event-stream';
-import type { LiveReads, ViewReader } from './live-reads';
+import { CursorSeal } from './cursor-seal';
+import { registerEventRoutes } from './event-routes';
+import { jobReads, type ChildPageQuery, type RootListQuery } from './job-reads';
+import type { LiveReads } from './live-reads';
+import type { ReadGate } from './read-gate';
+import type { ReadSessions } from './read-session';
 
 interface RouteContext {
   jobs: JobClient;
   live: LiveReads;
+  gate: ReadGate;
+  /** Set when the dashboard has a token. */
+  sessions?: ReadSessions;
+  token?: string;
   webUiUrl?: string;
-  tokenSet: boolean;
   protectReads: boolean;
   readDeadlineMs: number;
+  streamStallMs?: number;
 }
 
 type IdParams = { id: string };
-type RootListQuery = { status?: JobStatus; name?: string; limit: number; cursor?: string };
-type ChildPageQuery = { offset: number; limit: number; status?: JobStatus };
-const errors = { 400: errorAnswer, 401: errorAnswer, 403: errorAnswer, 404: errorAnswer, 503: errorAnswer };
-const reads = (protectReads: boolean) => (protectReads ? [{ token: [] }] : []);
+const secure = (protocol: string, forwarded: unknown) => protocol === 'https' || forwarded === 'https';
 
 export function registerApiRoutes(app: FastifyInstance, context: RouteContext): void {
-  const { jobs, live, protectReads } = context;
-  /** A read answers within the deadline or is a 503: the client would otherwise retry a lost server for long. */
-  const read = async <T>(ask: () => Promise<T>): Promise<T> => {
-    try {
-      return await jobs.client.withDeadline(Date.now() + context.readDeadlineMs, ask);
-    } catch (err) {
-      if (!isDeadlineExceeded(err)) throw err;
-      throw new ReadTimeoutError(
-        `The Temporal server did not answer within ${context.readDeadlineMs / 1000} s; is it running?`,
-      );
-    }
-  };
-  // What a GET answers and what its event stream sends: one read for both.
-  const readRootsPage = ({ status, name, limit, cursor }: RootListQuery) =>
-    read(() => jobs.listPage({ status, name }, { limit, cursor }));
-  const readJob = (id: string, { offset, limit, status }: ChildPageQuery) =>
-    read(() => jobs.status(id, { offset, limit, status }));
+  const { jobs, live, gate, protectReads } = context;
+  const reads = jobReads(jobs, gate, context.readDeadlineMs, new CursorSeal(context.token));
+  // The OpenAPI description says what this server needs: a token for changes when it has one, for reads too
+  // with protectReads.
+  const changeSecurity = context.sessions ? [{ token: [] }] : [];
+  const readSecurity = protectReads ? [{ token: [] }] : [];
 
   app.get<{ Querystring: RootListQuery }>(
     '/api/jobs',
@@ -67,7 +58,7 @@ export function registerApiRoutes(app: FastifyInstance, context: RouteContext): 
       schema: {
         summary: 'List root jobs: running ones first, then the most recently closed; paged by cursor.',
         querystring: rootListQuery,
-        security: reads(protectReads),
+        security: readSecurity,
         response: {
           200: {
             type: 'object',
@@ -76,11 +67,11 @@ export function registerApiRoutes(app: FastifyInstance, context: RouteContext): 
               nextCursor: { type: ['string', 'null'] },
             },
           },
-          ...errors,
+          ...routeErrors,
         },
       },
     },
-    async (request) => readRootsPage(request.query),
+    async (request) => reads.rootsPage(request.query),
   );
 
   app.post<{ Body: { topic: string; data?: unknown } & Record<string, unknown> }>(
@@ -90,8 +81,14 @@ export function registerApiRoutes(app: FastifyInstance, context: RouteContext): 
         summary:
           'Start a root job (as `jobs start`): 201 started, 200 attached to the same owner’s open root.',
         body: startBody,
-        security: [{ token: [] }],
-        response: { 200: startedAnswer, 201: startedAnswer, 409: errorAnswer, ...errors },
+        security: changeSecurity,
+        response: {
+          200: startedAnswer,
+          201: startedAnswer,
+          409: errorAnswer,
+          413: errorAnswer,
+          ...routeErrors,
+        },
       },
     },
     async (request, reply) => {
@@ -108,11 +105,11 @@ export function registerApiRoutes(app: FastifyInstance, context: RouteContext): 
         summary: 'Read a root with one page of its children (filter by status), or a child with its result.',
         params: jobIdParams,
         querystring: childPageQuery,
-        security: reads(protectReads),
-        response: { 200: jobAnswer, ...errors },
+        security: readSecurity,
+        response: { 200: jobAnswer, ...routeErrors },
       },
     },
-    async (request) => readJob(request.params.id, request.query),
+    async (request) => reads.job(request.params.id, request.query),
   );
 
   app.post<{ Params: IdParams; Body: { force?: boolean } | null }>(
@@ -123,63 +120,33 @@ export function registerApiRoutes(app: FastifyInstance, context: RouteContext): 
           'Interrupt a root or a child: what has not started never starts; running work finishes, or with force is cancelled.',
         params: jobIdParams,
         body: interruptBody,
-        security: [{ token: [] }],
-        response: { 200: interruptAnswer, ...errors },
+        security: changeSecurity,
+        response: { 200: interruptAnswer, ...routeErrors },
       },
     },
     async (request) => jobs.interrupt(request.params.id, { force: request.body?.force === true }),
   );
 
-  app.get<{ Params: IdParams; Querystring: ChildPageQuery }>(
-    '/api/jobs/:id/events',
-    {
-      schema: {
-        summary:
-          'Follow a root: what GET /api/jobs/{id} answers for the same query (by default its record and counts, no children), at once and whenever it changes (server-sent events).',
-        params: jobIdParams,
-        querystring: { ...childPageQuery, properties: { ...childPageQuery.properties, limit: streamLimit } },
-        security: reads(protectReads),
-        produces: ['text/event-stream'],
-        response: { 200: eventStream, ...errors },
-      },
-    },
-    async (request, reply) => {
-      const { id } = request.params;
-      if (parseJobId(id).kind !== 'root')
-        throw new InvalidJobInputError(`"${id}" is a child job; events follow a root job.`);
-      const { offset, limit, status } = request.query;
-      const view: ViewReader = async () => {
-        const answer = await readJob(id, { offset, limit, status });
-        const stopped = answer.stoppedAt !== null && answer.status !== 'running';
-        return { event: { type: 'job', data: JSON.stringify(answer) }, stopped };
-      };
-      const key = JSON.stringify(['job', id, offset, limit, status]);
-      // An unknown id is a 404 before the stream opens: the view's first read (shared) finds it out. Each read
-      // has its own deadline: the view reads on long after the request that opened it.
-      await openEventStream(reply, (send) => live.subscribe(key, view, send));
-    },
-  );
+  registerEventRoutes(app, { reads, live, readSecurity, streamStallMs: context.streamStallMs });
 
-  app.get<{ Querystring: RootListQuery }>(
-    '/api/events',
+  app.post(
+    '/api/session',
     {
       schema: {
         summary:
-          'Follow a page of the roots list: what GET /api/jobs answers for the same query, at once and whenever it changes (`roots` events).',
-        querystring: rootListQuery,
-        security: reads(protectReads),
-        produces: ['text/event-stream'],
-        response: { 200: eventStream, ...errors },
+          'Open a read session: a cookie that lets event streams and Web UI links read jobs (when reads need the token) without the token in their address. It grants reads only and ends within the hour.',
+        body: sessionBody,
+        security: changeSecurity,
+        response: { 200: sessionAnswer, ...routeErrors },
       },
     },
     async (request, reply) => {
-      const { status, name, limit, cursor } = request.query;
-      const view: ViewReader = async () => {
-        const page = await readRootsPage({ status, name, limit, cursor });
-        return { event: { type: 'roots', data: JSON.stringify(page) }, stopped: false };
-      };
-      const key = JSON.stringify(['roots', status, name, limit, cursor]);
-      await openEventStream(reply, (send) => live.subscribe(key, view, send));
+      const { sessions } = context;
+      if (!sessions) return { expiresAt: null }; // no token: reads need nothing
+      const { header, expiresAt } = sessions.cookie(
+        secure(request.protocol, request.headers['x-forwarded-proto']),
+      );
+      return reply.header('Set-Cookie', header).send({ expiresAt: new Date(expiresAt).toISOString() });
     },
   );
 
@@ -207,7 +174,7 @@ export function registerApiRoutes(app: FastifyInstance, context: RouteContext): 
       namespace: jobs.client.options.namespace,
       taskQueue: jobs.taskQueue,
       webUi: !!context.webUiUrl,
-      changesNeedToken: context.tokenSet,
+      changesNeedToken: !!context.sessions,
       readsNeedToken: protectReads,
     }),
   );
@@ -218,7 +185,7 @@ export function registerApiRoutes(app: FastifyInstance, context: RouteContext): 
     async (request, reply) => {
       if (!context.webUiUrl)
         throw new InvalidJobInputError('No Temporal Web UI address was given (--web-ui).');
-      const workflowId = await read(() => jobs.workflowOf(request.params.id));
+      const workflowId = await reads.read(() => jobs.workflowOf(request.params.id));
       const namespace = encodeURIComponent(jobs.client.options.namespace);
       return reply.redirect(
         `${context.webUiUrl}/namespaces/${namespace}/workflows/${encodeURIComponent(workflowId)}`,

@@ -5,6 +5,11 @@
  */
 import { JOB_STATUSES } from '../jobs/types';
 
+/** The most items a page of the API holds (the dashboard shows 50): a larger answer is read page by page. */
+export const MAX_PAGE_LIMIT = 100;
+/** No root holds this many children; a larger offset is a mistake, not a page. */
+export const MAX_OFFSET = 100_000_000;
+
 const nullableString = { type: ['string', 'null'] } as const;
 const status = { type: 'string', enum: [...JOB_STATUSES] } as const;
 const counts = {
@@ -16,7 +21,7 @@ const counts = {
 export const errorAnswer = {
   type: 'object',
   description:
-    'An error: 400 bad input, 401 no or wrong token, 403 cross-site, 404 unknown job, 409 name taken or job finished, 503 no Temporal server (or no worker answered).',
+    'An error: 400 bad input, 401 no or wrong token, 403 cross-site, 404 unknown job or route, 405 method not allowed on that route, 409 name taken or job finished, 413 body too large, 503 no Temporal server, no worker answered, or a limit of the dashboard reached (busy).',
   properties: {
     error: {
       type: 'object',
@@ -25,6 +30,7 @@ export const errorAnswer = {
           type: 'string',
           enum: [
             'bad_request',
+            'method_not_allowed',
             'unauthorized',
             'cross_site',
             'not_found',
@@ -32,6 +38,8 @@ export const errorAnswer = {
             'finished',
             'no_worker',
             'no_server',
+            'busy',
+            'too_large',
             'internal',
           ],
         },
@@ -114,7 +122,12 @@ export const jobIdParams = {
   type: 'object',
   required: ['id'],
   properties: {
-    id: { type: 'string', description: 'A root id, or a child id `<root id>/<child name>` (URL-encoded).' },
+    id: {
+      type: 'string',
+      minLength: 1,
+      maxLength: 1000,
+      description: 'A root id, or a child id `<root id>/<child name>` (URL-encoded).',
+    },
   },
 } as const;
 
@@ -123,10 +136,9 @@ export const rootListQuery = {
   additionalProperties: false,
   properties: {
     status,
-    name: { type: 'string', description: 'Exact job name.' },
-    limit: { type: 'integer', minimum: 1, maximum: 1000, default: 50 },
-    cursor: { type: 'string', description: 'nextCursor of the page before.' },
-    access_token: { type: 'string' },
+    name: { type: 'string', maxLength: 1000, description: 'Exact job name.' },
+    limit: { type: 'integer', minimum: 1, maximum: MAX_PAGE_LIMIT, default: 50 },
+    cursor: { type: 'string', maxLength: 4100, description: 'nextCursor of the page before.' },
   },
 } as const;
 
@@ -134,15 +146,14 @@ export const childPageQuery = {
   type: 'object',
   additionalProperties: false,
   properties: {
-    offset: { type: 'integer', minimum: 0, default: 0 },
-    limit: { type: 'integer', minimum: 0, maximum: 10000, default: 50 },
+    offset: { type: 'integer', minimum: 0, maximum: MAX_OFFSET, default: 0 },
+    limit: { type: 'integer', minimum: 0, maximum: MAX_PAGE_LIMIT, default: 50 },
     status,
-    access_token: { type: 'string' },
   },
 } as const;
 
 /** An event stream on a root sends its record only, unless asked for a page of children. */
-export const streamLimit = { type: 'integer', minimum: 0, maximum: 10000, default: 0 } as const;
+export const streamLimit = { type: 'integer', minimum: 0, maximum: MAX_PAGE_LIMIT, default: 0 } as const;
 
 export const startBody = {
   type: 'object',
@@ -178,6 +189,36 @@ export const interruptAnswer = {
 
 export const eventStream = {
   description:
-    'Server-sent events (text/event-stream): `job` (a root) or `roots` (a page of the list), the JSON the matching GET answers, sent at once and whenever it changes; `problem`: a read failed (an error object), the stream goes on; a comment every 15 s keeps it open. Each distinct query is read once a second however many streams follow it.',
-  type: 'string',
+    'Server-sent events: `job` (a root) or `roots` (a page of the list), the JSON the matching GET answers, sent at once and whenever it changes; `problem`: a read failed (an error object), the stream goes on; a comment every 15 s keeps it open. Each distinct query is read once a second however many streams follow it.',
+  content: {
+    'text/event-stream': {
+      schema: {
+        type: 'object',
+        properties: {
+          event: { type: 'string', enum: ['job', 'roots', 'problem'] },
+          data: { type: 'string', description: 'JSON' },
+        },
+      },
+    },
+  },
+} as const;
+
+export const sessionAnswer = {
+  type: 'object',
+  description:
+    'A read session opened: a cookie (HttpOnly, SameSite=Strict) lets event streams and Web UI links read jobs until expiresAt, without the token in their address.',
+  properties: { expiresAt: { type: ['string', 'null'] } },
+} as const;
+
+/** The body of POST /api/session: nothing but JSON (so that a form elsewhere cannot send it). */
+export const sessionBody = { type: 'object', additionalProperties: false, properties: {} } as const;
+
+/** The errors every route may answer. */
+export const routeErrors = {
+  400: errorAnswer,
+  401: errorAnswer,
+  403: errorAnswer,
+  404: errorAnswer,
+  405: errorAnswer,
+  503: errorAnswer,
 } as const;

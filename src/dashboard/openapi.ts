@@ -10,7 +10,8 @@ export async function openApiDocument(): Promise<string> {
   // The routes only need a client to answer requests; describing them calls nothing.
   const connection = Connection.lazy({ address: '127.0.0.1:7233' });
   const jobs = new JobClient(new Client({ connection }), 'jobs');
-  const { app } = await createDashboard({ jobs, protectReads: false });
+  // As served with a token: changes need it (reads too with --protect-reads, as the description says).
+  const { app } = await createDashboard({ jobs, protectReads: false, token: 'describing-only-0000' });
   await app.ready();
   const document = `${JSON.stringify(app.swagger(), null, 2)}\n`;
   await app.close();

@@ -69,9 +69,14 @@ describe('the HTTP API (dev server)', () => {
   const jobPath = (id: string) => `/api/jobs/${encodeURIComponent(id)}`;
 
   /** The first event of `type` on a stream, then the stream is closed. */
-  async function firstEvent(dashboard: Dashboard, path: string, type: string): Promise<Json> {
+  async function firstEvent(
+    dashboard: Dashboard,
+    path: string,
+    type: string,
+    headers: Record<string, string> = {},
+  ): Promise<Json> {
     const controller = new AbortController();
-    const response = await fetch(`${dashboard.url}${path}`, { signal: controller.signal });
+    const response = await fetch(`${dashboard.url}${path}`, { signal: controller.signal, headers });
     expect(response.status).toBe(200);
     const decoder = new TextDecoder();
     let buffer = '';
@@ -341,6 +346,7 @@ describe('the HTTP API (dev server)', () => {
       '/api/jobs/{id}',
       '/api/jobs/{id}/events',
       '/api/jobs/{id}/interrupt',
+      '/api/session',
     ]);
     expectError(await call(open, '/api/nothing'), 404, 'not_found', /No route GET \/api\/nothing/);
   });
@@ -370,20 +376,35 @@ describe('the HTTP API (dev server)', () => {
 
     expectError(await call(privateReads, '/api/jobs?limit=1'), 401, 'unauthorized', /Reading jobs needs/);
     expect((await call(privateReads, '/api/jobs?limit=1', { headers: right })).status).toBe(200);
-    expect((await call(privateReads, `/api/jobs?limit=1&access_token=${TOKEN}`)).status).toBe(200);
-    // A token in the query is for reads (event streams) only.
-    const interruptPath = `${jobPath(body.name)}/interrupt?access_token=${TOKEN}`;
+    // A token in an address is refused, for reads and changes alike: it would land in logs and history.
     expectError(
-      await call(privateReads, interruptPath, { method: 'POST', body: {} }),
+      await call(privateReads, `/api/jobs?limit=1&access_token=${TOKEN}`),
+      400,
+      'bad_request',
+      /access_token/,
+    );
+    expect((await call(privateReads, '/')).status).toBe(200); // the page itself loads, then asks for the token
+    // Event streams and Web UI links read with the read session the token opens (a cookie for reads only).
+    const link = `/web-ui/${encodeURIComponent(body.name)}`;
+    expectError(await call(privateReads, link), 401, 'unauthorized', /Reading jobs needs/);
+    const session = await call(privateReads, '/api/session', { method: 'POST', body: {}, headers: right });
+    expect(session.status).toBe(200);
+    const cookie = { Cookie: String(session.headers.get('set-cookie')).split(';')[0] };
+    // Past the access rules, the link needs the Web UI's address, which this dashboard was not given.
+    expectError(await call(privateReads, link, { headers: cookie }), 400, 'bad_request', /--web-ui/);
+    expect(await firstEvent(privateReads, `${jobPath(body.name)}/events`, 'job', cookie)).toMatchObject({
+      id: body.name,
+    });
+    expectError(
+      await call(privateReads, `${jobPath(body.name)}/interrupt`, {
+        method: 'POST',
+        body: {},
+        headers: cookie,
+      }),
       401,
       'unauthorized',
       /token/,
     );
-    expect((await call(privateReads, '/')).status).toBe(200); // the page itself loads, then asks for the token
-    // A Web UI link looks the job up: a read like the others (the page adds the token to its links).
-    const link = `/web-ui/${encodeURIComponent(body.name)}`;
-    expectError(await call(privateReads, link), 401, 'unauthorized', /Reading jobs needs/);
-    expect((await call(privateReads, `${link}?access_token=${TOKEN}`)).status).not.toBe(401);
 
     const otherSite = { Origin: 'http://evil.example', ...right };
     expectError(

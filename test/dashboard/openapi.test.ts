@@ -12,9 +12,9 @@ describe('the OpenAPI description (docs/openapi.json)', () => {
       paths: Record<string, Record<string, { responses: Record<string, unknown> }>>;
     };
     const read = document.paths['/api/jobs/{id}'].get.responses;
-    expect(Object.keys(read).sort()).toEqual(['200', '400', '401', '403', '404', '503']);
+    expect(Object.keys(read).sort()).toEqual(['200', '400', '401', '403', '404', '405', '503']);
     expect(Object.keys(document.paths['/api/jobs'].post.responses)).toEqual(
-      expect.arrayContaining(['201', '200', '409', '400']),
+      expect.arrayContaining(['201', '200', '409', '400', '413']),
     );
   });
 });

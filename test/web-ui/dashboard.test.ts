@@ -139,4 +139,63 @@ describe('the jobs dashboard (headless Chromium)', () => {
       await webUi.close();
     }
   });
+
+  it('with --protect-reads: asks for the token, then reads live with no token in any address, under its CSP', async () => {
+    const token = 'browser-test-token-0123456789';
+    const guarded = await startDashboard({
+      jobs: testbed.jobs,
+      port: 0,
+      token,
+      protectReads: true,
+      webUiUrl: testbed.uiUrl,
+    });
+    const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
+    const guardedPage = await context.newPage();
+    const addresses: string[] = [];
+    const violations: string[] = [];
+    context.on('request', (request) => addresses.push(request.url()));
+    guardedPage.on('console', (message) => {
+      if (/Content.Security.Policy|Refused to/i.test(message.text())) violations.push(message.text());
+    });
+    try {
+      const name = uniqueName('dash-private');
+      const parts = Array.from({ length: 6 }, (_, i) => ({ name: `part-${i + 1}`, durationMs: 800 }));
+      await testbed.jobs.start('do_big_job', { name, maxParallel: 2, data: { parts } });
+      await guardedPage.goto(`${guarded.url}/#/jobs/${encodeURIComponent(name)}`);
+      await guardedPage.getByPlaceholder('dashboard token').fill(token);
+      await guardedPage.getByRole('button', { name: 'Use token' }).click();
+      // The root's stream (a read session, not the token) carries it to its end.
+      await guardedPage
+        .locator('h1')
+        .getByTestId('status')
+        .getByText('success', { exact: true })
+        .waitFor({ timeout: 30_000 });
+      const [webUi] = await Promise.all([
+        guardedPage.waitForEvent('popup'),
+        guardedPage.locator('.record').getByRole('link', { name: 'Web UI ↗' }).click(),
+      ]);
+      await webUi.waitForURL(/\/namespaces\/default\/workflows\//);
+      await webUi.close();
+      expect(addresses.some((address) => address.includes('/events'))).toBe(true);
+      for (const address of addresses) {
+        expect(address).not.toContain(token);
+        expect(address).not.toContain('access_token');
+      }
+      expect(violations).toEqual([]);
+      // Cookies do not tell ports apart: the Web UI's own (on another port of 127.0.0.1) are here too.
+      const cookies = (await context.cookies(guarded.url)).filter((cookie) =>
+        cookie.name.startsWith('jobs_'),
+      );
+      expect(cookies).toEqual([
+        expect.objectContaining({ name: 'jobs_ui_read', httpOnly: true, sameSite: 'Strict' }),
+      ]);
+      await guardedPage.screenshot({
+        path: path.join(ARTIFACTS, 'dashboard-5-protected-reads.png'),
+        fullPage: true,
+      });
+    } finally {
+      await context.close();
+      await guarded.close();
+    }
+  });
 });
