@@ -6,6 +6,7 @@ import type { ServerTuning } from './harness';
 import { MODES, type BenchMode } from './modes';
 import { benchServerStart } from './server-start';
 import { benchStatusRead } from './status-read';
+import { benchUiAttack } from './ui-attack';
 import { benchUiLoad } from './ui-load';
 
 const usage = `usage: npm run bench -- <benchmark> [count] [options]
@@ -20,6 +21,10 @@ const usage = `usage: npm run bench -- <benchmark> [count] [options]
   ui-load [children] [--streams 0,1,10,100,500] [--rounds R]
                                              open event streams on a running root: the dashboard's CPU and
                                              memory, the Temporal server's CPU (jobs ui in its own process)
+  ui-attack [children] [--baseline DIR] [--rounds R]
+                                             10,000 distinct views at once, and 100 streams that never read:
+                                             what each costs the dashboard and the Temporal server; with
+                                             --baseline, another checkout's jobs ui faces the same, interleaved
   --server: tuned (or dev: as \`jobs dev\` starts the dev server, the default), stock (as the SDK's createLocal
             starts it), or postgres (the Temporal server on PostgreSQL, as docker-compose.yml runs it; fan-out only)`;
 
@@ -33,12 +38,17 @@ async function main(): Promise<void> {
       mode: { type: 'string', default: 'packed' },
       reads: { type: 'string', default: '20' },
       streams: { type: 'string', default: '0,1,10,100,500' },
+      baseline: { type: 'string' },
     },
   });
   const [name, countArg] = positionals;
   const count = wholeNumber(
     countArg ??
-      (name === 'server-start' ? '7' : name === 'status-read' || name === 'ui-load' ? '10000' : '1000'),
+      (name === 'server-start'
+        ? '7'
+        : name === 'status-read' || name === 'ui-load' || name === 'ui-attack'
+          ? '10000'
+          : '1000'),
   );
   const servers = String(values.server)
     .split(',')
@@ -60,6 +70,8 @@ async function main(): Promise<void> {
       return benchStatusRead(count, wholeNumber(values.reads!), server);
     case 'ui-load':
       return benchUiLoad(count, streamCounts(values.streams!), wholeNumber(values.rounds ?? '1'));
+    case 'ui-attack':
+      return benchUiAttack(count, wholeNumber(values.rounds ?? '1'), values.baseline);
     default:
       return fail(name ? `unknown benchmark "${name}"` : 'which benchmark?');
   }
