@@ -129,6 +129,12 @@ const scenarios: Record<string, Scenario> = {
     await jobs.start('do_big_job', { name, runChildrenAs: 'workflow', data: { parts } });
     return [name];
   },
+  async 'live-status'(jobs, name) {
+    // A root of several pages whose status stays running until it stops (patch no-final-status-before-stop).
+    const parts = [{ name: 'a' }, { name: 'b' }, { name: 'c' }];
+    await jobs.start('do_big_job', { name, batchSize: 1, maxParallel: 1, data: { parts } });
+    return [name];
+  },
   async 'closed-by-status'(jobs, name) {
     // Workflows close as their jobs end: a failed root and child fail, a cancelled root and child are cancelled.
     const failed = `${name}-failed`;

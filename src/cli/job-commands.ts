@@ -1,5 +1,4 @@
 /** `jobs start|status|watch|wait|list|interrupt`: starting root jobs and following them. */
-import { setTimeout as sleep } from 'node:timers/promises';
 import { rootJobInput } from '../jobs/options';
 import type { ChildJobState } from '../jobs/types';
 import { childMode, jsonData, parse, statusOption, wholeNumber } from './args';
@@ -14,6 +13,7 @@ import {
 } from './context';
 import { ExitCode, UsageError } from './exit-codes';
 import { printable } from './printable';
+import { sleepLong } from './sleep-long';
 import { childLines, childrenTable, rootHeader, table } from './render';
 import { watchRoot } from './watch';
 
@@ -103,7 +103,7 @@ export const jobCommands: Record<string, Command> = {
     const timedOut =
       timeoutSeconds === undefined
         ? new Promise<never>(() => undefined)
-        : sleep(timeoutSeconds * 1000, 'timeout' as const, { signal: abort.signal });
+        : sleepLong(timeoutSeconds * 1000, abort.signal).then(() => 'timeout' as const);
     const outcome = await Promise.race([jobs.wait(id), timedOut]);
     abort.abort();
     if (outcome === 'timeout') {

@@ -4,7 +4,7 @@
  * and from the server's view of their pending packs, all in parallel.
  */
 import { pageSlices, type PageSlice } from '../jobs/pages';
-import { addCounts, emptyCounts, rootProgress, rootStatus, totalOf } from '../jobs/status';
+import { addCounts, emptyCounts, liveRootStatus, rootProgress, totalOf } from '../jobs/status';
 import {
   refineCounts,
   refineRecord,
@@ -103,7 +103,9 @@ export class StatusReader {
       ...RECORD_DEFAULTS,
       ...record,
       // While it runs, its status follows its children (until it has any, it stays what it says: new).
-      ...(running && totalOf(total) > 0 ? { status: rootStatus(total), progress: rootProgress(total) } : {}),
+      ...(running && totalOf(total) > 0
+        ? { status: liveRootStatus(total), progress: rootProgress(total) }
+        : {}),
       counts: total,
       total: totalOf(total),
       children: pages.flat(),

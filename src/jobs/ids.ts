@@ -25,9 +25,15 @@ export function parseJobId(id: string): ParsedJobId {
   return { kind: 'child', rootId: id.slice(0, slash), name: id.slice(slash + 1) };
 }
 
+/** Workflow ids of our own that are not job names: a root named so would take the id. */
+const RESERVED_PREFIXES = ['jobs-concurrency-key:'];
+
 /** Why `name` cannot be a job name, or undefined when it can: the rule of the client and of the planner. */
 export function invalidNameReason(name: unknown): string | undefined {
   if (typeof name !== 'string' || name.length === 0) return 'a job name must be a non-empty string';
+  const reserved = RESERVED_PREFIXES.find((prefix) => name.startsWith(prefix));
+  if (reserved)
+    return `job name ${quoted(name.slice(0, 40))} starts with "${reserved}", which names the engine's own workflows`;
   const unsafe = UNSAFE_CHARACTER.exec(name);
   if (unsafe) {
     const code = unsafe[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0');
@@ -70,9 +76,9 @@ export function childKey(name: string): string {
   return key;
 }
 
-/** The workflow that shares a concurrency key's slots among its roots. */
+/** The workflow that shares a concurrency key's slots among its roots (no job name starts so). */
 export function concurrencyKeyWorkflowId(key: string): string {
-  return `jobs-concurrency-key:${key}`;
+  return `${RESERVED_PREFIXES[0]}${key}`;
 }
 
 /** Keys are short names: their workflow id must stay well within the server's limit (UTF-8 bytes). */

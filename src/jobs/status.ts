@@ -16,11 +16,6 @@ export function isFinal(status: JobStatus): boolean {
   return status === 'success' || status === 'failed' || status === 'cancelled';
 }
 
-/** new, running and failed_redelivered: the job still has work ahead (Oro's "active" statuses). */
-export function isActive(status: JobStatus): boolean {
-  return !isFinal(status);
-}
-
 export function countStatuses(statuses: Iterable<{ status: JobStatus }>): StatusCounts {
   const counts = emptyCounts();
   for (const { status } of statuses) counts[status]++;
@@ -53,6 +48,17 @@ export function rootStatus(counts: StatusCounts): JobStatus {
   }
   const movedPastNew = totalOf(counts) - counts.new;
   return movedPastNew > 0 ? 'running' : 'new';
+}
+
+/**
+ * The status of a root that has not stopped: Oro's rule, but never final. While pages remain to be planned, an
+ * error waits to be told, or the last batch's report is still being taken in, every child planned so far may
+ * have finished; the root says so only when it stops (finalRootStatus). With no child yet it is new.
+ */
+export function liveRootStatus(counts: StatusCounts): JobStatus {
+  if (totalOf(counts) === 0) return 'new';
+  const status = rootStatus(counts);
+  return isFinal(status) ? 'running' : status;
 }
 
 /** An interrupted root ends cancelled even when its running children all succeeded (Oro's interrupt). */

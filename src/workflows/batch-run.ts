@@ -253,9 +253,15 @@ export class BatchRun {
     return answer;
   }
 
-  /** Children handed to workers, for status reads (which ask the server whether a worker has begun them). */
+  /**
+   * Children handed to workers, for status reads (which ask the server whether a worker has begun them). Only
+   * those the book counts running: a child workflow waiting out a retry's backoff is open but counted
+   * failed_redelivered, and reads would otherwise count it out of `running` a second time.
+   */
   inFlight(): InFlightChild[] {
-    return [...this.packOf.keys(), ...this.childWorkflows].map((index) => this.inFlightOf(index)!);
+    return [...this.packOf.keys(), ...this.childWorkflows]
+      .filter((index) => this.book.records[index].status === 'running')
+      .map((index) => this.inFlightOf(index)!);
   }
 
   inFlightOf(index: number): InFlightChild | null {

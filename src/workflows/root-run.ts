@@ -4,6 +4,7 @@
  */
 import {
   CancellationScope,
+  patched,
   setCurrentDetails,
   upsertSearchAttributes,
   type SignalDefinition,
@@ -23,6 +24,7 @@ import {
   addCounts,
   describeProgress,
   emptyCounts,
+  liveRootStatus,
   rootProgress,
   rootStatus,
   subtractCounts,
@@ -51,6 +53,9 @@ export interface RootCarry {
   /** A finished root run again (`jobs retry`): its children in these statuses rerun as it starts. */
   rerun?: RerunnableStatus[];
 }
+
+/** A root says a final status only when it stops: no `success` while it still plans (patched; fixture). */
+const NO_FINAL_STATUS_BEFORE_STOP = 'no-final-status-before-stop';
 
 /** Interrupts go out to this many batches at a time (a run may have at most 2,000 signals in flight). */
 const SIGNALS_AT_ONCE = 500;
@@ -166,7 +171,8 @@ export class RootRun {
     state.counts = counts;
     state.total = totalOf(counts);
     state.progress = rootProgress(counts);
-    this.setStatus(rootStatus(counts));
+    // Roots that ran before this said what Oro's rule says at once (success while pages remained unplanned).
+    this.setStatus(patched(NO_FINAL_STATUS_BEFORE_STOP) ? liveRootStatus(counts) : rootStatus(counts));
     this.showDetails();
   }
 

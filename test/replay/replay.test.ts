@@ -42,6 +42,7 @@ describe('recorded job histories replay against the current workflow code', () =
         'controls',
         'retry-finished',
         'concurrency-key',
+        'live-status',
       ]),
     );
   });

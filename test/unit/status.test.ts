@@ -3,6 +3,7 @@ import {
   describeProgress,
   emptyCounts,
   finalRootStatus,
+  liveRootStatus,
   rootProgress,
   rerunCounts,
   rootStatus,
@@ -29,6 +30,17 @@ describe("Oro's root status rule", () => {
     [{ failed: 2 }, 'failed'],
   ])('%j → %s', (partial, expected) => {
     expect(rootStatus(counts(partial))).toBe(expected);
+  });
+
+  it.each<[Partial<StatusCounts>, string]>([
+    [{}, 'new'],
+    [{ new: 3 }, 'new'],
+    [{ new: 2, running: 1 }, 'running'],
+    [{ success: 4 }, 'running'],
+    [{ success: 3, failed: 1 }, 'running'],
+    [{ failed: 2, cancelled: 1 }, 'running'],
+  ])('a root that has not stopped: %j → %s, never final', (partial, expected) => {
+    expect(liveRootStatus(counts(partial))).toBe(expected);
   });
 
   it('ends an interrupted root cancelled, even when every child succeeded', () => {

@@ -1,0 +1,112 @@
+/**
+ * Faults a careful read of the engine found (issue 18), each shown on the dev server: a root that says
+ * `success` while it still plans, `running` counted below zero during a child workflow's retry backoff, a root
+ * that takes the id a concurrency key coordinates by.
+ */
+import { JobApplication } from '../../src/application';
+import { InvalidJobInputError } from '../../src/errors';
+import type { RootJobStatus, StatusCounts } from '../../src/jobs/types';
+import { totalOf } from '../../src/jobs/status';
+import { runJobs } from '../helpers/cli';
+import { createJobTestbed, statusWhen, uniqueName, type JobTestbed } from '../helpers/jobs';
+import { listWorkflowIds } from '../helpers/testbed';
+
+/** The planner's later pages wait for this; `planWaits` counts the planners waiting. */
+const planning = {
+  waiting: [] as Array<() => void>,
+  release: () => planning.waiting.splice(0).forEach((go) => go()),
+};
+
+const app = new JobApplication()
+  // Page 0: two children whose payloads fill one planner call each (250 KB; a call returns at most 480 KB),
+  // so the first child's batch starts and finishes while a later call plans on. Page 1 waits for the test.
+  .topic<Record<string, never>>('slow_planner', {
+    plan: async (_payload, { cursor }) => {
+      if (cursor !== null) {
+        await new Promise<void>((resolve) => planning.waiting.push(resolve));
+        return { children: [{ name: 'last', topic: 'quick' }], nextCursor: null };
+      }
+      const pad = 'x'.repeat(250_000);
+      const children = ['first', 'second'].map((name) => ({ name, topic: 'quick', payload: { pad } }));
+      return { children, nextCursor: '1' };
+    },
+  })
+  .topic('quick', { process: async () => true })
+  .topic('quick_root', { plan: () => [] })
+  .topic<{ names: string[]; failTimes: number }>('flaky_workflows', {
+    plan: ({ names, failTimes }) =>
+      names.map((name) => ({ name, topic: 'flaky_workflow', payload: { failTimes } })),
+  })
+  .topic<{ failTimes: number }>('flaky_workflow', {
+    runAs: 'workflow',
+    process: async ({ failTimes }, { attempt }) => {
+      if (attempt <= failTimes) throw new Error(`failing attempt ${attempt} on purpose`);
+      return true;
+    },
+  });
+
+describe('soundness faults (dev server)', () => {
+  let testbed: JobTestbed;
+  let env: NodeJS.ProcessEnv;
+  beforeAll(async () => {
+    testbed = await createJobTestbed('dev-server', app);
+    env = { ...process.env, TEMPORAL_ADDRESS: testbed.address, TEMPORAL_TASK_QUEUE: testbed.taskQueue };
+  });
+  afterAll(async () => {
+    planning.release();
+    await testbed?.teardown();
+  });
+
+  it('says no final status while pages remain to be planned, in its reads nor its search attribute', async () => {
+    const name = uniqueName('still-planning');
+    await testbed.jobs.start('slow_planner', { name, data: {} });
+    const root = await statusWhen<RootJobStatus>(
+      testbed.jobs,
+      name,
+      (status) => status.counts.success >= 1 && planning.waiting.length === 1,
+    );
+    expect(root).toMatchObject({ status: 'running', stoppedAt: null });
+    const listed = await listWorkflowIds(testbed.client, `WorkflowId = '${name}' AND JobStatus = 'success'`);
+    expect(listed).toEqual([]);
+    planning.release();
+    expect(await testbed.jobs.wait(name)).toMatchObject({ status: 'success', total: 3 });
+  });
+
+  it('never counts running below zero while a child workflow waits out a retry', async () => {
+    const name = uniqueName('backoff');
+    // Backoffs of 1, 2 and 4 s: windows in which the child is failed_redelivered with its workflow open.
+    await testbed.jobs.start('flaky_workflows', {
+      name,
+      maxAttempts: 4,
+      data: { names: ['w'], failTimes: 3 },
+    });
+    const seen: StatusCounts[] = [];
+    await statusWhen<RootJobStatus>(testbed.jobs, name, (root) => {
+      seen.push(root.counts);
+      return root.counts.failed_redelivered === 1 && seen.length > 1;
+    });
+    const final = await testbed.jobs.wait(name);
+    expect(final).toMatchObject({ status: 'success', children: [expect.objectContaining({ attempts: 4 })] });
+    for (const counts of seen.filter((sample) => totalOf(sample) > 0)) {
+      expect(Math.min(...Object.values(counts))).toBeGreaterThanOrEqual(0);
+      expect(totalOf(counts)).toBe(1);
+    }
+  });
+
+  it("refuses a root named like a concurrency key's own workflow", async () => {
+    await expect(testbed.jobs.start('quick_root', { name: 'jobs-concurrency-key:k' })).rejects.toThrow(
+      InvalidJobInputError,
+    );
+    const run = await runJobs(
+      env,
+      'start',
+      'do_big_job',
+      '--name',
+      'jobs-concurrency-key:k',
+      '--data',
+      '{"parts":[]}',
+    );
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/starts with "jobs-concurrency-key:", which names the engine's own workflows/);
+  });
+});
