@@ -9,7 +9,8 @@ import * as path from 'node:path';
 import * as zlib from 'node:zlib';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { createSeedApplication } from '../src/example/seed-app';
-import { concurrencyKeyWorkflowId } from '../src/jobs/ids';
+import type { Client } from '@temporalio/client';
+import { batchWorkflowId, concurrencyKeyWorkflowId } from '../src/jobs/ids';
 import type { RootJobStatus } from '../src/jobs/types';
 import type { JobClient } from '../src/client/job-client';
 import { createJobTestbed } from '../test/helpers/jobs';
@@ -18,7 +19,11 @@ import { statusWhen } from '../test/helpers/jobs';
 const FIXTURES = path.resolve(__dirname, '..', 'test', 'fixtures', 'histories');
 
 /** A scenario returns its roots (their trees are recorded) and any other workflows it ran, by id. */
-type Scenario = (jobs: JobClient, name: string) => Promise<string[] | { roots: string[]; others: string[] }>;
+type Scenario = (
+  jobs: JobClient,
+  name: string,
+  client: Client,
+) => Promise<string[] | { roots: string[]; others: string[] }>;
 
 const running = (child: string) => (root: RootJobStatus) =>
   root.children.some((c) => c.name === `do_small_job:${child}` && c.status === 'running');
@@ -135,6 +140,24 @@ const scenarios: Record<string, Scenario> = {
     await jobs.start('do_big_job', { name, batchSize: 1, maxParallel: 1, data: { parts } });
     return [name];
   },
+  async 'lost-batch'(jobs, name, client) {
+    // A batch an operator terminates, once after the root has continued as new (so the root probes it, patch
+    // watch-batches): a new run of it rebuilds its records and fails what had not ended.
+    const parts = [{ name: 'long', durationMs: 60_000 }, { name: 'waiting' }];
+    const { runId } = await jobs.start('do_big_job', {
+      name,
+      maxParallel: 1,
+      continueAsNewAfterEvents: 20,
+      data: { parts },
+    });
+    await statusWhen(jobs, name, running('long'));
+    for (;;) {
+      if ((await client.workflow.getHandle(name).describe()).runId !== runId) break;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    await client.workflow.getHandle(batchWorkflowId(name, 0)).terminate('recording lost-batch');
+    return [name];
+  },
   async 'closed-by-status'(jobs, name) {
     // Workflows close as their jobs end: a failed root and child fail, a cancelled root and child are cancelled.
     const failed = `${name}-failed`;
@@ -159,7 +182,7 @@ async function main(): Promise<void> {
   try {
     for (const [scenario, run] of Object.entries(scenarios)) {
       if (only && scenario !== only) continue;
-      const ran = await run(testbed.jobs, scenario);
+      const ran = await run(testbed.jobs, scenario, testbed.client);
       const { roots, others: otherIds } = Array.isArray(ran) ? { roots: ran, others: [] } : ran;
       for (const root of roots) await testbed.jobs.wait(root);
       const directory = path.join(FIXTURES, scenario);

@@ -1,12 +1,16 @@
 /**
- * Reading a batch's earlier run, for a rerun (`jobs retry`): the root finds the run, and the new run of the
- * batch loads its children and their final records from it (so they never pass through the root's history).
+ * Reading a batch's earlier run, for a new run of it: a rerun (`jobs retry`), or one the root starts after a
+ * run closed without its result (terminated, failed). The root finds the run, and the new run of the batch
+ * loads its children and their records from it (so they never pass through the root's history); a run that
+ * left no result has its records rebuilt from its history (lost-batch-runs.ts).
  */
 import { Context } from '@temporalio/activity';
+import type { Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { runInput, runResult } from '../client/run-history';
+import { runInput, runOutcome } from '../client/run-history';
 import type { ChildBatchInput, PlannedChild, StoredChild } from '../jobs/types';
 import type { BatchResult } from '../workflows/child-batch';
+import { rebuildRun } from './lost-batch-runs';
 
 export interface LoadedBatchRun {
   children: PlannedChild[];
@@ -31,10 +35,15 @@ export async function loadBatchRun({
   batchId: string;
   runId: string;
 }): Promise<LoadedBatchRun> {
-  const { client } = Context.current();
-  const outcome = await runResult<BatchResult>(client, { workflowId: batchId, runId });
-  if (!outcome.closed)
+  return loadRun(Context.current().client, batchId, runId);
+}
+
+async function loadRun(client: Client, batchId: string, runId: string): Promise<LoadedBatchRun> {
+  const outcome = await runOutcome<BatchResult>(client, { workflowId: batchId, runId });
+  if (outcome.kind === 'open')
     throw ApplicationFailure.nonRetryable(`run ${runId} of batch ${batchId} has not ended`);
+  if (outcome.kind === 'lost')
+    return rebuildRun(client, batchId, runId, (earlier) => loadRun(client, batchId, earlier));
   let input = await runInput<ChildBatchInput>(client, { workflowId: batchId, runId });
   while (input.rerunOf)
     input = await runInput<ChildBatchInput>(client, { workflowId: batchId, runId: input.rerunOf.runId });
@@ -43,4 +52,30 @@ export async function loadBatchRun({
     record.resultInHistory && !record.resultRunId ? { ...record, resultRunId: runId } : record,
   );
   return { children: input.children, records };
+}
+
+export interface BatchProbe {
+  index: number;
+  id: string;
+}
+
+/** A batch the root expected open that has closed: with its result's counts, or how it closed without one. */
+export type ClosedBatch =
+  { index: number; counts: BatchResult['counts'] } | { index: number; lost: string; runId: string };
+
+/**
+ * Which of `batches` have closed (the root probes the batches an earlier run of it started, which it holds no
+ * handle to): a closed batch whose last report the root missed, or one closed without its result.
+ */
+export async function probeBatches({ batches }: { batches: BatchProbe[] }): Promise<ClosedBatch[]> {
+  const { client } = Context.current();
+  const closed: ClosedBatch[] = [];
+  for (const { index, id } of batches) {
+    const { runId, status } = await client.workflow.getHandle(id).describe();
+    if (status.name === 'RUNNING') continue;
+    const outcome = await runOutcome<BatchResult>(client, { workflowId: id, runId });
+    if (outcome.kind === 'result') closed.push({ index, counts: outcome.result.counts });
+    else if (outcome.kind === 'lost') closed.push({ index, lost: outcome.how, runId });
+  }
+  return closed;
 }

@@ -1,6 +1,6 @@
 /** The activities of the job worker, bound to an application's topics. */
 import type { JobApplication } from '../application';
-import { findBatchRun, loadBatchRun } from './batch-runs';
+import { findBatchRun, loadBatchRun, probeBatches } from './batch-runs';
 import { cancelOwnRun } from './cancel-own-run';
 import { joinConcurrencyKey } from './join-concurrency-key';
 import { planChildrenActivity } from './plan-children';
@@ -16,6 +16,7 @@ export function createActivities(app: JobApplication) {
     startFollowUpJobs: startFollowUpJobsActivity(app),
     findBatchRun,
     loadBatchRun,
+    probeBatches,
     joinConcurrencyKey,
     cancelOwnRun,
   };

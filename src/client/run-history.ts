@@ -53,8 +53,18 @@ export async function runInput<T>(client: Client, run: RunRef): Promise<T> {
  * for a run known to have finished: on a running one the server waits for it to close.
  */
 export async function runResult<T>(client: Client, run: RunRef): Promise<Closed<T>> {
+  const outcome = await runOutcome<T>(client, run);
+  if (outcome.kind === 'lost')
+    throw new Error(`The workflow of job "${run.workflowId}" did not complete normally (${outcome.how}).`);
+  return outcome.kind === 'result' ? { closed: true, result: outcome.result } : { closed: false };
+}
+
+/** How a run ended: with its result, still open (or gone on as new), or without a result (`how` it closed). */
+export type RunOutcome<T> = { kind: 'result'; result: T } | { kind: 'open' } | { kind: 'lost'; how: string };
+
+export async function runOutcome<T>(client: Client, run: RunRef): Promise<RunOutcome<T>> {
   const event = await firstEvent(client, run, true);
-  if (!event) return { closed: false };
+  if (!event) return { kind: 'open' };
   const completed = event.workflowExecutionCompletedEventAttributes;
   if (completed) {
     const result = await decodeFromPayloadsAtIndex<T>(
@@ -62,25 +72,30 @@ export async function runResult<T>(client: Client, run: RunRef): Promise<Closed<
       0,
       completed.result?.payloads,
     );
-    return { closed: true, result };
+    return { kind: 'result', result };
   }
   // A job that ended failed or cancelled closes its workflow so (workflows/job-close.ts).
   const failure = event.workflowExecutionFailedEventAttributes?.failure;
   if (failure?.applicationFailureInfo?.type === JOB_FAILED_TYPE) {
     const details = failure.applicationFailureInfo.details?.payloads;
     const result = await decodeFromPayloadsAtIndex<T>(client.options.loadedDataConverter, 0, details);
-    return { closed: true, result };
+    return { kind: 'result', result };
   }
   if (event.workflowExecutionCanceledEventAttributes) {
     const { memo } = await client.workflow.getHandle(run.workflowId, run.runId).describe();
     const record = memo?.[FINAL_RECORD_MEMO_KEY] as T | undefined;
-    if (record !== undefined) return { closed: true, result: record };
+    if (record !== undefined) return { kind: 'result', result: record };
   }
-  if (event.workflowExecutionContinuedAsNewEventAttributes) return { closed: false }; // raced a new run
-  throw new Error(`The workflow of job "${run.workflowId}" did not complete normally (${eventName(event)}).`);
+  if (event.workflowExecutionContinuedAsNewEventAttributes) return { kind: 'open' }; // raced a new run
+  return { kind: 'lost', how: closeName(event) };
 }
 
-function eventName(event: temporal.api.history.v1.IHistoryEvent): string {
+/** How a run closed without a result, in words: "terminated", "failed", "timed out", "cancelled". */
+function closeName(event: temporal.api.history.v1.IHistoryEvent): string {
+  if (event.workflowExecutionTerminatedEventAttributes) return 'terminated';
+  if (event.workflowExecutionFailedEventAttributes) return 'failed';
+  if (event.workflowExecutionTimedOutEventAttributes) return 'timed out';
+  if (event.workflowExecutionCanceledEventAttributes) return 'cancelled';
   const type = event.eventType ?? 0;
   return temporal.api.enums.v1.EventType[type] ?? `event ${type}`;
 }

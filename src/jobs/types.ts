@@ -139,6 +139,11 @@ export interface BatchRerun {
   runId: string;
   statuses: ('failed' | 'cancelled')[];
   counts: StatusCounts;
+  /**
+   * The earlier run closed without its result (`terminated`, `failed`, …): its records are rebuilt from its
+   * history, and its children that had not ended fail, naming this.
+   */
+  lost?: string;
 }
 
 export interface ChildJobInput {

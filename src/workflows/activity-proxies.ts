@@ -10,6 +10,7 @@ export const {
   startFollowUpJobs,
   findBatchRun,
   loadBatchRun,
+  probeBatches,
   joinConcurrencyKey,
   cancelOwnRun,
 } = proxyActivities<JobActivities>({

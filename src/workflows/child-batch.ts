@@ -119,12 +119,18 @@ export async function childBatchWorkflow(input: ChildBatchInput): Promise<BatchR
 /** The batch's children: as planned, or — for a rerun — as its earlier run left them, the chosen ones in line. */
 async function openBook(input: ChildBatchInput): Promise<ChildBook> {
   if (!input.rerunOf) return new ChildBook(input.children, input.rootId, input.createdAt);
-  const { runId, statuses, counts } = input.rerunOf;
+  const { runId, statuses, counts, lost } = input.rerunOf;
   // While the earlier run loads, status reads get the counts the root expects (and no page of children).
   setHandler(batchPageQuery, () => ({ counts, inFlight: [], matched: 0, children: [] }));
   setHandler(findChildQuery, () => null);
   const earlier = await loadBatchRun({ batchId: workflowInfo().workflowId, runId });
   const book = new ChildBook(earlier.children, input.rootId, input.createdAt, earlier.records);
   book.rerun(statuses);
+  if (lost) {
+    // The run before closed without its result: what it had not seen end will not end now.
+    const error = `batch ${input.index} was ${lost} before this child ended`;
+    const at = new Date().toISOString();
+    book.records.forEach((_, index) => book.apply(index, { type: 'fail', error, at }));
+  }
   return book;
 }

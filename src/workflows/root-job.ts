@@ -1,7 +1,7 @@
 /**
  * A big job: plans its children and starts one batch workflow per page (root-planning.ts), lends its running
- * slots to its batches, derives its status and progress from their reports with Oro's rule (root-run.ts), and
- * starts follow-up jobs when it stops. Where an interrupt is handled: `RootRun.interrupt()`. The root
+ * slots to its batches, derives its status and progress from their reports with Oro's rule (root-run.ts),
+ * notices a batch that closed without telling it (root-batch-watch.ts), and starts follow-up jobs when it stops. Where an interrupt is handled: `RootRun.interrupt()`. The root
  * continues as new when its history grows long; its batches outlive that.
  */
 import {
@@ -18,6 +18,7 @@ import { startFollowUpJobs } from './activity-proxies';
 import {
   SNAPSHOT_MEMO_KEY,
   batchReportSignal,
+  type BatchReport,
   interruptSignal,
   keyGrantSignal,
   rootJobQuery,
@@ -26,6 +27,7 @@ import { setControlHandlers } from './root-controls';
 import { RootKeyLease } from './root-key-lease';
 import { keepSnapshot, snapshotOf } from './root-snapshot';
 import { planPages, startBatches } from './root-planning';
+import { RootBatchWatch } from './root-batch-watch';
 import { RootReruns } from './root-reruns';
 import { closeAs, watchCancelRequest } from './job-close';
 import { RootRun, type RootCarry } from './root-run';
@@ -48,10 +50,12 @@ export async function rootJobWorkflow(input: RootJobInput, carried?: RootCarry):
 
   setHandler(rootJobQuery, () => state);
   setHandler(interruptSignal, ({ force }) => run.interrupt(force));
-  setHandler(batchReportSignal, (report) => {
+  const takeReport = (report: BatchReport) => {
     run.onReport(report);
     reruns.afterReport(report);
-  });
+  };
+  setHandler(batchReportSignal, takeReport);
+  const batchWatch = new RootBatchWatch(run, reruns, takeReport);
   setControlHandlers(run, reruns); // pause, resume, scale, retry
   setHandler(keyGrantSignal, (grant) => keyLease?.onGrant(grant));
   // Cancelling the root from a client or the Web UI means a graceful interrupt.
@@ -79,6 +83,7 @@ export async function rootJobWorkflow(input: RootJobInput, carried?: RootCarry):
 
   return CancellationScope.nonCancellable(async () => {
     run.showDetails(); // current details do not survive a continue-as-new
+    batchWatch.start(); // a batch closed without telling the root (terminated, failed) is noticed
     void keepSnapshot(run);
     void keyLease?.keepReporting();
     if (carried?.rerun) reruns.retry(carried.rerun); // a finished root run again (`jobs retry`)

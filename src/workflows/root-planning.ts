@@ -156,8 +156,9 @@ function lendWithStarts(run: RootRun, starting: BatchStart[]): void {
 async function startBatch(run: RootRun, input: RootJobInput, batch: BatchStart): Promise<void> {
   const { state } = run;
   const { index, id, children, summary, slots, rerunOf } = batch;
+  let started;
   try {
-    await startChild(childBatchWorkflow, {
+    started = await startChild(childBatchWorkflow, {
       workflowId: id,
       args: [
         {
@@ -191,6 +192,7 @@ async function startBatch(run: RootRun, input: RootJobInput, batch: BatchStart):
     return;
   }
   run.startedBatches.add(index);
+  run.onBatchStarted?.(index, started.result());
   batchStarted(run.pool, index);
   if (state.interrupted) run.send(id, interruptSignal, { force: run.forced });
   run.lendSlots();

@@ -60,6 +60,21 @@ export class RootReruns {
     }
   }
 
+  /**
+   * Batch `index` closed without its result (`lost`: how): a new run of it rebuilds its records from the
+   * closed run's history and fails the children that had not ended, naming why; the root then ends by its rule.
+   */
+  replaceLost(index: number, lost: string): void {
+    const { run } = this;
+    const counts = { ...run.state.batches[index].counts };
+    counts.failed += counts.new + counts.running + counts.failed_redelivered;
+    counts.new = counts.running = counts.failed_redelivered = 0;
+    run.batchReplaced(index, counts);
+    this.starting++;
+    void rerunBatch(run, this.input, index, { statuses: [], counts, lost }).finally(() => this.starting--);
+    run.refresh();
+  }
+
   private reopen(index: number, statuses: RerunnableStatus[]): void {
     const { run } = this;
     const counts = rerunCounts(run.state.batches[index].counts, statuses);

@@ -78,6 +78,8 @@ export class RootRun {
   private readonly countsBeforeRerun = new Map<number, StatusCounts>();
   /** The planner activity running now, if any. */
   planning: CancellationScope | undefined;
+  /** Told of each batch run this run of the root starts, with the promise of its result (root-batch-watch.ts). */
+  onBatchStarted: ((index: number, result: Promise<unknown>) => void) | undefined;
 
   constructor(input: RootJobInput, carried: RootCarry | undefined, now: string, createdAt: string) {
     this.state = carried?.state ?? {
@@ -137,6 +139,33 @@ export class RootRun {
     batch.done = false;
     batch.counts = counts;
     openBatch(this.pool, index, wants);
+  }
+
+  /**
+   * Batch `index` (open) closed without its result and a new run replaces it, expecting `counts`: the slots
+   * the closed run held are free again (its children no longer run), and the new one asks for none.
+   */
+  batchReplaced(index: number, counts: StatusCounts): void {
+    this.state.batches[index].counts = counts;
+    openBatch(this.pool, index, 0);
+    this.lendSlots();
+  }
+
+  /**
+   * Batch `index` closed without its result and could not be replaced: its children that had not ended count
+   * as failed (their records went with it), and the root says why.
+   */
+  batchLost(index: number, error: string): void {
+    const batch = this.state.batches[index];
+    if (batch.done) return;
+    const counts = { ...batch.counts };
+    counts.failed += counts.new + counts.running + counts.failed_redelivered;
+    counts.new = counts.running = counts.failed_redelivered = 0;
+    batch.counts = counts;
+    this.state.error ??= error;
+    this.batchEnded(index);
+    this.lendSlots();
+    this.refresh();
   }
 
   /** A reopened batch could not start again: it stays as its earlier run ended, and the root says why. */

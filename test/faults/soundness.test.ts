@@ -5,11 +5,19 @@
  */
 import { JobApplication } from '../../src/application';
 import { InvalidJobInputError } from '../../src/errors';
+import { batchWorkflowId } from '../../src/jobs/ids';
 import type { RootJobStatus, StatusCounts } from '../../src/jobs/types';
 import { totalOf } from '../../src/jobs/status';
 import { runJobs } from '../helpers/cli';
 import { createJobTestbed, statusWhen, uniqueName, type JobTestbed } from '../helpers/jobs';
-import { listWorkflowIds } from '../helpers/testbed';
+import { eventually, listWorkflowIds } from '../helpers/testbed';
+
+/** `held` children run until the test releases them (or they are force-interrupted). */
+const held = {
+  started: [] as string[],
+  waiting: [] as Array<() => void>,
+  releaseAll: () => held.waiting.splice(0).forEach((go) => go()),
+};
 
 /** The planner's later pages wait for this; `planWaits` counts the planners waiting. */
 const planning = {
@@ -33,6 +41,20 @@ const app = new JobApplication()
   })
   .topic('quick', { process: async () => true })
   .topic('quick_root', { plan: () => [] })
+  .topic<{ names: string[] }>('held_root', {
+    plan: ({ names }) => names.map((name) => ({ name, topic: 'held' })),
+  })
+  .topic('held', {
+    pack: false,
+    process: async (_payload, { jobName, signal }) => {
+      held.started.push(jobName);
+      await new Promise<void>((resolve) => {
+        held.waiting.push(resolve);
+        signal.addEventListener('abort', () => resolve());
+      });
+      return true;
+    },
+  })
   .topic<{ names: string[]; failTimes: number }>('flaky_workflows', {
     plan: ({ names, failTimes }) =>
       names.map((name) => ({ name, topic: 'flaky_workflow', payload: { failTimes } })),
@@ -54,6 +76,7 @@ describe('soundness faults (dev server)', () => {
   });
   afterAll(async () => {
     planning.release();
+    held.releaseAll();
     await testbed?.teardown();
   });
 
@@ -108,5 +131,39 @@ describe('soundness faults (dev server)', () => {
     );
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/starts with "jobs-concurrency-key:", which names the engine's own workflows/);
+  });
+
+  it('ends a root whose batch an operator terminated: unfinished children fail, naming it', async () => {
+    const name = uniqueName('terminated-batch');
+    await testbed.jobs.start('held_root', { name, maxParallel: 2, data: { names: ['a', 'b', 'c', 'd'] } });
+    await statusWhen<RootJobStatus>(testbed.jobs, name, (root) => root.counts.running === 2);
+    await testbed.client.workflow.getHandle(batchWorkflowId(name, 0)).terminate('an operator');
+    const final = await testbed.jobs.wait(name);
+    expect(final).toMatchObject({ status: 'failed', total: 4, counts: { failed: 4 } });
+    const child = await testbed.jobs.status(`${name}/a`);
+    expect(child).toMatchObject({
+      status: 'failed',
+      error: 'batch 0 was terminated before this child ended',
+    });
+    // The name is free again.
+    await testbed.jobs.start('quick_root', { name });
+    expect((await testbed.jobs.wait(name)).status).toBe('success'); // a root of no children
+  });
+
+  it('ends it too when the batch was started before the root continued as new (probed)', async () => {
+    const name = uniqueName('terminated-after-can');
+    const { runId } = await testbed.jobs.start('held_root', {
+      name,
+      maxParallel: 1,
+      continueAsNewAfterEvents: 20,
+      data: { names: ['x', 'y'] },
+    });
+    await eventually('the root to continue as new with its batch open', async () => {
+      const described = await testbed.client.workflow.getHandle(name).describe();
+      return described.runId !== runId && held.started.some((started) => started === 'x') ? true : undefined;
+    });
+    await testbed.client.workflow.getHandle(batchWorkflowId(name, 0)).terminate('an operator');
+    const final = await testbed.jobs.wait(name);
+    expect(final).toMatchObject({ status: 'failed', counts: { failed: 2 } });
   });
 });

@@ -43,6 +43,7 @@ describe('recorded job histories replay against the current workflow code', () =
         'retry-finished',
         'concurrency-key',
         'live-status',
+        'lost-batch',
       ]),
     );
   });

@@ -1,0 +1,119 @@
+/**
+ * A root watches its batches for a close it was not told of: an operator's `temporal workflow terminate`, a
+ * batch run that failed, a last report that never came. The batches this run of the root started are its
+ * children, whose close is an event in its history; those an earlier run started (before a continue-as-new)
+ * are probed now and then. A batch closed with its result counts as its last report; one closed without it is
+ * replaced by a run that rebuilds its records and fails the children that had not ended (RootReruns), so the
+ * root always ends, by its rule.
+ */
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  CancellationScope,
+  ChildWorkflowFailure,
+  TerminatedFailure,
+  TimeoutFailure,
+  isCancellation,
+  patched,
+  sleep,
+} from '@temporalio/workflow';
+import type { ClosedBatch } from '../activities/batch-runs';
+import type { StatusCounts } from '../jobs/types';
+import { probeBatches } from './activity-proxies';
+import type { BatchReport } from './messages';
+import type { RootReruns } from './root-reruns';
+import type { RootRun } from './root-run';
+
+/** Roots that ran before this did not watch their batches (patched; fixture lost-batch). */
+const WATCH_BATCHES = 'watch-batches';
+/** Batches of an earlier run are probed after this, then twice as long each time nothing has changed. */
+const FIRST_PROBE_MS = 5_000;
+const LONGEST_PROBE_MS = 120_000;
+
+export class RootBatchWatch {
+  /** Batches whose current run this run of the root started (it holds their handles). */
+  private readonly followed = new Set<number>();
+  /** Batches replaced once already: a replacement that is lost too ends the batch as it stands. */
+  private readonly replaced = new Set<number>();
+
+  constructor(
+    private readonly run: RootRun,
+    private readonly reruns: RootReruns,
+    /** Takes a report as the batch's own signal would have brought it. */
+    private readonly takeReport: (report: BatchReport) => void,
+  ) {}
+
+  /** Starts watching: the batches this run starts, and, while any is open, those an earlier run started. */
+  start(): void {
+    if (!patched(WATCH_BATCHES)) return;
+    this.run.onBatchStarted = (index, result) => this.follow(index, result);
+    void CancellationScope.nonCancellable(() => this.probeEarlierBatches());
+  }
+
+  private follow(index: number, result: Promise<unknown>): void {
+    this.followed.add(index);
+    result.then(
+      (done) => this.closed(index, { counts: (done as { counts: StatusCounts }).counts }),
+      (err: unknown) => this.closed(index, { lost: howClosed(err) }),
+    );
+  }
+
+  private async probeEarlierBatches(): Promise<void> {
+    for (let waitMs = FIRST_PROBE_MS; ; waitMs = Math.min(waitMs * 2, LONGEST_PROBE_MS)) {
+      const open = () =>
+        this.run.state.batches
+          .map((batch, index) => ({ index, id: batch.id, done: batch.done }))
+          .filter(
+            ({ index, done }) => !done && this.run.startedBatches.has(index) && !this.followed.has(index),
+          );
+      if (open().length === 0) return;
+      await sleep(waitMs);
+      const batches = open().map(({ index, id }) => ({ index, id }));
+      if (batches.length === 0) return;
+      let closed: ClosedBatch[];
+      try {
+        closed = await probeBatches({ batches });
+      } catch (err) {
+        if (isCancellation(err)) return;
+        continue; // the server did not answer: probe again later
+      }
+      for (const batch of closed) this.closed(batch.index, 'lost' in batch ? { lost: batch.lost } : batch);
+      if (closed.length > 0) waitMs = FIRST_PROBE_MS / 2;
+    }
+  }
+
+  private closed(index: number, how: { counts: StatusCounts } | { lost: string }): void {
+    const batch = this.run.state.batches[index];
+    if (!batch || batch.done) return;
+    if ('counts' in how) {
+      // It ended normally, but its last report never reached the root: its result says the same.
+      this.takeReport({
+        index,
+        counts: how.counts,
+        received: 0,
+        released: 0,
+        wants: 0,
+        durations: {},
+        done: true,
+      });
+      return;
+    }
+    if (this.replaced.has(index)) {
+      this.run.batchLost(index, `batch ${index} was ${how.lost}, and so was the run that replaced it`);
+      return;
+    }
+    this.replaced.add(index);
+    this.followed.delete(index);
+    this.reruns.replaceLost(index, how.lost);
+  }
+}
+
+/** How a child workflow closed without its result, in words. */
+function howClosed(err: unknown): string {
+  const cause = err instanceof ChildWorkflowFailure || err instanceof ActivityFailure ? err.cause : err;
+  if (cause instanceof TerminatedFailure) return 'terminated';
+  if (cause instanceof TimeoutFailure) return 'timed out';
+  if (isCancellation(cause)) return 'cancelled';
+  if (cause instanceof ApplicationFailure) return `failed (${cause.message})`;
+  return 'closed';
+}
