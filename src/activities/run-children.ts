@@ -6,6 +6,7 @@
  */
 import { CancelledFailure, Context } from '@temporalio/activity';
 import type { JobApplication } from '../application';
+import { lostAttempts } from '../jobs/lost-attempts';
 import { willRetry } from '../jobs/retry';
 import { watchInterrupts } from './interrupt-watch';
 import { jobMetrics } from './job-metrics';
@@ -48,6 +49,10 @@ export interface PackHeartbeat {
   begun: string[];
   progress: Record<string, number>;
   done: Record<string, ChildOutcome>;
+  /** Attempts each child has lost to workers that died while it ran (jobs/lost-attempts.ts). */
+  lost?: Record<string, number>;
+  /** The activity attempt this heartbeat is from. */
+  attempt?: number;
 }
 
 export function runChildrenActivity(app: JobApplication) {
@@ -56,12 +61,16 @@ export function runChildrenActivity(app: JobApplication) {
     const metrics = jobMetrics();
     const batchId = context.info.workflowExecution!.workflowId;
     const rootId = batchId.slice(0, batchId.lastIndexOf('/batch/'));
-    const lostAttempts = context.info.attempt - 1; // attempts of this pack whose worker was lost
     const earlier = context.info.heartbeatDetails as PackHeartbeat | undefined;
+    // Attempts of this pack whose worker was lost count for the children that had begun in them, only.
+    const names = input.children.map((child) => child.name);
+    const lost = lostAttempts(names, input.slots, context.info.attempt, earlier);
     const beat: PackHeartbeat = {
       begun: Object.keys(earlier?.done ?? {}),
       progress: {},
       done: { ...earlier?.done },
+      lost,
+      attempt: context.info.attempt,
     };
     let recordedBytes = JSON.stringify(beat.done).length;
     const aborts = new Map(input.children.map((child) => [child.name, new AbortController()]));
@@ -78,7 +87,7 @@ export function runChildrenActivity(app: JobApplication) {
     const runOne = async (child: PackChild): Promise<ChildOutcome> => {
       const recorded = beat.done[child.name];
       if (recorded) return recorded;
-      const attempt = child.attempt + lostAttempts;
+      const attempt = child.attempt + (lost[child.name] ?? 0);
       const startedAt = new Date();
       const outcome = (status: ChildOutcome['status'], extra: Partial<ChildOutcome> = {}): ChildOutcome => ({
         name: child.name,
@@ -99,6 +108,7 @@ export function runChildrenActivity(app: JobApplication) {
         });
       }
       beat.begun.push(child.name);
+      context.heartbeat(beat); // so that a worker lost from now on charges this child (the SDK throttles it)
       metrics.started(child.topic);
       const invocation = await invokeProcessor(app, child.topic, child.payload, {
         jobId: `${rootId}/${child.name}`,

@@ -154,7 +154,8 @@ export class WorkflowReads {
       const beat = activity.heartbeat as Partial<PackHeartbeat> | undefined;
       const { started, attempt, startedAt } = activity;
       const begun = beat?.begun ? new Set(beat.begun) : null;
-      packs.set(activity.id, { started, attempt, startedAt, begun, progress: beat?.progress ?? {} });
+      const lost = beat?.lost ?? null;
+      packs.set(activity.id, { started, attempt, startedAt, begun, progress: beat?.progress ?? {}, lost });
     }
     return packs;
   }

@@ -16,6 +16,8 @@ export interface PackState {
   /** From the pack's last heartbeat: children whose processor has begun; null before its first heartbeat. */
   begun: Set<string> | null;
   progress: Record<string, number>;
+  /** From the heartbeat: attempts each child lost to workers that died (null: older packs kept none). */
+  lost?: Record<string, number> | null;
 }
 
 /** A child a batch has handed to a worker: in a pack, or as a workflow of its own. */
@@ -29,6 +31,11 @@ export interface InFlightChild {
   attempts: number;
   /** Among the children the pack starts at once (it starts them in order, as many as it has slots). */
   first: boolean;
+}
+
+/** Attempts `flight` lost to workers that died running its pack: its own count, or (older packs) the pack's. */
+function lostBy(flight: InFlightChild, pack: PackState): number {
+  return pack.lost ? (pack.lost[flight.name] ?? 0) : pack.attempt - 1;
 }
 
 /** Whether the child's processor is running, as far as the server knows. */
@@ -45,12 +52,12 @@ export function refineRecord<R extends ChildRecord>(record: R, flight: InFlightC
   if (record.status !== 'running' || !pack) return record;
   if (!hasBegun(flight, pack)) {
     // Waiting for a worker, or in its pack for a free slot; attempts on workers that were lost count.
-    const attempts = flight.attempts + pack.attempt - 1;
+    const attempts = flight.attempts + lostBy(flight, pack);
     return { ...record, status: attempts > 0 ? 'failed_redelivered' : 'new', attempts };
   }
   return {
     ...record,
-    attempts: flight.attempts + pack.attempt,
+    attempts: flight.attempts + lostBy(flight, pack) + 1,
     startedAt: record.startedAt ?? pack.startedAt,
     progress: pack.progress[record.name] ?? record.progress,
   };
@@ -67,7 +74,7 @@ export function refineCounts(
     const pack = packs.get(flight.pack);
     if (!pack || hasBegun(flight, pack)) continue;
     refined.running--;
-    refined[flight.attempts + pack.attempt - 1 > 0 ? 'failed_redelivered' : 'new']++;
+    refined[flight.attempts + lostBy(flight, pack) > 0 ? 'failed_redelivered' : 'new']++;
   }
   return refined;
 }

@@ -78,4 +78,45 @@ describe("a worker killed at each point of a child's life (dev server)", () => {
     },
     120_000,
   );
+
+  it('charges a worker lost mid-pack to the children it was running, not to those waiting in its packs', async () => {
+    const taskQueue = `crash-pack-${randomUUID()}`;
+    const jobs = new JobClient(env.client, taskQueue);
+    const doomed = spawn(
+      path.join(projectRoot, 'node_modules', '.bin', 'tsx'),
+      ['test/fixtures/crash-worker.ts'],
+      {
+        cwd: projectRoot,
+        env: {
+          ...process.env,
+          TEMPORAL_ADDRESS: address,
+          TEMPORAL_TASK_QUEUE: taskQueue,
+          CRASH_AFTER_QUICK: '60',
+        },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
+    const died = new Promise<string>((resolve) =>
+      doomed.on('exit', (code, signal) => resolve(signal ?? `exit ${code}`)),
+    );
+    await new Promise<void>((resolve, reject) => {
+      doomed.stdout!.on('data', (chunk: Buffer) => chunk.toString().includes('ready') && resolve());
+      void died.then(() => reject(new Error('the crashing worker exited before it was ready')));
+    });
+    const name = uniqueName('crash-pack');
+    // Quick children are packed (after 5 have shown how long they take): many wait in a pack behind each slot.
+    await jobs.start('quick_root', { name, maxParallel: 4, maxAttempts: 1, data: { count: 300 } });
+    expect(['SIGKILL', 'exit 137']).toContain(await died); // tsx passes on its child's SIGKILL as 137
+    const survivor = await Worker.create({
+      connection: env.nativeConnection,
+      taskQueue,
+      workflowsPath: JOB_WORKFLOWS_PATH,
+      ...jobWorkerSettings(createCrashApp()),
+    });
+    const final = await survivor.runUntil(() => jobs.wait(name));
+    expect(final.total).toBe(300);
+    expect(final.counts.success + final.counts.failed).toBe(300);
+    // At most one child per slot was running when the worker died: only those lost their one attempt.
+    expect(final.counts.failed).toBeLessThanOrEqual(4);
+  }, 120_000);
 });

@@ -77,6 +77,24 @@ describe('the pack activity', () => {
     ]);
   });
 
+  it('charges a lost worker to the child it was running, not to those waiting in the pack', async () => {
+    const { run, ran } = packRunner();
+    // One slot: v had begun when its worker died; a and b had not.
+    const env = new MockActivityEnvironment({
+      ...packInfo(),
+      attempt: 2,
+      heartbeatDetails: { begun: ['v'], progress: {}, done: {}, attempt: 1 },
+    });
+    const outcomes: ChildOutcome[] = await env.run(run, { ...input(['v', 'a', 'b'], 1), maxAttempts: 1 });
+    expect(ran).toEqual(['a', 'b']);
+    expect(outcomes.map((o) => [o.name, o.status, o.attempt])).toEqual([
+      ['v', 'failed', 1],
+      ['a', 'success', 1],
+      ['b', 'success', 1],
+    ]);
+    expect(outcomes[0].error).toContain('No attempts left');
+  });
+
   it('fails a child whose attempts were used up by lost workers, without running it', async () => {
     const { run, ran } = packRunner();
     const env = new MockActivityEnvironment({ ...packInfo(), attempt: 4 }); // three workers lost on attempts 1..3
