@@ -140,6 +140,19 @@ const scenarios: Record<string, Scenario> = {
     await jobs.start('do_big_job', { name, batchSize: 1, maxParallel: 1, data: { parts } });
     return [name];
   },
+  async 'pack-scopes'(jobs, name) {
+    // Each pack its own scope: interrupting one running child cancels its pack only (patch pack-scopes).
+    const parts = [
+      { name: 'slow', durationMs: 60_000 },
+      { name: 'other', durationMs: 1500 },
+      { name: 'waiting' },
+    ];
+    await jobs.start('do_big_job', { name, maxParallel: 2, data: { parts } });
+    await statusWhen(jobs, name, running('other'));
+    await jobs.interrupt(`${name}/do_small_job:slow`, { force: true });
+    await jobs.interrupt(`${name}/do_small_job:waiting`);
+    return [name];
+  },
   async 'lost-batch'(jobs, name, client) {
     // A batch an operator terminates, once after the root has continued as new (so the root probes it, patch
     // watch-batches): a new run of it rebuilds its records and fails what had not ended.

@@ -52,8 +52,9 @@ export function runChildProcessorActivity(app: JobApplication) {
       input.jobId,
       input.name,
       () => finished,
-      (names) => {
-        if (names === null || names.includes(input.name)) abort.abort();
+      (interrupts) => {
+        // It runs already: only a forced interrupt (or a worker stopping) stops it.
+        if (interrupts === null || interrupts[input.name] === true) abort.abort();
       },
     );
     const heartbeats = setInterval(() => context.heartbeat({ progress }), HEARTBEAT_EVERY_MS);

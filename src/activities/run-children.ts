@@ -7,6 +7,7 @@
 import { CancelledFailure, Context } from '@temporalio/activity';
 import type { JobApplication } from '../application';
 import { lostAttempts } from '../jobs/lost-attempts';
+import { childrenToStop } from '../jobs/pack-interrupts';
 import { willRetry } from '../jobs/retry';
 import { watchInterrupts } from './interrupt-watch';
 import { jobMetrics } from './job-metrics';
@@ -75,12 +76,13 @@ export function runChildrenActivity(app: JobApplication) {
     let recordedBytes = JSON.stringify(beat.done).length;
     const aborts = new Map(input.children.map((child) => [child.name, new AbortController()]));
     let settled = 0;
+    const begun = new Set(beat.begun);
     const stopWatching = watchInterrupts(
       context,
       batchId,
       context.info.activityId,
       () => settled === input.children.length,
-      (names) => (names ?? [...aborts.keys()]).forEach((name) => aborts.get(name)?.abort()),
+      (interrupts) => childrenToStop(names, begun, interrupts).forEach((name) => aborts.get(name)?.abort()),
     );
     const heartbeats = setInterval(() => context.heartbeat(beat), HEARTBEAT_EVERY_MS);
 
@@ -108,6 +110,7 @@ export function runChildrenActivity(app: JobApplication) {
         });
       }
       beat.begun.push(child.name);
+      begun.add(child.name);
       context.heartbeat(beat); // so that a worker lost from now on charges this child (the SDK throttles it)
       metrics.started(child.topic);
       const invocation = await invokeProcessor(app, child.topic, child.payload, {

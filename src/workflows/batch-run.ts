@@ -4,13 +4,16 @@
  * interrupts (`interrupt`). Every status change goes through the ChildBook's guarded transitions.
  */
 import {
+  ActivityFailure,
   CancellationScope,
+  TimeoutFailure,
   isCancellation,
+  patched,
   ParentClosePolicy,
   sleep,
   startChild,
 } from '@temporalio/workflow';
-import type { ChildOutcome } from '../activities/run-children';
+import type { ChildOutcome, PackHeartbeat } from '../activities/run-children';
 import type { ChildBook, Pack } from '../jobs/child-book';
 import { observeDuration, type TopicDurations } from '../jobs/packing';
 import { retryDelayMs } from '../jobs/retry';
@@ -27,6 +30,16 @@ import { closedJob } from './job-close';
 import { notify } from './notify';
 import { interruptSignal } from './messages';
 
+const PACK_SCOPES = 'pack-scopes';
+
+/** The last heartbeat of a pack whose worker was lost for good (a heartbeat timeout the server did not retry). */
+function lostPackHeartbeat(err: unknown): PackHeartbeat | undefined {
+  const cause = err instanceof ActivityFailure ? err.cause : undefined;
+  if (!(cause instanceof TimeoutFailure)) return undefined;
+  const beat = cause.lastHeartbeatDetails as Partial<PackHeartbeat> | undefined;
+  return beat && Array.isArray(beat.begun) && beat.done ? (beat as PackHeartbeat) : undefined;
+}
+
 interface RunningPack extends Pack {
   scope: CancellationScope;
 }
@@ -38,6 +51,8 @@ export class BatchRun {
   private readonly interrupts = new Map<number, boolean>();
   private readonly packs = new Map<string, RunningPack>();
   private packScope: CancellationScope | undefined;
+  /** Each pack has a scope of its own, and a lost pack goes on from its heartbeat (patched; fixture lost-pack). */
+  private readonly ownScopes = patched(PACK_SCOPES);
   private readonly packOf = new Map<number, string>();
   private readonly childWorkflows = new Set<number>();
   /** Records that cancelled child workflows told before closing (a Cancelled close carries none). */
@@ -71,10 +86,10 @@ export class BatchRun {
     const id = names.length === 1 ? names[0] : `${names[0]} +${names.length - 1}`;
     const summary =
       names.length === 1 ? id : `${names.length} children: ${names[0]} … ${names[names.length - 1]}`;
-    // Packs share a cancellation scope until an interrupt cancels it (a scope costs the workflow several
-    // promises). Cancelling it reaches every pack in it: one no worker has begun goes back in line, one that
-    // runs asks which of its children are interrupted (none) and carries on.
-    const scope = (this.packScope ??= new CancellationScope());
+    // An interrupt cancels the pack that holds the child, and no other: a cancelled activity is never retried
+    // by the server, so a lost worker would otherwise take every running pack's retries away. (Batches that ran
+    // before shared one scope among their packs until an interrupt, and replay that way.)
+    const scope = this.ownScopes ? new CancellationScope() : (this.packScope ??= new CancellationScope());
     this.packs.set(id, { indexes, slots, scope });
     for (const index of indexes) this.packOf.set(index, id);
     this.lease.inFlight += slots;
@@ -102,6 +117,11 @@ export class BatchRun {
 
   /** The pack's activity did not complete: cancelled before any worker began it, or failed outright. */
   private packFailed(indexes: number[], err: unknown): void {
+    const lost = this.ownScopes ? lostPackHeartbeat(err) : undefined;
+    if (lost) {
+      this.packLost(indexes, lost);
+      return;
+    }
     if (isCancellation(err)) {
       // The interrupted children never start; the rest wait again.
       for (const index of indexes) {
@@ -111,6 +131,40 @@ export class BatchRun {
     } else {
       const error = `its activity failed: ${failureMessage(err)}`;
       for (const index of indexes) this.change(index, { type: 'fail', error, at: this.now() });
+    }
+  }
+
+  /**
+   * The pack's last worker was lost and the server will not try it again (its retries are used up, or its
+   * cancel was asked): each child ends or goes on as its last heartbeat says. A child with an outcome takes
+   * it; one that had begun lost an attempt (retried while it has attempts left); one that had not goes back in
+   * line; an interrupted one that had not finished is cancelled.
+   */
+  private packLost(indexes: number[], beat: PackHeartbeat): void {
+    const begun = new Set(beat.begun);
+    const at = this.now();
+    for (const index of indexes) {
+      const { name } = this.book.specs[index];
+      const outcome = beat.done[name];
+      if (outcome) {
+        this.settle(index, outcome);
+        continue;
+      }
+      if (this.interrupts.has(index)) {
+        this.change(index, { type: 'cancel', at });
+        continue;
+      }
+      const attempt =
+        this.book.records[index].attempts + (beat.lost?.[name] ?? 0) + (begun.has(name) ? 1 : 0);
+      const limit = this.book.attemptLimit(index, this.input.retry.maxAttempts);
+      const error = `the worker running attempt ${attempt} was lost`;
+      if (attempt >= limit && attempt > this.book.records[index].attempts) {
+        this.change(index, { type: 'fail', attempt, at, error: `No attempts left: ${error}.` });
+      } else if (attempt > this.book.records[index].attempts) {
+        this.settle(index, { name, status: 'retry', attempt, startedAt: null, stoppedAt: at, error });
+      } else if (this.book.apply(index, { type: 'withdraw' })) {
+        this.book.enqueue(index);
+      }
     }
   }
 

@@ -5,7 +5,7 @@ import { JobClient } from '../../src/client/job-client';
 import { isFinal } from '../../src/jobs/status';
 import type { RootJobStatus } from '../../src/jobs/types';
 import { createJobWorker } from '../../src/worker';
-import { createDevServerEnvironment } from '../helpers/testbed';
+import { createDevServerEnvironment, eventually } from '../helpers/testbed';
 import { statusWhen, uniqueName } from '../helpers/jobs';
 import { killProcessGroup, startWorkerProcess } from '../helpers/worker-process';
 
@@ -91,5 +91,39 @@ describe('a worker killed while children run (dev server)', () => {
       }),
     );
     expect(activities[0] + activities[1]).toBeLessThan(240);
+  }, 180_000);
+
+  it("interrupting one child takes no other pack's retries: a worker lost afterwards loses nothing else", async () => {
+    const taskQueue = `crash-interrupt-${randomUUID()}`;
+    const jobs = new JobClient(env.client, taskQueue);
+    const doomed = await startWorkerProcess(address, taskQueue);
+    const name = uniqueName('crash-interrupt');
+    const parts = [
+      { name: 'x', durationMs: 8000 },
+      { name: 'y', durationMs: 8000 },
+    ];
+    await jobs.start('do_big_job', { name, maxParallel: 2, data: { parts } });
+    await statusWhen<RootJobStatus>(jobs, name, (status) => status.counts.running === 2, 60_000);
+    await jobs.interrupt(`${name}/do_small_job:x`); // graceful: x would finish its work
+    const batch = env.client.workflow.getHandle(`${name}/batch/0`);
+    await eventually('the interrupt to reach x pack', async () => {
+      const events = (await batch.fetchHistory()).events ?? [];
+      return events.some((event) => event.activityTaskCancelRequestedEventAttributes) ? true : undefined;
+    });
+    killProcessGroup(doomed);
+
+    const survivor = await createJobWorker({
+      connection: env.nativeConnection,
+      namespace: env.namespace,
+      taskQueue,
+      app: createSeedApplication(),
+    });
+    const final = await survivor.runUntil(() => jobs.wait(name));
+    const byName = Object.fromEntries(final.children.map((child) => [child.name, child]));
+    // y's pack was never asked to cancel: the server retried it on the survivor.
+    expect(byName['do_small_job:y']).toMatchObject({ status: 'success', attempts: 2 });
+    // x's pack was, so it was not retried; x had begun and was interrupted: cancelled.
+    expect(byName['do_small_job:x']).toMatchObject({ status: 'cancelled' });
+    expect(final).toMatchObject({ status: 'cancelled', counts: { success: 1, cancelled: 1 } });
   }, 180_000);
 });

@@ -44,6 +44,7 @@ describe('recorded job histories replay against the current workflow code', () =
         'concurrency-key',
         'live-status',
         'lost-batch',
+        'pack-scopes',
       ]),
     );
   });
