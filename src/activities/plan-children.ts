@@ -3,6 +3,7 @@
  * (one batch each), cut by count and by size, so that no batch's input nor this activity's result nears
  * Temporal's payload limit, whatever the planner's own pages hold.
  */
+import { Context } from '@temporalio/activity';
 import type { JobApplication, PlannedPage } from '../application';
 import { InvalidJobInputError, NonRetryableJobError } from '../errors';
 import { MAX_WORKFLOW_ID_LENGTH, childJobId, invalidNameReason } from '../jobs/ids';
@@ -10,6 +11,7 @@ import { quoted, utf8Bytes } from '../jobs/text';
 import { jsonBytes } from '../jobs/options';
 import type { ChildRunMode, ChildSpec, PlannedChild } from '../jobs/types';
 
+const HEARTBEAT_EVERY_MS = 5000;
 /** A child's payload travels in its batch's input and its activity's: keep it small. */
 export const MAX_CHILD_PAYLOAD_BYTES = 256 * 1024;
 /** A batch's children, payloads included, stay under this (Temporal warns about payloads over 512 KB). */
@@ -45,6 +47,17 @@ interface Position {
 
 export function planChildrenActivity(app: JobApplication) {
   return async function planChildren(input: PlanChildrenInput): Promise<PlannedPages> {
+    // A dead worker is noticed by missed heartbeats, whatever the planner does meanwhile.
+    const context = Context.current();
+    const heartbeats = setInterval(() => context.heartbeat(), HEARTBEAT_EVERY_MS);
+    try {
+      return await planPages(input);
+    } finally {
+      clearInterval(heartbeats);
+    }
+  };
+
+  async function planPages(input: PlanChildrenInput): Promise<PlannedPages> {
     let plan;
     try {
       plan = app.planner(input.topic);
@@ -96,7 +109,7 @@ export function planChildrenActivity(app: JobApplication) {
     }
     if (page.length > 0) pages.push(page);
     return { pages, nextCursor: position ? JSON.stringify(position) : null };
-  };
+  }
 }
 
 function plannerPage(

@@ -24,6 +24,7 @@ import type {
 import type { BatchResult } from '../workflows/child-batch';
 import { batchPageQuery, rootJobQuery, type BatchPage } from '../workflows/messages';
 import { RECORD_DEFAULTS, readSnapshot } from './snapshot-reader';
+import { JobNotFoundError } from '../errors';
 import { NoWorkerAnsweredError, type WorkflowReads } from './workflow-reads';
 
 /** In a running batch, the records that may read as `status` once refined. */
@@ -37,6 +38,8 @@ const CANDIDATES: Partial<Record<JobStatus, JobStatus[]>> = {
 interface LiveBatch {
   page: BatchPage;
   packs: Map<string, PackState>;
+  /** Listed by the root, its workflow not started yet. */
+  unstarted?: boolean;
 }
 
 export class StatusReader {
@@ -74,7 +77,7 @@ export class StatusReader {
         live.set(
           index,
           this.liveBatch(
-            batch.id,
+            batch,
             early?.find((slice) => slice.batch === index),
           ),
         );
@@ -112,12 +115,25 @@ export class StatusReader {
     };
   }
 
-  /** A running batch's counts, in-flight children and (when given) slice of the page, with its packs' state. */
-  private async liveBatch(batchId: string, slice?: PageSlice): Promise<LiveBatch> {
-    const [page, packs] = await Promise.all([
-      this.reads.query(batchId, batchPageQuery, { offset: slice?.offset ?? 0, limit: slice?.limit ?? 0 }),
-      this.reads.batchPacks(batchId),
-    ]);
+  /**
+   * A running batch's counts, in-flight children and (when given) slice of the page, with its packs' state. A
+   * batch the root has listed but not yet started has no workflow to ask: what the root says of it stands (its
+   * children, all new, are not in the page until it runs).
+   */
+  private async liveBatch(batch: BatchSummary, slice?: PageSlice): Promise<LiveBatch> {
+    const batchId = batch.id;
+    let page: BatchPage;
+    let packs: Map<string, PackState>;
+    try {
+      [page, packs] = await Promise.all([
+        this.reads.query(batchId, batchPageQuery, { offset: slice?.offset ?? 0, limit: slice?.limit ?? 0 }),
+        this.reads.batchPacks(batchId),
+      ]);
+    } catch (err) {
+      if (!(err instanceof JobNotFoundError)) throw err;
+      const page = { counts: batch.counts, inFlight: [], matched: 0, children: [] };
+      return { page, packs: new Map(), unstarted: true };
+    }
     for (const [pack, state] of await this.reads.childWorkflowPacks(page.inFlight)) packs.set(pack, state);
     return { page, packs };
   }
@@ -139,9 +155,15 @@ export class StatusReader {
     }
     if (!live) {
       const statuses = status ? [status] : undefined;
-      return (await this.reads.query(batch.id, batchPageQuery, { offset, limit, statuses })).children;
+      try {
+        return (await this.reads.query(batch.id, batchPageQuery, { offset, limit, statuses })).children;
+      } catch (err) {
+        if (err instanceof JobNotFoundError && !batch.done) return []; // listed, not started yet
+        throw err;
+      }
     }
     const view = await live;
+    if (view.unstarted) return [];
     const candidates = status && CANDIDATES[status];
     const page = fetchedWithLive
       ? view.page

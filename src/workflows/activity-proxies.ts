@@ -3,10 +3,11 @@ import { ActivityCancellationType, proxyActivities } from '@temporalio/workflow'
 import type { JobActivities } from '../activities';
 import type { RetrySettings } from '../jobs/types';
 
-/** Planning, follow-ups, a batch's earlier run, joining a key, closing Cancelled: short activities retried a
- * few times. */
+/**
+ * Follow-ups, a batch's earlier run, probing batches, joining a key, closing Cancelled: short activities (a few
+ * calls to the server) retried a few times; one whose worker died runs again within a minute.
+ */
 export const {
-  planChildren,
   startFollowUpJobs,
   findBatchRun,
   loadBatchRun,
@@ -14,7 +15,17 @@ export const {
   joinConcurrencyKey,
   cancelOwnRun,
 } = proxyActivities<JobActivities>({
-  startToCloseTimeout: '5 minutes',
+  startToCloseTimeout: '1 minute',
+  retry: { maximumAttempts: 3, initialInterval: '1 second' },
+});
+
+/**
+ * The planner, which may read for long (a file, a database): it heartbeats, so a worker that dies while it plans
+ * is noticed within 30 s, not at its timeout, and planning goes on elsewhere.
+ */
+export const { planChildren } = proxyActivities<JobActivities>({
+  startToCloseTimeout: '1 hour',
+  heartbeatTimeout: '30 seconds',
   retry: { maximumAttempts: 3, initialInterval: '1 second' },
 });
 

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import * as path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createSeedApplication } from '../../src/example/seed-app';
 import { JobClient } from '../../src/client/job-client';
@@ -8,6 +9,8 @@ import { createJobWorker } from '../../src/worker';
 import { createDevServerEnvironment, eventually } from '../helpers/testbed';
 import { statusWhen, uniqueName } from '../helpers/jobs';
 import { killProcessGroup, startWorkerProcess } from '../helpers/worker-process';
+
+const FUZZ_APP = path.join(__dirname, '..', 'fixtures', 'fuzz-app.ts');
 
 describe('a worker killed while children run (dev server)', () => {
   let env: TestWorkflowEnvironment;
@@ -126,4 +129,29 @@ describe('a worker killed while children run (dev server)', () => {
     expect(byName['do_small_job:x']).toMatchObject({ status: 'cancelled' });
     expect(final).toMatchObject({ status: 'cancelled', counts: { success: 1, cancelled: 1 } });
   }, 180_000);
+
+  it('plans on another worker within seconds when the worker planning dies (not at the planner timeout)', async () => {
+    const taskQueue = `crash-planning-${randomUUID()}`;
+    const jobs = new JobClient(env.client, taskQueue);
+    const doomed = await startWorkerProcess(address, taskQueue, FUZZ_APP);
+    const name = uniqueName('crash-planning');
+    const children = [{ name: 'c0', ms: 0, failTimes: 0, invalid: false }];
+    await jobs.start('slow_plan', { name, data: { children, planMs: 8000 } });
+    await eventually('the planner to be running', async () => {
+      const { raw } = await env.client.workflow.getHandle(name).describe();
+      return raw.pendingActivities?.some(
+        (activity) => activity.activityType?.name === 'planChildren' && activity.state === 2,
+      )
+        ? true
+        : undefined;
+    });
+    killProcessGroup(doomed);
+    const survivor = await startWorkerProcess(address, taskQueue, FUZZ_APP);
+    try {
+      // Within the jest timeout only if the dead planner is noticed by its heartbeat (30 s), not its 1-hour limit.
+      expect((await jobs.wait(name)).status).toBe('success');
+    } finally {
+      killProcessGroup(survivor);
+    }
+  }, 120_000);
 });

@@ -166,4 +166,20 @@ describe('soundness faults (dev server)', () => {
     const final = await testbed.jobs.wait(name);
     expect(final).toMatchObject({ status: 'failed', counts: { failed: 2 } });
   });
+
+  it('answers a status read while its batches are still being started (found by the model-based test)', async () => {
+    const name = uniqueName('starting-batches');
+    await testbed.jobs.start('held_root', {
+      name,
+      batchSize: 1,
+      runChildrenAs: 'workflow',
+      data: { names: ['s1', 's2', 's3', 's4', 's5', 's6'] },
+    });
+    // The root lists a batch before its workflow exists: a read then must not fail with "No job with id".
+    const reads = [];
+    for (let read = 0; read < 30; read++) reads.push(await testbed.jobs.status(name, { limit: 10 }));
+    expect(reads.every((root) => (root as RootJobStatus).id === name)).toBe(true);
+    await testbed.jobs.interrupt(name, { force: true });
+    await testbed.jobs.wait(name);
+  });
 });

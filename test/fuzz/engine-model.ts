@@ -1,0 +1,420 @@
+/**
+ * A model-based test of the whole engine (issue 18): fast-check draws a list of operations — start roots of
+ * random sizes, modes and limits, interrupt roots and children (graceful or forced), pause, resume, scale,
+ * retry, terminate a batch as an operator would, kill a worker process and start another, let time pass —
+ * and runs them against the real engine on a dev server, through JobClient, with workers in processes of
+ * their own. After every operation and at the end, the invariants below must hold for every root; a failing
+ * list is shrunk to a short one and printed with its seed (`npm run fuzz`).
+ *
+ * Invariants, after each operation: a status read answers; counts are never negative and sum to the total; a
+ * root that has not stopped says no final status; a stopped root says what Oro's rule says of its counts (or
+ * failed, with its error); no child has used more attempts than its limit; no more children run than the
+ * largest limit the root has had. At the end, with a worker up and nothing paused: every root stops within
+ * a bound, every child has a final status, and the root's counts are its children's.
+ */
+import type { ChildProcess } from 'node:child_process';
+import * as path from 'node:path';
+import type { Client } from '@temporalio/client';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import fc from 'fast-check';
+import { JobClient } from '../../src/client/job-client';
+import {
+  DuplicateJobError,
+  InvalidJobInputError,
+  JobFinishedError,
+  JobNotFoundError,
+} from '../../src/errors';
+import { batchWorkflowId } from '../../src/jobs/ids';
+import { finalRootStatus, isFinal, totalOf } from '../../src/jobs/status';
+import type { RootJobStatus } from '../../src/jobs/types';
+import { app, type FuzzChild } from '../fixtures/fuzz-app';
+import { createDevServerEnvironment } from '../helpers/testbed';
+import { killProcessGroup, startWorkerProcess } from '../helpers/worker-process';
+
+const FUZZ_APP = path.join(__dirname, '..', 'fixtures', 'fuzz-app.ts');
+const NAMES = 2;
+/** Once nothing holds them, every root stops within this. */
+const SETTLE_MS = 180_000;
+
+export interface FuzzSystem {
+  env: TestWorkflowEnvironment;
+  client: Client;
+  jobs: JobClient;
+  taskQueue: string;
+  workers: ChildProcess[];
+  /** Operations run, for the report. */
+  operations: number;
+  /** The longest wait for every root of a run to stop, once nothing held them. */
+  slowestSettleMs: number;
+  startWorker(): Promise<void>;
+  killWorker(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function createFuzzSystem(): Promise<FuzzSystem> {
+  const { env, address } = await createDevServerEnvironment();
+  const taskQueue = `fuzz-${process.pid}-${Date.now()}`;
+  const system: FuzzSystem = {
+    env,
+    client: env.client,
+    jobs: new JobClient(env.client, taskQueue, app),
+    taskQueue,
+    workers: [],
+    operations: 0,
+    slowestSettleMs: 0,
+    async startWorker() {
+      system.workers.push(await startWorkerProcess(address!, taskQueue, FUZZ_APP));
+    },
+    async killWorker() {
+      const worker = system.workers.shift();
+      if (worker) killProcessGroup(worker);
+    },
+    async close() {
+      system.workers.splice(0).forEach((worker) => killProcessGroup(worker));
+      await env.teardown();
+    },
+  };
+  await system.startWorker();
+  return system;
+}
+
+interface RootModel {
+  name: string;
+  size: number;
+  maxAttempts: number;
+  /** Reruns asked (`jobs retry`): each lets a child use maxAttempts more. */
+  retries: number;
+  /** The largest parallel limit the root has had. */
+  maxParallelSeen: number;
+  paused: boolean;
+}
+
+export interface Model {
+  run: string;
+  roots: Map<string, RootModel>;
+  workers: number;
+}
+
+type Real = FuzzSystem;
+type Command = fc.AsyncCommand<Model, Real>;
+
+const nameOf = (model: Model, index: number) => `fuzz-${model.run}-${index}`;
+
+/** An operation: what it does, then the invariants over every root. */
+abstract class Operation implements Command {
+  abstract act(model: Model, real: Real): Promise<void>;
+  check(_model: Readonly<Model>): boolean {
+    return _model !== undefined;
+  }
+  async run(model: Model, real: Real): Promise<void> {
+    await this.act(model, real);
+    real.operations++;
+    await checkInvariants(model, real);
+  }
+}
+
+/** Errors an operation on a root may rightly meet: the root has stopped, or never started. */
+function expected(err: unknown): boolean {
+  return (
+    err instanceof JobFinishedError ||
+    err instanceof JobNotFoundError ||
+    err instanceof InvalidJobInputError ||
+    err instanceof DuplicateJobError
+  );
+}
+
+async function tolerate(operation: () => Promise<unknown>): Promise<void> {
+  try {
+    await operation();
+  } catch (err) {
+    if (!expected(err)) throw err;
+  }
+}
+
+class Start extends Operation {
+  constructor(
+    readonly index: number,
+    readonly children: FuzzChild[],
+    readonly options: { maxParallel: number; maxAttempts: number; batchSize: number; workflow: boolean },
+  ) {
+    super();
+  }
+  async act(model: Model, real: Real): Promise<void> {
+    const name = nameOf(model, this.index);
+    const { maxParallel, maxAttempts, batchSize, workflow } = this.options;
+    try {
+      await real.jobs.start('fuzz_root', {
+        name,
+        maxParallel,
+        maxAttempts,
+        batchSize,
+        continueAsNewAfterEvents: 300,
+        ...(workflow ? { runChildrenAs: 'workflow' as const } : {}),
+        data: { children: this.children },
+      });
+    } catch (err) {
+      if (err instanceof DuplicateJobError) {
+        // Refused: the root of that name must still be open.
+        const open = (await real.jobs.status(name, { limit: 0 })) as RootJobStatus;
+        if (open.stoppedAt !== null && Date.parse(open.stoppedAt) < Date.now() - 5000)
+          throw new Error(`${name}: a start was refused although its root had stopped at ${open.stoppedAt}`);
+        return;
+      }
+      throw err;
+    }
+    model.roots.set(name, {
+      name,
+      size: this.children.length,
+      maxAttempts,
+      retries: 0,
+      maxParallelSeen: maxParallel,
+      paused: false,
+    });
+  }
+  toString = () => `start #${this.index} ${this.children.length} children ${JSON.stringify(this.options)}`;
+}
+
+class Interrupt extends Operation {
+  constructor(
+    readonly index: number,
+    readonly child: number | null,
+    readonly force: boolean,
+  ) {
+    super();
+  }
+  check(model: Readonly<Model>): boolean {
+    return model.roots.has(nameOf(model as Model, this.index));
+  }
+  async act(model: Model, real: Real): Promise<void> {
+    const root = nameOf(model, this.index);
+    const id =
+      this.child === null ? root : `${root}/c${this.child % Math.max(1, model.roots.get(root)!.size)}`;
+    await tolerate(() => real.jobs.interrupt(id, { force: this.force }));
+  }
+  toString = () =>
+    `interrupt #${this.index}${this.child === null ? '' : ` child ${this.child}`}${this.force ? ' (forced)' : ''}`;
+}
+
+class Control extends Operation {
+  constructor(
+    readonly index: number,
+    readonly what: 'pause' | 'resume' | 'scale' | 'retry',
+    readonly value: number,
+  ) {
+    super();
+  }
+  check(model: Readonly<Model>): boolean {
+    return model.roots.has(nameOf(model as Model, this.index));
+  }
+  async act(model: Model, real: Real): Promise<void> {
+    const root = model.roots.get(nameOf(model, this.index))!;
+    const { jobs } = real;
+    if (this.what === 'pause')
+      await tolerate(async () => (await jobs.pause(root.name), (root.paused = true)));
+    if (this.what === 'resume')
+      await tolerate(async () => (await jobs.resume(root.name), (root.paused = false)));
+    if (this.what === 'scale') {
+      root.maxParallelSeen = Math.max(root.maxParallelSeen, this.value);
+      await tolerate(() => jobs.scale(root.name, this.value));
+    }
+    if (this.what === 'retry') {
+      root.retries++;
+      root.paused = false; // a finished root runs again unpaused
+      const statuses = this.value % 2 === 0 ? (['failed'] as const) : (['failed', 'cancelled'] as const);
+      await tolerate(() => jobs.retry(root.name, { statuses: [...statuses] }));
+    }
+  }
+  toString = () => `${this.what} #${this.index}${this.what === 'scale' ? ` to ${this.value}` : ''}`;
+}
+
+class TerminateBatch extends Operation {
+  constructor(
+    readonly index: number,
+    readonly batch: number,
+  ) {
+    super();
+  }
+  check(model: Readonly<Model>): boolean {
+    return model.roots.has(nameOf(model as Model, this.index));
+  }
+  async act(model: Model, real: Real): Promise<void> {
+    const handle = real.client.workflow.getHandle(batchWorkflowId(nameOf(model, this.index), this.batch));
+    await handle.terminate('the model-based test, as an operator').catch(() => undefined); // gone or closed
+  }
+  toString = () => `terminate #${this.index}/batch/${this.batch}`;
+}
+
+class KillWorker extends Operation {
+  async act(_model: Model, real: Real): Promise<void> {
+    await real.killWorker();
+    await real.startWorker();
+  }
+  toString = () => 'kill a worker (SIGKILL) and start another';
+}
+
+class AddWorker extends Operation {
+  check(model: Readonly<Model>): boolean {
+    return model.workers < 2;
+  }
+  async act(model: Model, real: Real): Promise<void> {
+    await real.startWorker();
+    model.workers++;
+  }
+  toString = () => 'start a second worker';
+}
+
+class Wait extends Operation {
+  constructor(readonly ms: number) {
+    super();
+  }
+  async act(): Promise<void> {
+    await new Promise((resolve) => setTimeout(resolve, this.ms));
+  }
+  toString = () => `wait ${this.ms} ms`;
+}
+
+const child = (index: number) =>
+  fc
+    .record({
+      ms: fc.integer({ min: 0, max: 300 }),
+      failTimes: fc.oneof(
+        { weight: 4, arbitrary: fc.constant(0) },
+        { weight: 1, arbitrary: fc.integer({ min: 1, max: 3 }) },
+      ),
+      invalid: fc.oneof(
+        { weight: 9, arbitrary: fc.constant(false) },
+        { weight: 1, arbitrary: fc.constant(true) },
+      ),
+    })
+    .map((spec): FuzzChild => ({ name: `c${index}`, ...spec }));
+
+const index = fc.integer({ min: 0, max: NAMES - 1 });
+
+const start = fc
+  .tuple(
+    index,
+    fc.integer({ min: 0, max: 40 }),
+    fc.integer({ min: 1, max: 6 }),
+    fc.integer({ min: 1, max: 3 }),
+    fc.integer({ min: 1, max: 20 }),
+    fc.boolean(),
+  )
+  .chain(([i, size, maxParallel, maxAttempts, batchSize, workflow]) =>
+    fc.tuple(...Array.from({ length: size }, (_, n) => child(n))).map(
+      (children) =>
+        new Start(i, children, {
+          maxParallel,
+          maxAttempts,
+          batchSize,
+          workflow: workflow && size <= 15,
+        }),
+    ),
+  );
+
+export const commands = fc.commands(
+  [
+    start,
+    start,
+    fc
+      .tuple(index, fc.option(fc.integer({ min: 0, max: 39 }), { nil: null }), fc.boolean())
+      .map(([i, c, force]) => new Interrupt(i, c, force)),
+    fc
+      .tuple(
+        index,
+        fc.constantFrom('pause' as const, 'resume' as const, 'scale' as const, 'retry' as const),
+        fc.integer({ min: 1, max: 8 }),
+      )
+      .map(([i, what, value]) => new Control(i, what, value)),
+    fc.tuple(index, fc.integer({ min: 0, max: 3 })).map(([i, batch]) => new TerminateBatch(i, batch)),
+    fc.constant(new KillWorker()),
+    fc.constant(new AddWorker()),
+    fc.integer({ min: 100, max: 3000 }).map((ms) => new Wait(ms)),
+  ],
+  { maxCommands: 16 },
+);
+
+/** Checks every root of the model; throws naming the root and the broken invariant. */
+export async function checkInvariants(model: Model, real: Real, final = false): Promise<void> {
+  for (const root of model.roots.values()) {
+    let read: RootJobStatus;
+    try {
+      read = (await real.jobs.status(root.name, { limit: 200 })) as RootJobStatus;
+    } catch (err) {
+      throw new Error(`${root.name}: a status read failed: ${(err as Error).message}`);
+    }
+    const fail = (what: string) => {
+      throw new Error(
+        `${root.name}: ${what}\n${JSON.stringify({ ...read, children: read.children.slice(0, 5) })}`,
+      );
+    };
+    const { counts } = read;
+    if (Object.values(counts).some((count) => count < 0)) fail('a count is negative');
+    if (totalOf(counts) !== read.total) fail(`counts sum to ${totalOf(counts)}, the total is ${read.total}`);
+    if (read.total > root.size) fail(`${read.total} children, ${root.size} planned`);
+    if (read.stoppedAt === null) {
+      if (isFinal(read.status)) fail(`says ${read.status} although it has not stopped`);
+    } else {
+      const rule = read.error && !read.interrupted ? 'failed' : finalRootStatus(counts, read.interrupted);
+      if (read.status !== rule) fail(`stopped ${read.status}, while its rule says ${rule}`);
+    }
+    const limit = root.maxAttempts * (1 + root.retries);
+    for (const record of read.children) {
+      if (record.attempts > limit) fail(`child ${record.name} used ${record.attempts} attempts of ${limit}`);
+    }
+    if (counts.running > root.maxParallelSeen)
+      fail(`${counts.running} children running, its limit is ${root.maxParallelSeen}`);
+    if (final) {
+      if (read.stoppedAt === null) fail('has not stopped');
+      if (!read.error && !read.interrupted && read.total !== root.size)
+        fail(`stopped with ${read.total} of ${root.size} children`);
+      const pages =
+        read.children.length < read.total
+          ? ((await real.jobs.status(root.name, { limit: 1000 })) as RootJobStatus).children
+          : read.children;
+      if (pages.some((record) => !isFinal(record.status))) fail('a child has no final status');
+      const byStatus = Object.fromEntries(Object.keys(counts).map((status) => [status, 0])) as Record<
+        string,
+        number
+      >;
+      for (const record of pages) byStatus[record.status]++;
+      if (JSON.stringify(byStatus) !== JSON.stringify({ ...byStatus, ...counts }))
+        fail(`its counts are not its children's: ${JSON.stringify(byStatus)}`);
+    }
+  }
+}
+
+/** Lets every root finish: a worker up, nothing paused; then each must stop within SETTLE_MS. */
+export async function settle(model: Model, real: Real): Promise<void> {
+  if (real.workers.length === 0) await real.startWorker();
+  for (const root of model.roots.values()) {
+    if (root.paused) await tolerate(() => real.jobs.resume(root.name));
+  }
+  const settling = Date.now();
+  const deadline = settling + SETTLE_MS;
+  for (const root of model.roots.values()) {
+    for (;;) {
+      const read = (await real.jobs.status(root.name, { limit: 0 })) as RootJobStatus;
+      if (read.stoppedAt !== null) break;
+      if (Date.now() > deadline)
+        throw new Error(
+          `${root.name}: still ${read.status} ${SETTLE_MS / 1000} s after nothing held it: ${JSON.stringify(read)}`,
+        );
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  }
+  real.slowestSettleMs = Math.max(real.slowestSettleMs, Date.now() - settling);
+  await checkInvariants(model, real, true);
+}
+
+let runs = 0;
+
+/** One run of a drawn list of operations, then the end: settle and check. */
+export async function runModel(real: Real, cmds: Iterable<Command>): Promise<void> {
+  const model: Model = {
+    run: `${process.pid}-${++runs}-${Date.now()}`,
+    roots: new Map(),
+    workers: real.workers.length,
+  };
+  await fc.asyncModelRun(() => ({ model, real }), cmds);
+  await settle(model, real);
+}
