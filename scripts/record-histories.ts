@@ -140,6 +140,22 @@ const scenarios: Record<string, Scenario> = {
     await jobs.start('do_big_job', { name, batchSize: 1, maxParallel: 1, data: { parts } });
     return [name];
   },
+  async 'retry-running-workflows'(jobs, name) {
+    // A rerun of a running batch in workflow mode (patch rerun-sequences): its child's new workflow counts its
+    // transitions from 1 again.
+    const parts = [
+      { name: 'bad', valid: false },
+      { name: 'long', durationMs: 3000 },
+    ];
+    await jobs.start('do_big_job', { name, runChildrenAs: 'workflow', data: { parts } });
+    await statusWhen<RootJobStatus>(
+      jobs,
+      name,
+      (root) => root.counts.failed === 1 && root.counts.running === 1,
+    );
+    await jobs.retry(name);
+    return [name];
+  },
   async 'pack-scopes'(jobs, name) {
     // Each pack its own scope: interrupting one running child cancels its pack only (patch pack-scopes).
     const parts = [

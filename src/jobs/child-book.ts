@@ -57,10 +57,10 @@ export class ChildBook {
 
   /**
    * Puts the final children in `statuses` back in line (`jobs retry`), their attempts going on from where
-   * they were. Returns how many.
+   * they were. Returns their indexes.
    */
-  rerun(statuses: readonly RerunnableStatus[]): number {
-    let count = 0;
+  rerun(statuses: readonly RerunnableStatus[]): number[] {
+    const rerun: number[] = [];
     this.records.forEach((record, index) => {
       if (!(statuses as readonly string[]).includes(record.status)) return;
       const outcome = applyTransition(record, { type: 'rerun' });
@@ -69,9 +69,9 @@ export class ChildBook {
       this.finalCount--;
       this.attemptsBefore.set(index, record.attempts);
       this.enqueue(index);
-      count++;
+      rerun.push(index);
     });
-    return count;
+    return rerun;
   }
 
   /** The attempt limit of child `index`: `maxAttempts` more than it had used before a rerun. */

@@ -25,6 +25,9 @@ export function parseJobId(id: string): ParsedJobId {
   return { kind: 'child', rootId: id.slice(0, slash), name: id.slice(slash + 1) };
 }
 
+/** A pack of several children runs as an activity named `<first child's name> +<count of the others>`. */
+const PACK_ID = / \+\d+$/;
+
 /** Workflow ids of our own that are not job names: a root named so would take the id. */
 const RESERVED_PREFIXES = ['jobs-concurrency-key:'];
 
@@ -39,6 +42,8 @@ export function invalidNameReason(name: unknown): string | undefined {
     const code = unsafe[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0');
     return `job name ${quoted(name.slice(0, 40))} holds U+${code}, a control, format or bidi character, at position ${unsafe.index}; names are shown on terminals and pages, so they hold printable characters only`;
   }
+  if (PACK_ID.test(name))
+    return `job name ${quoted(name.slice(0, 40))} ends like the id of a pack of children ("<first child> +<count>")`;
   const bytes = utf8Bytes(name);
   if (bytes > MAX_NAME_BYTES)
     return `job name "${name.slice(0, 40)}…" is ${bytes} bytes (UTF-8); the most is ${MAX_NAME_BYTES}`;

@@ -4,7 +4,7 @@
  * gives slots back when it cannot use them, reports its counts, and ends with every child's final record.
  * Where an interrupt reaches children: `BatchRun.interrupt`.
  */
-import { CancellationScope, condition, setHandler, workflowInfo } from '@temporalio/workflow';
+import { CancellationScope, condition, patched, setHandler, workflowInfo } from '@temporalio/workflow';
 import { ChildBook, type RoundsOf } from '../jobs/child-book';
 import { mergeDurations, packRounds } from '../jobs/packing';
 import { spareSlots } from '../jobs/slots';
@@ -25,6 +25,8 @@ import {
   packInterruptsQuery,
   rerunChildrenSignal,
 } from './messages';
+
+const RERUN_SEQUENCES = 'rerun-sequences';
 
 export interface BatchResult {
   index: number;
@@ -58,7 +60,10 @@ export async function childBatchWorkflow(input: ChildBatchInput): Promise<BatchR
   setHandler(rerunChildrenSignal, ({ sequence, statuses }) => {
     if (closing || sequence <= reruns) return;
     reruns = sequence;
-    if (book.rerun(statuses) > 0) reporter.changed();
+    const rerun = book.rerun(statuses);
+    // A rerun child's new workflow numbers its transitions from 1 again (runs before this kept the old count).
+    if (patched(RERUN_SEQUENCES)) rerun.forEach((index) => lastSequence.delete(index));
+    if (rerun.length > 0) reporter.changed();
   });
   setHandler(interruptChildSignal, ({ name, force }) => {
     const index = book.indexOf(name);

@@ -6,7 +6,7 @@
 import { JobApplication } from '../../src/application';
 import { InvalidJobInputError } from '../../src/errors';
 import { batchWorkflowId } from '../../src/jobs/ids';
-import type { RootJobStatus, StatusCounts } from '../../src/jobs/types';
+import type { ChildJobState, RootJobStatus, StatusCounts } from '../../src/jobs/types';
 import { totalOf } from '../../src/jobs/status';
 import { runJobs } from '../helpers/cli';
 import { createJobTestbed, statusWhen, uniqueName, type JobTestbed } from '../helpers/jobs';
@@ -41,6 +41,12 @@ const app = new JobApplication()
   })
   .topic('quick', { process: async () => true })
   .topic('quick_root', { plan: () => [] })
+  .topic<{ failTimes: number }>('rerun_root', {
+    plan: ({ failTimes }) => [
+      { name: 'b', topic: 'flaky_workflow', payload: { failTimes } },
+      { name: 'h', topic: 'held' },
+    ],
+  })
   .topic<{ names: string[] }>('held_root', {
     plan: ({ names }) => names.map((name) => ({ name, topic: 'held' })),
   })
@@ -182,4 +188,32 @@ describe('soundness faults (dev server)', () => {
     await testbed.jobs.interrupt(name, { force: true });
     await testbed.jobs.wait(name);
   });
+
+  it("follows a rerun child workflow's own transitions (its new workflow counts them from 1 again)", async () => {
+    const name = uniqueName('rerun-sequences');
+    // b fails its 4 attempts; h keeps the root running; then b reruns (attempts 5..8) and fails 5, 6 and 7.
+    await testbed.jobs.start('rerun_root', {
+      name,
+      maxAttempts: 4,
+      runChildrenAs: 'workflow',
+      data: { failTimes: 7 },
+    });
+    await statusWhen<RootJobStatus>(testbed.jobs, name, (root) => root.counts.failed === 1, 60_000);
+    await testbed.jobs.retry(name);
+    // Between its retries the rerun child reads failed_redelivered with its attempts so far (its new
+    // workflow's transitions were dropped as stale before: it read running, 4 attempts, all along).
+    const seen = await statusWhen<ChildJobState>(
+      testbed.jobs,
+      `${name}/b`,
+      (child) => child.status === 'failed_redelivered' && child.attempts >= 5,
+      60_000,
+    );
+    expect(seen.error).toMatch(/failing attempt \d on purpose/);
+    held.releaseAll();
+    const final = await testbed.jobs.wait(name);
+    expect(final.children.find((child) => child.name === 'b')).toMatchObject({
+      status: 'success',
+      attempts: 8,
+    });
+  }, 120_000);
 });

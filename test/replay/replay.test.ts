@@ -45,6 +45,7 @@ describe('recorded job histories replay against the current workflow code', () =
         'live-status',
         'lost-batch',
         'pack-scopes',
+        'retry-running-workflows',
       ]),
     );
   });

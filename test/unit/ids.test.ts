@@ -17,6 +17,7 @@ describe('job ids', () => {
     ['a/b', 'contains "/"'],
     [' padded', 'spaces'],
     ['x'.repeat(201), 'is 201 bytes (UTF-8); the most is 200'],
+    ['first +3', 'ends like the id of a pack of children'],
   ])('refuses the job name %j', (name, problem) => {
     expect(invalidNameReason(name)).toContain(problem);
   });
