@@ -140,6 +140,14 @@ const scenarios: Record<string, Scenario> = {
     await jobs.start('do_big_job', { name, batchSize: 1, maxParallel: 1, data: { parts } });
     return [name];
   },
+  async 'retry-unplanned'(jobs, name) {
+    // Planning fails (a child's name holds "/"): the root keeps where planning stopped (patch keep-unplanned),
+    // and a retry plans again from there.
+    await jobs.start('do_big_job', { name, data: { parts: [{ name: 'a' }, { name: 'b/c' }] } });
+    await jobs.wait(name);
+    await jobs.retry(name);
+    return [name];
+  },
   async 'retry-running-workflows'(jobs, name) {
     // A rerun of a running batch in workflow mode (patch rerun-sequences): its child's new workflow counts its
     // transitions from 1 again.

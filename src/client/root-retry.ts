@@ -54,7 +54,9 @@ export async function retryRoot(
   const last = await runResult<RootJobState>(client, { workflowId: id });
   if (!last.closed) throw new Error(`Job "${id}" started again meanwhile; see \`jobs status ${id}\`.`);
   const rerun = countIn(last.result.counts, which);
-  if (rerun === 0) throw new InvalidJobInputError(`Job "${id}" has no ${described} children to rerun.`);
+  const unplanned = last.result.unplanned;
+  if (rerun === 0 && !unplanned)
+    throw new InvalidJobInputError(`Job "${id}" has no ${described} children to rerun.`);
   const input = await runInput<RootJobInput>(client, { workflowId: id });
   const carried = carryForRerun(last.result, input, which);
   try {
@@ -67,7 +69,8 @@ export async function retryRoot(
     const open = await client.workflow.getHandle(id).describe();
     throw new DuplicateJobError(input.name, open.typedSearchAttributes.get(JobOwnerId), open.startTime);
   }
-  const message = `Job "${id}" runs again: ${rerun} ${described} children rerun, the others keep their records.`;
+  const rest = unplanned ? '; planning goes on where it stopped' : '';
+  const message = `Job "${id}" runs again: ${rerun} ${described} children rerun, the others keep their records${rest}.`;
   return { id, rerun, statuses: which, restarted: true, message };
 }
 
@@ -76,9 +79,9 @@ function carryForRerun(state: RootJobState, input: RootJobInput, rerun: Rerunnab
   const maxParallel = state.maxParallel ?? input.maxParallel;
   return {
     state: {
-      ...state,
+      ...withoutUnplanned(state),
       status: 'new', // the run sets its status (and search attribute) from its children at once
-      phase: 'running',
+      phase: state.unplanned ? 'planning' : 'running',
       interrupted: false,
       error: null,
       startedAt: new Date().toISOString(),
@@ -89,12 +92,17 @@ function carryForRerun(state: RootJobState, input: RootJobInput, rerun: Rerunnab
       batches: state.batches.map(({ rerun: _asked, ...batch }) => ({ ...batch, slots: 0, done: true })),
     },
     pool: createSlotPool(maxParallel),
-    cursor: null,
-    planned: true,
+    // Children it never planned (it stopped while planning) are planned now, from where it stopped.
+    cursor: state.unplanned?.cursor ?? null,
+    planned: !state.unplanned,
     forced: false,
     durations: {},
     rerun,
   };
+}
+
+function withoutUnplanned({ unplanned: _unplanned, ...state }: RootJobState): RootJobState {
+  return state;
 }
 
 function what(statuses: RerunnableStatus[]): string {

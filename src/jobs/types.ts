@@ -209,6 +209,11 @@ export interface RootJobState extends RootRecord {
   kind: 'root';
   phase: RootPhase;
   batches: BatchSummary[];
+  /**
+   * Set on a root that stopped before it had planned every child (its planner failed, or it was interrupted
+   * while planning): where planning would go on, so that `jobs retry` plans the rest.
+   */
+  unplanned?: { cursor: string | null };
 }
 
 /** A root's record as its memo keeps it, for status reads that no worker answers. */

@@ -9,6 +9,7 @@ import {
   allHandlersFinished,
   condition,
   continueAsNew,
+  patched,
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -33,6 +34,9 @@ import { closeAs, watchCancelRequest } from './job-close';
 import { RootRun, type RootCarry } from './root-run';
 
 export type { RootCarry } from './root-run';
+
+/** A root that stopped planning early keeps its cursor in its record (patched; fixture retry-unplanned). */
+const KEEP_UNPLANNED = 'keep-unplanned';
 
 /** Pages (batches) one planner activity returns at most. */
 const PAGES_PER_PLANNING = 10;
@@ -102,6 +106,8 @@ export async function rootJobWorkflow(input: RootJobInput, carried?: RootCarry):
       planned = cursor === null;
       if (!planned && historyIsLong()) return carry();
     }
+    // Stopped planning early (interrupted, or the planner failed): where it would go on is kept for a rerun.
+    if (!planned && patched(KEEP_UNPLANNED)) state.unplanned = { cursor };
     planned = true;
     state.phase = 'running';
     run.refresh();

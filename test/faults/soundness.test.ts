@@ -12,6 +12,9 @@ import { runJobs } from '../helpers/cli';
 import { createJobTestbed, statusWhen, uniqueName, type JobTestbed } from '../helpers/jobs';
 import { eventually, listWorkflowIds } from '../helpers/testbed';
 
+/** Page 1 of `broken_planner` fails while this is set. */
+const brokenPlanner = { broken: true };
+
 /** `held` children run until the test releases them (or they are force-interrupted). */
 const held = {
   started: [] as string[],
@@ -41,6 +44,32 @@ const app = new JobApplication()
   })
   .topic('quick', { process: async () => true })
   .topic('quick_root', { plan: () => [] })
+  // Page 0's children fill a planner call each (250 KB), so they are planned before page 1, whose planner
+  // fails while `brokenPlanner.broken`.
+  .topic<Record<string, never>>('broken_planner', {
+    plan: async (_payload, { cursor }) => {
+      if (cursor !== null) {
+        if (brokenPlanner.broken) throw new Error('the planner cannot read page 1');
+        return {
+          children: [{ name: 'late', topic: 'quick_flaky', payload: { failTimes: 0 } }],
+          nextCursor: null,
+        };
+      }
+      const pad = 'x'.repeat(250_000);
+      const children = [
+        { name: 'ok', topic: 'quick_flaky', payload: { failTimes: 0, pad } },
+        { name: 'bad', topic: 'quick_flaky', payload: { failTimes: 1, pad } },
+        { name: 'pad', topic: 'quick_flaky', payload: { failTimes: 0, pad } },
+      ];
+      return { children, nextCursor: '1' };
+    },
+  })
+  .topic<{ failTimes: number }>('quick_flaky', {
+    process: async ({ failTimes }, { attempt }) => {
+      if (attempt <= failTimes) throw new Error(`failing attempt ${attempt} on purpose`);
+      return true;
+    },
+  })
   .topic<{ failTimes: number }>('rerun_root', {
     plan: ({ failTimes }) => [
       { name: 'b', topic: 'flaky_workflow', payload: { failTimes } },
@@ -214,6 +243,22 @@ describe('soundness faults (dev server)', () => {
     expect(final.children.find((child) => child.name === 'b')).toMatchObject({
       status: 'success',
       attempts: 8,
+    });
+  }, 120_000);
+
+  it('retrying a root that stopped while planning plans the rest, not only reruns what failed', async () => {
+    const name = uniqueName('retry-unplanned');
+    await testbed.jobs.start('broken_planner', { name, maxAttempts: 1, data: {} });
+    const failed = await testbed.jobs.wait(name);
+    expect(failed).toMatchObject({ status: 'failed', error: expect.stringMatching(/cannot read page 1/) });
+    expect(failed.total).toBeLessThan(4);
+    brokenPlanner.broken = false;
+    await testbed.jobs.retry(name);
+    // Every child is planned and ends: not a success of the few planned before.
+    expect(await testbed.jobs.wait(name)).toMatchObject({
+      status: 'success',
+      total: 4,
+      counts: { success: 4 },
     });
   }, 120_000);
 });

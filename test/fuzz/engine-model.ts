@@ -100,6 +100,12 @@ type Command = fc.AsyncCommand<Model, Real>;
 
 const nameOf = (model: Model, index: number) => `fuzz-${model.run}-${index}`;
 
+/** The root an operation on root `index` acts on: one the model has, so that no drawn operation is wasted. */
+function target(model: Model, index: number): RootModel {
+  const roots = [...model.roots.values()];
+  return roots[index % roots.length];
+}
+
 /** An operation: what it does, then the invariants over every root. */
 abstract class Operation implements Command {
   abstract act(model: Model, real: Real): Promise<void>;
@@ -183,7 +189,7 @@ class Interrupt extends Operation {
     super();
   }
   check(model: Readonly<Model>): boolean {
-    return model.roots.has(nameOf(model as Model, this.index));
+    return model.roots.size > 0;
   }
   async act(model: Model, real: Real): Promise<void> {
     const root = nameOf(model, this.index);
@@ -204,10 +210,10 @@ class Control extends Operation {
     super();
   }
   check(model: Readonly<Model>): boolean {
-    return model.roots.has(nameOf(model as Model, this.index));
+    return model.roots.size > 0;
   }
   async act(model: Model, real: Real): Promise<void> {
-    const root = model.roots.get(nameOf(model, this.index))!;
+    const root = target(model, this.index);
     const { jobs } = real;
     if (this.what === 'pause')
       await tolerate(async () => (await jobs.pause(root.name), (root.paused = true)));
@@ -235,10 +241,12 @@ class TerminateBatch extends Operation {
     super();
   }
   check(model: Readonly<Model>): boolean {
-    return model.roots.has(nameOf(model as Model, this.index));
+    return model.roots.size > 0;
   }
   async act(model: Model, real: Real): Promise<void> {
-    const handle = real.client.workflow.getHandle(batchWorkflowId(nameOf(model, this.index), this.batch));
+    const handle = real.client.workflow.getHandle(
+      batchWorkflowId(target(model, this.index).name, this.batch),
+    );
     await handle.terminate('the model-based test, as an operator').catch(() => undefined); // gone or closed
   }
   toString = () => `terminate #${this.index}/batch/${this.batch}`;
@@ -330,7 +338,7 @@ export const commands = fc.commands(
     fc.constant(new AddWorker()),
     fc.integer({ min: 100, max: 3000 }).map((ms) => new Wait(ms)),
   ],
-  { maxCommands: 16 },
+  { maxCommands: 16, size: 'medium' },
 );
 
 /** Checks every root of the model; throws naming the root and the broken invariant. */

@@ -46,6 +46,7 @@ describe('recorded job histories replay against the current workflow code', () =
         'lost-batch',
         'pack-scopes',
         'retry-running-workflows',
+        'retry-unplanned',
       ]),
     );
   });
