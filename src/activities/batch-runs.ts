@@ -17,10 +17,20 @@ export interface LoadedBatchRun {
   records: StoredChild[];
 }
 
-/** The latest run of a batch that has ended. */
+/** A batch sends its last report, then closes: the root may ask for its run in between. */
+const CLOSING_WAIT_MS = 45_000;
+
+/** The latest run of a batch that has ended (waiting a little for one that has reported its end and is closing). */
 export async function findBatchRun({ batchId }: { batchId: string }): Promise<{ runId: string }> {
-  const handle = Context.current().client.workflow.getHandle(batchId);
-  const { runId, status } = await handle.describe();
+  const { client } = Context.current();
+  const handle = client.workflow.getHandle(batchId);
+  let { runId, status } = await handle.describe();
+  if (status.name === 'RUNNING') {
+    await client
+      .withAbortSignal(AbortSignal.timeout(CLOSING_WAIT_MS), () => handle.result())
+      .catch(() => undefined); // closed some other way, or not within the wait: described again below
+    ({ runId, status } = await handle.describe());
+  }
   if (status.name === 'RUNNING') {
     throw ApplicationFailure.nonRetryable(`batch ${batchId} is still running; only an ended batch reruns`);
   }
