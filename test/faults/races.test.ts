@@ -43,7 +43,8 @@ describe('racing starts and interrupts (dev server)', () => {
 
   it('20 starts of one name with different owners: one root, 19 DuplicateJobErrors; CLI exit 3', async () => {
     const name = uniqueName('racing');
-    const data = { parts: [{ name: 'a', durationMs: 3000 }] };
+    // The root stays open until the test ends it (a CLI process may take seconds to start on a busy machine).
+    const data = { parts: [{ name: 'a', durationMs: 600_000 }] };
     const outcomes = await Promise.allSettled(
       Array.from({ length: 20 }, (_, i) =>
         testbed.jobs.start('do_big_job', { name, ownerId: `owner-${i}`, data }),
@@ -72,6 +73,7 @@ describe('racing starts and interrupts (dev server)', () => {
       ),
     );
     expect(cli.map((run) => run.code)).toEqual([3, 3, 3]);
+    await testbed.jobs.interrupt(name, { force: true });
     await testbed.jobs.wait(name);
     const executions = await eventually('the root in visibility', async () => {
       const ids = await listWorkflowIds(testbed.client, `WorkflowId = '${name}'`);
