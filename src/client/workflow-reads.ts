@@ -125,10 +125,16 @@ export class WorkflowReads {
 
   /** A running workflow's pending activities, as the server describes them (no worker needed). */
   async pendingActivities(workflowId: string): Promise<PendingActivity[]> {
-    const description = await this.client.workflowService.describeWorkflowExecution({
-      namespace: this.client.options.namespace,
-      execution: { workflowId },
-    });
+    let description;
+    try {
+      description = await this.client.workflowService.describeWorkflowExecution({
+        namespace: this.client.options.namespace,
+        execution: { workflowId },
+      });
+    } catch (err) {
+      if ((err as { code?: number }).code === 5 /* NOT_FOUND */) throw new JobNotFoundError(workflowId);
+      throw err;
+    }
     return Promise.all(
       (description.pendingActivities ?? []).map(async (pending) => ({
         id: pending.activityId ?? '',
