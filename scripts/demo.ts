@@ -16,7 +16,7 @@ import { defaultDevServerDbFile, startDevServer, type DevServer } from '../src/d
 import { DEMO_JOB_NAME, DEMO_OWNER, demoBigJob } from '../src/example/demo-job';
 import { createSeedApplication } from '../src/example/seed-app';
 import { JobClient } from '../src/client/job-client';
-import type { RootJobStatus } from '../src/jobs/types';
+import type { RootJobStatus } from '../src/contract/jobs';
 import { canConnect } from '../src/provisioning/ports';
 import { createJobWorker } from '../src/worker';
 import { DEFAULT_DASHBOARD_PORT } from '../src/cli/ui-command';

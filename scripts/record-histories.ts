@@ -11,7 +11,7 @@ import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { createSeedApplication } from '../src/example/seed-app';
 import type { Client } from '@temporalio/client';
 import { batchWorkflowId, concurrencyKeyWorkflowId } from '../src/jobs/ids';
-import type { RootJobStatus } from '../src/jobs/types';
+import type { RootJobStatus } from '../src/contract/jobs';
 import type { JobClient } from '../src/client/job-client';
 import { createJobTestbed } from '../test/helpers/jobs';
 import { statusWhen } from '../test/helpers/jobs';

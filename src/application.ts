@@ -2,7 +2,7 @@
  * An application's topics: each topic name is bound to a planner (for root jobs), a processor (for child
  * jobs), or both. Workers run them; clients use them to refuse unknown topics and invalid payloads up front.
  */
-import type { ChildRunMode, ChildSpec } from './jobs/types';
+import type { ChildRunMode, ChildSpec } from './contract/jobs';
 import { InvalidJobInputError } from './errors';
 
 /** What a child's processor knows about the job it runs. */

@@ -40,8 +40,8 @@ export {
 export { NoWorkerTookChangeError } from './client/root-controls';
 export type { KeyView } from './client/concurrency-keys';
 export type { RetryOutcome } from './client/root-retry';
-export type { RootControlAnswer } from './workflows/messages';
-export * from './jobs/types';
+export type { RootControlAnswer } from './contract/messages';
+export * from './contract/jobs';
 export { rootStatus, rootProgress, finalRootStatus } from './jobs/status';
 export { jobSearchAttributes } from './search-attributes';
 export { tracingPlugin } from './tracing';

@@ -6,7 +6,7 @@
  */
 import { JobClient } from '../../src/client/job-client';
 import { largestHistory } from '../../src/history-report';
-import type { RootJobStatus } from '../../src/jobs/types';
+import type { RootJobStatus } from '../../src/contract/jobs';
 import { measure, median, startBenchServer, type Measurement, type ServerTuning } from './harness';
 import { MODES, type BenchMode } from './modes';
 

@@ -3,7 +3,7 @@
  * page of 50 children, and one child by id — while the root runs and after it has finished.
  */
 import { JobClient } from '../../src/client/job-client';
-import type { RootJobStatus } from '../../src/jobs/types';
+import type { RootJobStatus } from '../../src/contract/jobs';
 import { median, startBenchServer, type ServerTuning } from './harness';
 
 const PAGE = 50;

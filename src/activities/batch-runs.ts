@@ -4,18 +4,14 @@
  * loads its children and their records from it (so they never pass through the root's history); a run that
  * left no result has its records rebuilt from its history (lost-batch-runs.ts).
  */
+import type { LoadedBatchRun, ClosedBatch, BatchProbe } from '../contract/activities';
+import type { BatchResult } from '../contract/messages';
 import { Context } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { runInput, runOutcome } from '../client/run-history';
-import type { ChildBatchInput, PlannedChild, StoredChild } from '../jobs/types';
-import type { BatchResult } from '../workflows/child-batch';
+import type { ChildBatchInput } from '../contract/jobs';
 import { rebuildRun } from './lost-batch-runs';
-
-export interface LoadedBatchRun {
-  children: PlannedChild[];
-  records: StoredChild[];
-}
 
 /** A batch sends its last report, then closes: the root may ask for its run in between. */
 const CLOSING_WAIT_MS = 45_000;
@@ -63,15 +59,6 @@ async function loadRun(client: Client, batchId: string, runId: string): Promise<
   );
   return { children: input.children, records };
 }
-
-export interface BatchProbe {
-  index: number;
-  id: string;
-}
-
-/** A batch the root expected open that has closed: with its result's counts, or how it closed without one. */
-export type ClosedBatch =
-  { index: number; counts: BatchResult['counts'] } | { index: number; lost: string; runId: string };
 
 /**
  * Which of `batches` have closed (the root probes the batches an earlier run of it started, which it holds no

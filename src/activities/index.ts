@@ -1,5 +1,6 @@
 /** The activities of the job worker, bound to an application's topics. */
 import type { JobApplication } from '../application';
+import type { JobActivities } from '../contract/activities';
 import { findBatchRun, loadBatchRun, probeBatches } from './batch-runs';
 import { cancelOwnRun } from './cancel-own-run';
 import { joinConcurrencyKey } from './join-concurrency-key';
@@ -8,7 +9,7 @@ import { runChildProcessorActivity } from './run-child-processor';
 import { runChildrenActivity } from './run-children';
 import { startFollowUpJobsActivity } from './start-follow-up-jobs';
 
-export function createActivities(app: JobApplication) {
+export function createActivities(app: JobApplication): JobActivities {
   return {
     planChildren: planChildrenActivity(app),
     runChildren: runChildrenActivity(app),
@@ -21,5 +22,3 @@ export function createActivities(app: JobApplication) {
     cancelOwnRun,
   };
 }
-
-export type JobActivities = ReturnType<typeof createActivities>;

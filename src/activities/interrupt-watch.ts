@@ -5,7 +5,7 @@
  * that have not begun and the forced ones, while the others finish.
  */
 import type { Context } from '@temporalio/activity';
-import { packInterruptsQuery } from '../workflows/messages';
+import { packInterruptsQuery } from '../contract/messages';
 
 const POLL_MS = 1000;
 const QUERY_TIMEOUT_MS = 10_000;

@@ -5,7 +5,7 @@
  */
 import { Context } from '@temporalio/activity';
 import type { MetricMeter } from '@temporalio/common';
-import type { JobStatus } from '../jobs/types';
+import type { JobStatus } from '../contract/jobs';
 
 export interface JobMetrics {
   started(topic: string): void;

@@ -1,8 +1,7 @@
 /** A root joins its concurrency key: the key's workflow starts with the first root that carries it. */
 import { Context } from '@temporalio/activity';
 import { concurrencyKeyWorkflowId } from '../jobs/ids';
-import type { KeyReport } from '../workflows/messages';
-import { keyReportSignal } from '../workflows/messages';
+import { type KeyReport, keyReportSignal } from '../contract/messages';
 import type { concurrencyKeyWorkflow } from '../workflows';
 
 export async function joinConcurrencyKey({ key, report }: { key: string; report: KeyReport }): Promise<void> {

@@ -5,13 +5,13 @@
  * mode) and its child workflows (workflow mode). Children it had not seen end are left as they were: the new
  * run of the batch that asked for this fails them, naming why.
  */
+import type { ChildOutcome } from '../contract/activities';
 import type { Client } from '@temporalio/client';
 import { decodeFromPayloadsAtIndex } from '@temporalio/common/lib/internal-non-workflow';
 import type { temporal } from '@temporalio/proto';
 import { ChildBook } from '../jobs/child-book';
 import type { ChildEvent } from '../jobs/transitions';
-import type { ChildBatchInput, ChildJobState, PlannedChild, StoredChild } from '../jobs/types';
-import type { ChildOutcome } from './run-children';
+import type { ChildBatchInput, ChildJobState, PlannedChild, StoredChild } from '../contract/jobs';
 
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 type Payloads = temporal.api.common.v1.IPayloads | null | undefined;

@@ -3,13 +3,14 @@
  * (one batch each), cut by count and by size, so that no batch's input nor this activity's result nears
  * Temporal's payload limit, whatever the planner's own pages hold.
  */
+import type { PlannedPages, PlanChildrenInput } from '../contract/activities';
 import { Context } from '@temporalio/activity';
 import type { JobApplication, PlannedPage } from '../application';
 import { InvalidJobInputError, NonRetryableJobError } from '../errors';
 import { MAX_WORKFLOW_ID_LENGTH, childJobId, invalidNameReason } from '../jobs/ids';
 import { quoted, utf8Bytes } from '../jobs/text';
 import { jsonBytes } from '../jobs/options';
-import type { ChildRunMode, ChildSpec, PlannedChild } from '../jobs/types';
+import type { ChildSpec, PlannedChild } from '../contract/jobs';
 
 const HEARTBEAT_EVERY_MS = 5000;
 /** A child's payload travels in its batch's input and its activity's: keep it small. */
@@ -18,26 +19,6 @@ export const MAX_CHILD_PAYLOAD_BYTES = 256 * 1024;
 const BATCH_BYTES = 400 * 1024;
 /** One call's pages stay under this in all. */
 const RESULT_BYTES = 480 * 1024;
-
-export interface PlanChildrenInput {
-  rootId: string;
-  topic: string;
-  payload: unknown;
-  /** Where planning goes on (this activity's own cursor); null at first. */
-  cursor: string | null;
-  /** Children per batch at most. */
-  pageSize: number;
-  /** The most pages one call returns. */
-  maxPages: number;
-  /** The root's own choice of how every child runs, over its topic's (a workflow's id must fit the server). */
-  runChildrenAs?: ChildRunMode;
-}
-
-export interface PlannedPages {
-  pages: PlannedChild[][];
-  /** Where the next call goes on; null when every child is planned. */
-  nextCursor: string | null;
-}
 
 /** The planner's own cursor, and how many children of the page it gives there were already planned. */
 interface Position {

@@ -3,28 +3,18 @@
  * Temporal retries it with backoff; it tells its child workflow when a retry begins and when an attempt fails.
  * Progress travels in the heartbeat details, where status reads find it. A forced interrupt aborts it.
  */
+import type { RunChildProcessorInput } from '../contract/activities';
 import { CancelledFailure, Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { JobApplication } from '../application';
 import { willRetry } from '../jobs/retry';
-import type { JobStatus, ProcessorOutcome, RetrySettings } from '../jobs/types';
-import { attemptFailedSignal, attemptStartedSignal } from '../workflows/messages';
+import type { JobStatus, ProcessorOutcome } from '../contract/jobs';
+import { attemptFailedSignal, attemptStartedSignal } from '../contract/messages';
 import { watchInterrupts } from './interrupt-watch';
 import { jobMetrics } from './job-metrics';
 import { invokeProcessor } from './invoke-processor';
 
 const HEARTBEAT_EVERY_MS = 1000;
-
-export interface RunChildProcessorInput {
-  jobId: string;
-  rootId: string;
-  name: string;
-  topic: string;
-  payload: unknown;
-  retry: RetrySettings;
-  /** Attempts the job had used before it was rerun (`jobs retry`): this run's attempts count on from there. */
-  attemptsBefore?: number;
-}
 
 export function runChildProcessorActivity(app: JobApplication) {
   return async function runChildProcessor(input: RunChildProcessorInput): Promise<ProcessorOutcome> {

@@ -4,6 +4,7 @@
  * runs again elsewhere; children that had finished by then are not run again (their outcomes travel in the
  * heartbeat details), and an interrupted child that had not begun never begins.
  */
+import type { RunChildrenInput, PackHeartbeat, PackChild, ChildOutcome } from '../contract/activities';
 import { CancelledFailure, Context } from '@temporalio/activity';
 import type { JobApplication } from '../application';
 import { lostAttempts } from '../jobs/lost-attempts';
@@ -16,45 +17,6 @@ import { invokeProcessor } from './invoke-processor';
 const HEARTBEAT_EVERY_MS = 1000;
 /** Outcomes kept in heartbeat details stay under this, so a heartbeat never nears the payload limit. */
 const RECORDED_OUTCOMES_BYTES = 256 * 1024;
-
-export interface PackChild {
-  name: string;
-  topic: string;
-  payload?: unknown;
-  /** The attempt this dispatch is (1 for the first). */
-  attempt: number;
-  /** Its own attempt limit, when not the pack's (a rerun child goes on counting from its earlier attempts). */
-  maxAttempts?: number;
-}
-
-/** The pack's batch and id come from the activity's own info (its workflow, its activity id). */
-export interface RunChildrenInput {
-  /** Running slots the pack holds: processors that may run at once. */
-  slots: number;
-  maxAttempts: number;
-  children: PackChild[];
-}
-
-export interface ChildOutcome {
-  name: string;
-  status: 'success' | 'failed' | 'retry' | 'cancelled';
-  attempt: number;
-  startedAt: string | null;
-  stoppedAt: string;
-  result?: unknown;
-  error?: string;
-}
-
-/** What a pack heartbeats: which children have begun, their progress, and the outcomes it already has. */
-export interface PackHeartbeat {
-  begun: string[];
-  progress: Record<string, number>;
-  done: Record<string, ChildOutcome>;
-  /** Attempts each child has lost to workers that died while it ran (jobs/lost-attempts.ts). */
-  lost?: Record<string, number>;
-  /** The activity attempt this heartbeat is from. */
-  attempt?: number;
-}
 
 export function runChildrenActivity(app: JobApplication) {
   return async function runChildren(input: RunChildrenInput): Promise<ChildOutcome[]> {

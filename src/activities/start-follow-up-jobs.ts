@@ -1,12 +1,8 @@
 import { Context } from '@temporalio/activity';
+import type { StartFollowUpJobsInput } from '../contract/activities';
 import type { JobApplication } from '../application';
-import type { FollowUpJob, FollowUpOutcome } from '../jobs/types';
+import type { FollowUpOutcome } from '../contract/jobs';
 import { startRootJob } from '../client/start-root-job';
-
-export interface StartFollowUpJobsInput {
-  rootId: string;
-  followUps: FollowUpJob[];
-}
 
 /** Starts a stopped root's follow-up jobs as new root jobs (Oro's dependent jobs) on the same task queue. */
 export function startFollowUpJobsActivity(app: JobApplication) {

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { MAX_ROOT_PAYLOAD_BYTES, payloadTooLarge } from '../jobs/options';
 import { isJobStatus } from '../jobs/status';
-import type { ChildRunMode, JobStatus } from '../jobs/types';
+import type { ChildRunMode, JobStatus } from '../contract/jobs';
 import { UsageError } from './exit-codes';
 
 export type Options = ParseArgsConfig['options'];

@@ -8,7 +8,7 @@ import {
 } from '../connection';
 import { JobClient } from '../client/job-client';
 import { parseJobId } from '../jobs/ids';
-import type { RootJobStatus } from '../jobs/types';
+import type { RootJobStatus } from '../contract/jobs';
 import { loadApplication } from './app-loader';
 import type { Options } from './args';
 import { ExitCode, UsageError } from './exit-codes';

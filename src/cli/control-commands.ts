@@ -2,12 +2,12 @@
  * `jobs pause|resume|scale|retry`: changes to a root, answered once the root has made them; and
  * `jobs limit`: a concurrency key's limit, shared by every root started with that key.
  */
+import { type RerunnableStatus } from '../contract/jobs';
 import { MAX_KEY_LIMIT } from '../jobs/options';
-import type { KeyView, RootControlAnswer } from '../workflows/messages';
+import type { KeyView, RootControlAnswer } from '../contract/messages';
 import { parse, wholeNumber } from './args';
 import { connectionOptions, jobClient, print, printJson, requireRootId, type Command } from './context';
 import { ExitCode, UsageError } from './exit-codes';
-import type { RerunnableStatus } from '../jobs/transitions';
 
 const withJson = { ...connectionOptions, json: { type: 'boolean' as const } };
 

@@ -1,6 +1,6 @@
 /** `jobs start|status|watch|wait|list|interrupt`: starting root jobs and following them. */
 import { rootJobInput } from '../jobs/options';
-import type { ChildJobState } from '../jobs/types';
+import type { ChildJobState } from '../contract/jobs';
 import { childMode, jsonData, parse, statusOption, wholeNumber } from './args';
 import {
   connectionOptions,

@@ -1,6 +1,6 @@
 /** Text views of job status for people: the status table and the live watch view. */
 import { printable } from './printable';
-import { JOB_STATUSES, type ChildJobState, type ChildRecord, type RootJobStatus } from '../jobs/types';
+import { JOB_STATUSES, type ChildJobState, type ChildRecord, type RootJobStatus } from '../contract/jobs';
 
 export function progressBar(progress: number, width = 30): string {
   const filled = Math.round(progress * width);

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { JobClient } from '../client/job-client';
-import type { RootJobStatus } from '../jobs/types';
+import type { RootJobStatus } from '../contract/jobs';
 import { snapshotLine, watchLines } from './render';
 
 /**

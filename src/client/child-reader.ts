@@ -3,12 +3,11 @@
  * (`JobChildKeys`); where visibility cannot answer (the time-skipping test server) or has not caught up
  * with a batch just started, the root's open batches, then all of them, are asked.
  */
+import { type BatchResult, findChildQuery } from '../contract/messages';
+import { type InFlightChild, type ChildJobState, type StoredChild } from '../contract/jobs';
 import { childKey } from '../jobs/ids';
-import { refineRecord, type InFlightChild } from '../jobs/status-view';
-import type { ChildJobState, StoredChild } from '../jobs/types';
+import { refineRecord } from '../jobs/status-view';
 import { JobNotFoundError } from '../errors';
-import type { BatchResult } from '../workflows/child-batch';
-import { findChildQuery } from '../workflows/messages';
 import type { StatusReader } from './status-reader';
 import { queryString } from './visibility-query';
 import type { WorkflowReads } from './workflow-reads';

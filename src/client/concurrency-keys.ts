@@ -6,11 +6,11 @@ import { type Client, WorkflowNotFoundError } from '@temporalio/client';
 import { concurrencyKeyWorkflowId } from '../jobs/ids';
 import { checkConcurrencyKey, checkKeyLimit } from '../jobs/options';
 import type { concurrencyKeyWorkflow } from '../workflows';
-import { keyQuery, setKeyLimitSignal, type KeyView } from '../workflows/messages';
+import { keyQuery, setKeyLimitSignal, type KeyView } from '../contract/messages';
 import { isDeadlineExceeded } from './deadline';
 import { NoWorkerTookChangeError } from './root-controls';
 
-export type { KeyView } from '../workflows/messages';
+export type { KeyView } from '../contract/messages';
 
 export class ConcurrencyKeys {
   constructor(

@@ -2,6 +2,13 @@
  * The client side of the engine: start a root job by name, read any job's status, interrupt, wait, list.
  * Reads never replay a history (see status-reader.ts).
  */
+import {
+  type RerunnableStatus,
+  type ChildJobState,
+  type ChildPageRequest,
+  type JobStatus,
+  type RootJobStatus,
+} from '../contract/jobs';
 import type { Client } from '@temporalio/client';
 import { WorkflowFailedError, WorkflowNotFoundError } from '@temporalio/client';
 import type { JobApplication } from '../application';
@@ -9,9 +16,7 @@ import { InvalidJobInputError, JobNotFoundError } from '../errors';
 import { parseJobId } from '../jobs/ids';
 import { checkPageRequest, wholeNumber, type StartJobOptions } from '../jobs/options';
 import { isFinal } from '../jobs/status';
-import type { RerunnableStatus } from '../jobs/transitions';
-import type { ChildJobState, ChildPageRequest, JobStatus, RootJobStatus } from '../jobs/types';
-import { interruptChildSignal, interruptSignal, type RootControlAnswer } from '../workflows/messages';
+import { interruptChildSignal, interruptSignal, type RootControlAnswer } from '../contract/messages';
 import { ChildReader } from './child-reader';
 import { ConcurrencyKeys, type KeyView } from './concurrency-keys';
 import { RootControls } from './root-controls';

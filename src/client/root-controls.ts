@@ -2,6 +2,7 @@
  * Changes to an open root: pause, resume, a new parallel limit. Each is a Workflow Update, so the answer
  * comes once the root has made the change; the root refuses it (before anything changes) once it has stopped.
  */
+import { type RerunnableStatus } from '../contract/jobs';
 import {
   type Client,
   type WorkflowUpdateFailedError as UpdateFailed,
@@ -16,14 +17,13 @@ import { checkMaxParallel } from '../jobs/options';
 import { isDeadlineExceeded } from './deadline';
 import { isJobStatus } from '../jobs/status';
 import { JobStatus } from '../search-attributes';
-import type { RerunnableStatus } from '../jobs/transitions';
 import {
   pauseUpdate,
   retryUpdate,
   scaleUpdate,
   type RetryAnswer,
   type RootControlAnswer,
-} from '../workflows/messages';
+} from '../contract/messages';
 
 /** A change no worker took within the client's timeout: it may still apply once a worker runs. */
 export class NoWorkerTookChangeError extends Error {

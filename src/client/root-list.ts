@@ -7,9 +7,9 @@ import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
 import { executionInfoFromRaw } from '@temporalio/client/lib/helpers';
 import { InvalidJobInputError } from '../errors';
 import { isJobStatus, totalOf } from '../jobs/status';
-import type { JobStatus, RootSnapshot, StatusCounts } from '../jobs/types';
+import type { JobStatus, RootSnapshot, StatusCounts } from '../contract/jobs';
 import { JobName, JobOwnerId, JobStatus as JobStatusKey } from '../search-attributes';
-import { SNAPSHOT_MEMO_KEY } from '../workflows/messages';
+import { SNAPSHOT_MEMO_KEY } from '../contract/messages';
 import { queryString } from './visibility-query';
 
 export interface ListedJob {

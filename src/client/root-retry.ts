@@ -3,17 +3,16 @@
  * A running root puts them back in line itself; a finished root is started again under its name (so it is
  * refused while another root of that name is open), keeping its other children's final records and results.
  */
+import type { RootCarry } from '../contract/carry';
+import { type RerunnableStatus, type RootJobInput, type RootJobState } from '../contract/jobs';
 import { type Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { DuplicateJobError, InvalidJobInputError, JobFinishedError } from '../errors';
 import { parseJobId } from '../jobs/ids';
 import { checkRerunStatuses } from '../jobs/options';
 import { createSlotPool } from '../jobs/slots';
 import { countIn } from '../jobs/status';
-import type { RerunnableStatus } from '../jobs/transitions';
-import type { RootJobInput, RootJobState } from '../jobs/types';
 import { JobOwnerId } from '../search-attributes';
 import type { rootJobWorkflow } from '../workflows';
-import type { RootCarry } from '../workflows/root-run';
 import type { RootControls } from './root-controls';
 import { runInput, runResult } from './run-history';
 import { rootStartOptions } from './start-root-job';

@@ -6,7 +6,7 @@ import type { Client } from '@temporalio/client';
 import { decodeFromPayloadsAtIndex } from '@temporalio/common/lib/internal-non-workflow';
 import { temporal } from '@temporalio/proto';
 import { JobNotFoundError } from '../errors';
-import { FINAL_RECORD_MEMO_KEY, JOB_FAILED_TYPE } from '../workflows/messages';
+import { FINAL_RECORD_MEMO_KEY, JOB_FAILED_TYPE } from '../contract/messages';
 
 const { HistoryEventFilterType } = temporal.api.enums.v1;
 

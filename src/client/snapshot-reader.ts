@@ -3,12 +3,11 @@
  * its memo (at most a few seconds older than its last change), and the children of the batches that have
  * ended, from their results. Both are read from the server alone.
  */
-import type { ChildPageRequest, ChildRecord, RootJobStatus, RootSnapshot } from '../jobs/types';
+import { type BatchResult, SNAPSHOT_MEMO_KEY } from '../contract/messages';
+import type { ChildPageRequest, ChildRecord, RootJobStatus, RootSnapshot } from '../contract/jobs';
 import { batchWorkflowId } from '../jobs/ids';
 import { DEFAULT_PAGE_LIMIT } from '../jobs/pages';
 import { withoutResult } from '../jobs/status-view';
-import type { BatchResult } from '../workflows/child-batch';
-import { SNAPSHOT_MEMO_KEY } from '../workflows/messages';
 import type { WorkflowReads } from './workflow-reads';
 
 /** For roots that ran before pause and scale existed. */

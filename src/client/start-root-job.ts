@@ -10,7 +10,7 @@ import type { JobApplication } from '../application';
 import { DuplicateJobError } from '../errors';
 import { rootJobInput, type StartJobOptions } from '../jobs/options';
 import { JobOwnerId, newJobSearchAttributes } from '../search-attributes';
-import type { RootJobInput } from '../jobs/types';
+import type { RootJobInput } from '../contract/jobs';
 import type { rootJobWorkflow } from '../workflows';
 
 export interface StartedJob {

@@ -3,26 +3,20 @@
  * results (one call each, no replay); a running root from its query, its running batches from their queries
  * and from the server's view of their pending packs, all in parallel.
  */
+import { type BatchResult, batchPageQuery, rootJobQuery, type BatchPage } from '../contract/messages';
+import {
+  type InFlightChild,
+  type BatchSummary,
+  type ChildPageRequest,
+  type ChildRecord,
+  type JobStatus,
+  type RootJobState,
+  type RootJobStatus,
+  type StatusCounts,
+} from '../contract/jobs';
 import { pageSlices, type PageSlice } from '../jobs/pages';
 import { addCounts, emptyCounts, liveRootStatus, rootProgress, totalOf } from '../jobs/status';
-import {
-  refineCounts,
-  refineRecord,
-  withoutResult,
-  type InFlightChild,
-  type PackState,
-} from '../jobs/status-view';
-import type {
-  BatchSummary,
-  ChildPageRequest,
-  ChildRecord,
-  JobStatus,
-  RootJobState,
-  RootJobStatus,
-  StatusCounts,
-} from '../jobs/types';
-import type { BatchResult } from '../workflows/child-batch';
-import { batchPageQuery, rootJobQuery, type BatchPage } from '../workflows/messages';
+import { refineCounts, refineRecord, withoutResult, type PackState } from '../jobs/status-view';
 import { RECORD_DEFAULTS, readSnapshot } from './snapshot-reader';
 import { JobNotFoundError } from '../errors';
 import { NoWorkerAnsweredError, type WorkflowReads } from './workflow-reads';

@@ -3,6 +3,8 @@
  * finished workflow (its result), a query to a running one (answered from a worker's cache), and the
  * server's description of a running batch's pending activities (which packs a worker has begun).
  */
+import type { PackHeartbeat, ChildOutcome } from '../contract/activities';
+import { type InFlightChild } from '../contract/jobs';
 import {
   type Client,
   type Connection,
@@ -14,9 +16,8 @@ import {
 import { temporal } from '@temporalio/proto';
 import { decodeArrayFromPayloads } from '@temporalio/common/lib/internal-non-workflow';
 import { optionalTsToDate } from '@temporalio/common/lib/time';
-import type { ChildOutcome, PackHeartbeat } from '../activities/run-children';
 import { JobNotFoundError } from '../errors';
-import type { InFlightChild, PackState } from '../jobs/status-view';
+import type { PackState } from '../jobs/status-view';
 import { isDeadlineExceeded } from './deadline';
 import { runResult, type Closed } from './run-history';
 

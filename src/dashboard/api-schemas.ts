@@ -3,7 +3,7 @@
  * (docs/openapi.json, `npm run openapi`) is built from them. Answers are sent as they are (see
  * dashboard-server.ts): the schemas document them, they do not filter them.
  */
-import { JOB_STATUSES } from '../jobs/types';
+import { JOB_STATUSES } from '../contract/jobs';
 
 /** The most items a page of the API holds (the dashboard shows 50): a larger answer is read page by page. */
 export const MAX_PAGE_LIMIT = 100;

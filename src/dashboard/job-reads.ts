@@ -5,7 +5,7 @@
  */
 import type { JobClient } from '../client/job-client';
 import { isDeadlineExceeded } from '../client/deadline';
-import type { JobStatus } from '../jobs/types';
+import type { JobStatus } from '../contract/jobs';
 import { ReadTimeoutError } from './api-errors';
 import type { CursorSeal } from './cursor-seal';
 import type { ReadGate } from './read-gate';

@@ -3,10 +3,15 @@
  * grouped into packs. Every status change goes through `applyTransition`. Pure, so table-tested; the batch
  * workflow holds one.
  */
+import {
+  type RerunnableStatus,
+  type PlannedChild,
+  type StatusCounts,
+  type StoredChild,
+} from '../contract/jobs';
 import { childJobId } from './ids';
 import { countStatuses, isFinal } from './status';
-import { applyTransition, newChildRecord, type ChildEvent, type RerunnableStatus } from './transitions';
-import type { PlannedChild, StatusCounts, StoredChild } from './types';
+import { applyTransition, newChildRecord, type ChildEvent } from './transitions';
 
 /** Children to hand to a worker together, and the running slots they take. */
 export interface Pack {

@@ -2,14 +2,8 @@
  * A root's side of its concurrency key's lease (key-shares.ts has the key's side): how many slots the key
  * lets it use, what it gives back and what it asks for. Pure, so table-tested; the root workflow holds one.
  */
-import { heldBy, payableRecall, slotsToRelease, slotsWanted, type SlotPool } from './slots';
-
-export interface KeyLease {
-  /** Slots the key has granted (cumulative), given back, and asked back. */
-  received: number;
-  released: number;
-  recalled: number;
-}
+import type { SlotPool, KeyLease } from '../contract/carry';
+import { heldBy, payableRecall, slotsToRelease, slotsWanted } from './slots';
 
 export function createKeyLease(): KeyLease {
   return { received: 0, released: 0, recalled: 0 };

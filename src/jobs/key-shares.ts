@@ -8,7 +8,8 @@
  * slots and may ask some back (a lower limit, another root's fair share); the root gives them back as its
  * running children finish. Nothing running is stopped.
  */
-import { allowedTo, heldBy, takeReport, type BatchReportCounters, type PoolEntry } from './slots';
+import type { PoolEntry } from '../contract/carry';
+import { allowedTo, heldBy, takeReport, type BatchReportCounters } from './slots';
 
 export interface KeyState {
   /** Children of all the key's roots that may run at once; null: no limit set yet (roots run at their own). */

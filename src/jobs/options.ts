@@ -2,19 +2,20 @@
  * A root's start options: defaults, limits and checks, turned into the root workflow's input. Pure: the
  * client and follow-up starts use it, and bad input fails here, before anything starts.
  */
+import {
+  RERUNNABLE,
+  type RerunnableStatus,
+  type ChildPageRequest,
+  type ChildRunMode,
+  type FollowUpCondition,
+  type FollowUpJob,
+  type RetrySettings,
+  type RootJobInput,
+} from '../contract/jobs';
 import { InvalidJobInputError } from '../errors';
 import { invalidKeyReason, invalidNameReason } from './ids';
 import { utf8Bytes } from './text';
 import { isJobStatus } from './status';
-import { RERUNNABLE, type RerunnableStatus } from './transitions';
-import type {
-  ChildPageRequest,
-  ChildRunMode,
-  FollowUpCondition,
-  FollowUpJob,
-  RetrySettings,
-  RootJobInput,
-} from './types';
 
 /** Children running at once per root, by default; a worker's default capacity is the same (see worker.ts). */
 export const DEFAULT_MAX_PARALLEL = 50;

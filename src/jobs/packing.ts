@@ -5,6 +5,7 @@
  * more than the pack's slots run at once. A topic's children run one per activity until a few have shown
  * how long they take; only topics whose slow children are short are packed.
  */
+import type { TopicDurations } from '../contract/jobs';
 
 /** A processor faster than this on average is "short": the round trip of an activity task outweighs it. */
 export const SHORT_CHILD_MS = 100;
@@ -16,9 +17,6 @@ export const MAX_ROUNDS = 20;
 export const MIN_SAMPLES = 5;
 /** Each new sample lets a topic's slowest recent time fade by this factor (a slow child is remembered). */
 const FADE = 0.95;
-
-/** Per topic: how many children have run, and the slowest recent processor time (ms). */
-export type TopicDurations = Record<string, { samples: number; slowest: number }>;
 
 export function observeDuration(durations: TopicDurations, topic: string, ms: number): void {
   const sample = Math.max(0, ms);

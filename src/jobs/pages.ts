@@ -1,5 +1,5 @@
 /** Page arithmetic over a root's batches: which batches hold one page of its children. Pure. */
-import type { ChildPageRequest, StatusCounts } from './types';
+import type { ChildPageRequest, StatusCounts } from '../contract/jobs';
 
 export const DEFAULT_PAGE_LIMIT = 50;
 

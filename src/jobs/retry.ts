@@ -1,5 +1,5 @@
 /** Oro's redelivery with backoff, as pure functions: whether a failed attempt is retried, and when. */
-import type { RetrySettings } from './types';
+import type { RetrySettings } from '../contract/jobs';
 
 /** Another attempt follows attempt `attempt` (1-based) when it failed in a way that may pass. */
 export function willRetry(maxAttempts: number, attempt: number, retryable: boolean): boolean {

@@ -7,35 +7,7 @@
  * back, and how many more it could use now. A batch that ends gives everything back: whatever a batch held
  * returns to the pool when it closes, so no interrupt, crash or race can strand a slot.
  */
-
-/** One open batch as the root's pool knows it. */
-export interface PoolEntry {
-  /** Slots granted to it so far (cumulative). */
-  granted: number;
-  /** Of those, how many it had received when it last reported (cumulative). */
-  received: number;
-  /** Slots it has given back (cumulative). */
-  released: number;
-  /** More slots it said it could use, less what was granted since. */
-  wants: number;
-  /** Its workflow is being started: its first grant travels with the start, none by signal until then. */
-  starting?: boolean;
-  /**
-   * Slots the root has asked back (cumulative): the batch must have released at least this many. It pays
-   * as its running children finish; nothing running is stopped.
-   */
-  recalled?: number;
-}
-
-export interface SlotPool {
-  size: number;
-  /** A paused pool lends nothing and asks back what is lent (running children finish). */
-  paused?: boolean;
-  /** With a concurrency key: the slots the key lets this root use now (key-lease.ts). */
-  leased?: number;
-  /** Open batches by index. */
-  entries: Record<string, PoolEntry>;
-}
+import type { SlotPool, PoolEntry } from '../contract/carry';
 
 export interface BatchReportCounters {
   received: number;

@@ -4,7 +4,7 @@
  * heartbeat, which of its children run. These pure functions combine the two, so that a child is `running`
  * only while its processor runs, and `new` (or `failed_redelivered`) until then.
  */
-import type { ChildRecord, StatusCounts, StoredChild } from './types';
+import type { InFlightChild, ChildRecord, StatusCounts, StoredChild } from '../contract/jobs';
 
 /** A pending pack activity as the server describes it. */
 export interface PackState {
@@ -18,19 +18,6 @@ export interface PackState {
   progress: Record<string, number>;
   /** From the heartbeat: attempts each child lost to workers that died (null: older packs kept none). */
   lost?: Record<string, number> | null;
-}
-
-/** A child a batch has handed to a worker: in a pack, or as a workflow of its own. */
-export interface InFlightChild {
-  name: string;
-  /** Its pack's activity id; in child-workflow mode, the child's own workflow id (whose one activity it runs). */
-  pack: string;
-  /** Child-workflow mode: ask the child's workflow, not the batch, about its activity. */
-  workflow?: boolean;
-  /** Its record's attempts before this dispatch. */
-  attempts: number;
-  /** Among the children the pack starts at once (it starts them in order, as many as it has slots). */
-  first: boolean;
 }
 
 /** Attempts `flight` lost to workers that died running its pack: its own count, or (older packs) the pack's. */

@@ -1,7 +1,7 @@
 /**
  * Oro's RootJobStatusCalculator as pure functions, used inside workflows (so deterministic) and by clients.
  */
-import { JOB_STATUSES, type JobStatus, type StatusCounts } from './types';
+import { JOB_STATUSES, type JobStatus, type StatusCounts } from '../contract/jobs';
 
 export function emptyCounts(): StatusCounts {
   return { new: 0, running: 0, success: 0, failed: 0, failed_redelivered: 0, cancelled: 0 };

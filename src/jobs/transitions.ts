@@ -13,9 +13,9 @@
  * `running` in a batch's own records means "handed to a worker"; status reads tell apart the children a worker
  * has really begun (see status-view.ts). `withdraw` takes back a dispatch no worker began.
  */
+import { RERUNNABLE, type StoredChild } from '../contract/jobs';
 import { isFinal } from './status';
 import { withoutResult } from './status-view';
-import type { StoredChild } from './types';
 
 export type ChildEvent =
   | { type: 'dispatch' }
@@ -26,10 +26,6 @@ export type ChildEvent =
   | { type: 'fail'; error: string; at: string; attempt?: number; startedAt?: string | null }
   | { type: 'cancel'; at: string; attempt?: number; startedAt?: string | null }
   | { type: 'rerun' };
-
-/** The final statuses a rerun (`jobs retry`) may take a child out of. */
-export const RERUNNABLE = ['failed', 'cancelled'] as const;
-export type RerunnableStatus = (typeof RERUNNABLE)[number];
 
 export type TransitionResult<R extends StoredChild> =
   { accepted: true; record: R } | { accepted: false; record: R; reason: string };

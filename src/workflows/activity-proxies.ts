@@ -1,7 +1,7 @@
 /** Activity stubs and their options, shared by the job workflows. */
 import { ActivityCancellationType, proxyActivities } from '@temporalio/workflow';
-import type { JobActivities } from '../activities';
-import type { RetrySettings } from '../jobs/types';
+import type { JobActivities } from '../contract/activities';
+import type { RetrySettings } from '../contract/jobs';
 
 /**
  * Follow-ups, a batch's earlier run, probing batches, joining a key, closing Cancelled: short activities (a few

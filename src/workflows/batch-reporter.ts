@@ -3,12 +3,11 @@
  * wait), otherwise at most one per second while its counts change, so that the root's history grows with
  * time, not with children.
  */
+import { type TopicDurations, type StatusCounts } from '../contract/jobs';
 import { CancellationScope, condition, getExternalWorkflowHandle, sleep } from '@temporalio/workflow';
-import type { TopicDurations } from '../jobs/packing';
 import { payableRecall, slotsToRelease, slotsWanted, type BatchLease } from '../jobs/slots';
-import type { StatusCounts } from '../jobs/types';
 import { notify } from './notify';
-import { batchReportSignal, type BatchReport } from './messages';
+import { batchReportSignal, type BatchReport } from '../contract/messages';
 
 const REPORT_INTERVAL_MS = 1000;
 

@@ -3,6 +3,13 @@
  * child workflows (`launchChildWorkflow`) — applies what comes back, schedules retries, and delivers
  * interrupts (`interrupt`). Every status change goes through the ChildBook's guarded transitions.
  */
+import type { PackHeartbeat, ChildOutcome } from '../contract/activities';
+import {
+  type TopicDurations,
+  type InFlightChild,
+  type ChildBatchInput,
+  type ChildJobState,
+} from '../contract/jobs';
 import {
   ActivityFailure,
   CancellationScope,
@@ -13,22 +20,19 @@ import {
   sleep,
   startChild,
 } from '@temporalio/workflow';
-import type { ChildOutcome, PackHeartbeat } from '../activities/run-children';
 import type { ChildBook, Pack } from '../jobs/child-book';
-import { observeDuration, type TopicDurations } from '../jobs/packing';
+import { observeDuration } from '../jobs/packing';
 import { retryDelayMs } from '../jobs/retry';
 import type { BatchLease } from '../jobs/slots';
 import { isFinal } from '../jobs/status';
-import type { InFlightChild } from '../jobs/status-view';
 import type { ChildEvent } from '../jobs/transitions';
-import type { ChildBatchInput, ChildJobState } from '../jobs/types';
 import { newJobSearchAttributes } from '../search-attributes';
 import { packActivity } from './activity-proxies';
 import { childJobWorkflow } from './child-job';
 import { failureMessage } from './failure-message';
 import { closedJob } from './job-close';
 import { notify } from './notify';
-import { interruptSignal } from './messages';
+import { interruptSignal } from '../contract/messages';
 
 const PACK_SCOPES = 'pack-scopes';
 

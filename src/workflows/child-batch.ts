@@ -4,17 +4,8 @@
  * gives slots back when it cannot use them, reports its counts, and ends with every child's final record.
  * Where an interrupt reaches children: `BatchRun.interrupt`.
  */
-import { CancellationScope, condition, patched, setHandler, workflowInfo } from '@temporalio/workflow';
-import { ChildBook, type RoundsOf } from '../jobs/child-book';
-import { mergeDurations, packRounds } from '../jobs/packing';
-import { spareSlots } from '../jobs/slots';
-import { withoutResult } from '../jobs/status-view';
-import type { ChildBatchInput, StatusCounts, StoredChild } from '../jobs/types';
-import { loadBatchRun } from './activity-proxies';
-import { BatchReporter } from './batch-reporter';
-import { BatchRun } from './batch-run';
-import { batchResultRecords } from './batch-result';
 import {
+  type BatchResult,
   batchPageQuery,
   childCancelledSignal,
   childTransitionSignal,
@@ -24,15 +15,19 @@ import {
   interruptSignal,
   packInterruptsQuery,
   rerunChildrenSignal,
-} from './messages';
+} from '../contract/messages';
+import { CancellationScope, condition, patched, setHandler, workflowInfo } from '@temporalio/workflow';
+import { ChildBook, type RoundsOf } from '../jobs/child-book';
+import { mergeDurations, packRounds } from '../jobs/packing';
+import { spareSlots } from '../jobs/slots';
+import { withoutResult } from '../jobs/status-view';
+import type { ChildBatchInput } from '../contract/jobs';
+import { loadBatchRun } from './activity-proxies';
+import { BatchReporter } from './batch-reporter';
+import { BatchRun } from './batch-run';
+import { batchResultRecords } from './batch-result';
 
 const RERUN_SEQUENCES = 'rerun-sequences';
-
-export interface BatchResult {
-  index: number;
-  counts: StatusCounts;
-  children: StoredChild[];
-}
 
 export async function childBatchWorkflow(input: ChildBatchInput): Promise<BatchResult> {
   const book = await openBook(input);

@@ -13,7 +13,7 @@ import {
 } from '@temporalio/workflow';
 import { isFinal } from '../jobs/status';
 import { applyTransition, newChildRecord, type ChildEvent } from '../jobs/transitions';
-import type { ChildJobInput, ChildJobState } from '../jobs/types';
+import type { ChildJobInput, ChildJobState } from '../contract/jobs';
 import { JobStatus as JobStatusKey } from '../search-attributes';
 import { processorActivity } from './activity-proxies';
 import { failureMessage } from './failure-message';
@@ -27,7 +27,7 @@ import {
   childTransitionSignal,
   interruptSignal,
   packInterruptsQuery,
-} from './messages';
+} from '../contract/messages';
 
 export async function childJobWorkflow(input: ChildJobInput): Promise<ChildJobState> {
   const attemptsBefore = input.attemptsBefore ?? 0;

@@ -14,9 +14,9 @@ import {
   upsertMemo,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { JobStatus } from '../jobs/types';
+import type { JobStatus } from '../contract/jobs';
 import { cancelOwnRun } from './activity-proxies';
-import { FINAL_RECORD_MEMO_KEY, JOB_FAILED_TYPE } from './messages';
+import { FINAL_RECORD_MEMO_KEY, JOB_FAILED_TYPE } from '../contract/messages';
 
 /** Runs recorded before this closed every job Completed; they replay that way. */
 const CLOSE_BY_STATUS = 'close-by-status';

@@ -6,6 +6,7 @@
  * replaced by a run that rebuilds its records and fails the children that had not ended (RootReruns), so the
  * root always ends, by its rule.
  */
+import type { ClosedBatch } from '../contract/activities';
 import {
   ActivityFailure,
   ApplicationFailure,
@@ -17,10 +18,9 @@ import {
   patched,
   sleep,
 } from '@temporalio/workflow';
-import type { ClosedBatch } from '../activities/batch-runs';
-import type { StatusCounts } from '../jobs/types';
+import type { StatusCounts } from '../contract/jobs';
 import { probeBatches } from './activity-proxies';
-import type { BatchReport } from './messages';
+import type { BatchReport } from '../contract/messages';
 import type { RootReruns } from './root-reruns';
 import type { RootRun } from './root-run';
 

@@ -8,7 +8,7 @@ import { ApplicationFailure, setHandler } from '@temporalio/workflow';
 import { JobFinishedError } from '../errors';
 import { checkMaxParallel, checkRerunStatuses } from '../jobs/options';
 import { pausePool, resizePool } from '../jobs/slots';
-import { pauseUpdate, retryUpdate, scaleUpdate, type RootControlAnswer } from './messages';
+import { pauseUpdate, retryUpdate, scaleUpdate, type RootControlAnswer } from '../contract/messages';
 import type { RootReruns } from './root-reruns';
 import type { RootRun } from './root-run';
 

@@ -4,6 +4,7 @@
  * notices a batch that closed without telling it (root-batch-watch.ts), and starts follow-up jobs when it stops. Where an interrupt is handled: `RootRun.interrupt()`. The root
  * continues as new when its history grows long; its batches outlive that.
  */
+import type { RootCarry } from '../contract/carry';
 import {
   CancellationScope,
   allHandlersFinished,
@@ -14,7 +15,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import { finalRootStatus, totalOf } from '../jobs/status';
-import type { RootJobInput, RootJobState } from '../jobs/types';
+import type { RootJobInput, RootJobState } from '../contract/jobs';
 import { startFollowUpJobs } from './activity-proxies';
 import {
   SNAPSHOT_MEMO_KEY,
@@ -23,7 +24,7 @@ import {
   interruptSignal,
   keyGrantSignal,
   rootJobQuery,
-} from './messages';
+} from '../contract/messages';
 import { setControlHandlers } from './root-controls';
 import { RootKeyLease } from './root-key-lease';
 import { keepSnapshot, snapshotOf } from './root-snapshot';
@@ -31,9 +32,7 @@ import { planPages, startBatches } from './root-planning';
 import { RootBatchWatch } from './root-batch-watch';
 import { RootReruns } from './root-reruns';
 import { closeAs, watchCancelRequest } from './job-close';
-import { RootRun, type RootCarry } from './root-run';
-
-export type { RootCarry } from './root-run';
+import { RootRun } from './root-run';
 
 /** A root that stopped planning early keeps its cursor in its record (patched; fixture retry-unplanned). */
 const KEEP_UNPLANNED = 'keep-unplanned';

@@ -3,21 +3,16 @@
  * workflow shares them among its roots, concurrency-key.ts). It joins the key as it starts, tells it what it
  * holds and wants, takes its grants (which cap the root's own slot pool), and leaves it when it stops.
  */
+import type { KeyLeaseCarry, KeyLease } from '../contract/carry';
 import { CancellationScope, condition, getExternalWorkflowHandle, sleep } from '@temporalio/workflow';
 import { concurrencyKeyWorkflowId } from '../jobs/ids';
-import { createKeyLease, keyAllowance, keyReport, takeKeyGrant, type KeyLease } from '../jobs/key-lease';
+import { createKeyLease, keyAllowance, keyReport, takeKeyGrant } from '../jobs/key-lease';
 import { joinConcurrencyKey } from './activity-proxies';
-import { keyReportSignal, type KeyReport } from './messages';
+import { keyReportSignal, type KeyReport } from '../contract/messages';
 import type { RootRun } from './root-run';
 
 /** Reports that only change how many more it wants go out at most this often. */
 const REPORT_INTERVAL_MS = 1000;
-
-/** What a keyed root carries into its next run. */
-export interface KeyLeaseCarry {
-  lease: KeyLease;
-  joined: boolean;
-}
 
 export class RootKeyLease {
   readonly lease: KeyLease;

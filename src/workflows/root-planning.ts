@@ -2,8 +2,8 @@
  * How a root plans its children and starts their batches: the planner runs as an activity (several pages a
  * call), names are checked, and one batch workflow per page starts at once, with its first slots.
  */
+import type { PlannedPages } from '../contract/activities';
 import { CancellationScope, ParentClosePolicy, isCancellation, startChild } from '@temporalio/workflow';
-import type { PlannedPages } from '../activities/plan-children';
 import {
   MAX_WORKFLOW_ID_LENGTH,
   batchWorkflowId,
@@ -14,12 +14,12 @@ import {
 import { slotsForChildren } from '../jobs/packing';
 import { batchStarted, grantSlots, openBatch } from '../jobs/slots';
 import { emptyCounts } from '../jobs/status';
-import type { BatchRerun, PlannedChild, RootJobInput } from '../jobs/types';
+import type { BatchRerun, PlannedChild, RootJobInput } from '../contract/jobs';
 import { JobChildKeys, JobKind, JobRootId } from '../search-attributes';
 import { findBatchRun, planChildren } from './activity-proxies';
 import { childBatchWorkflow } from './child-batch';
 import { failureMessage } from './failure-message';
-import { interruptSignal } from './messages';
+import { interruptSignal } from '../contract/messages';
 import type { RootRun } from './root-run';
 
 /** The next pages of children, checked; undefined (and the root's error set) when planning failed. */

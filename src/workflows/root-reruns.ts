@@ -4,10 +4,9 @@
  * which loads its children from the run before. A retry a batch missed because it was just ending is
  * noticed in its last report, and the batch is reopened instead.
  */
+import { type RerunnableStatus, type RootJobInput } from '../contract/jobs';
 import { countIn, rerunCounts } from '../jobs/status';
-import type { RerunnableStatus } from '../jobs/transitions';
-import type { RootJobInput } from '../jobs/types';
-import { rerunChildrenSignal, type BatchReport } from './messages';
+import { rerunChildrenSignal, type BatchReport } from '../contract/messages';
 import { rerunBatch } from './root-planning';
 import type { RootRun } from './root-run';
 

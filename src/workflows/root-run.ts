@@ -2,6 +2,13 @@
  * A root's state while it runs: its record and batches, its slot pool, and what it does when a batch reports
  * or an interrupt comes (`interrupt()`). Its status changes here, by Oro's rule over the batches' counts.
  */
+import type { SlotPool, RootCarry } from '../contract/carry';
+import {
+  type TopicDurations,
+  type RootJobInput,
+  type RootJobState,
+  type StatusCounts,
+} from '../contract/jobs';
 import {
   CancellationScope,
   patched,
@@ -9,7 +16,7 @@ import {
   upsertSearchAttributes,
   type SignalDefinition,
 } from '@temporalio/workflow';
-import { mergeDurations, type TopicDurations } from '../jobs/packing';
+import { mergeDurations } from '../jobs/packing';
 import {
   closeBatch,
   createSlotPool,
@@ -18,7 +25,6 @@ import {
   openBatch,
   recallSlots,
   reportBatch,
-  type SlotPool,
 } from '../jobs/slots';
 import {
   addCounts,
@@ -30,29 +36,9 @@ import {
   subtractCounts,
   totalOf,
 } from '../jobs/status';
-import type { RerunnableStatus } from '../jobs/transitions';
-import type { RootJobInput, RootJobState, StatusCounts } from '../jobs/types';
 import { JobStatus } from '../search-attributes';
 import { notify } from './notify';
-import type { KeyLeaseCarry } from './root-key-lease';
-import { grantSlotsSignal, interruptSignal, type BatchReport } from './messages';
-
-/** What a root carries into its next run when it continues as new. */
-export interface RootCarry {
-  state: RootJobState;
-  pool: SlotPool;
-  /** Where planning goes on; null once every page is planned. */
-  cursor: string | null;
-  planned: boolean;
-  forced: boolean;
-  durations: TopicDurations;
-  /** The last rerun request's number (see RootReruns). */
-  rerunSequence?: number;
-  /** Its concurrency key's lease, when it has a key. */
-  keyLease?: KeyLeaseCarry;
-  /** A finished root run again (`jobs retry`): its children in these statuses rerun as it starts. */
-  rerun?: RerunnableStatus[];
-}
+import { grantSlotsSignal, interruptSignal, type BatchReport } from '../contract/messages';
 
 /** A root says a final status only when it stops: no `success` while it still plans (patched; fixture). */
 const NO_FINAL_STATUS_BEFORE_STOP = 'no-final-status-before-stop';

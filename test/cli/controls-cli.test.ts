@@ -8,7 +8,7 @@ import { createGatedApplication } from '../fixtures/gated-app';
 import { runJobs, type CliRun } from '../helpers/cli';
 import { createJobTestbed, statusWhen, uniqueName, type JobTestbed } from '../helpers/jobs';
 import { eventually } from '../helpers/testbed';
-import type { RootJobStatus } from '../../src/jobs/types';
+import type { RootJobStatus } from '../../src/contract/jobs';
 import { maxOverlap } from '../helpers/overlap';
 
 describe('jobs pause, resume, scale, retry and limit (real CLI process, dev server)', () => {

@@ -1,7 +1,7 @@
 import type { Client } from '@temporalio/client';
 import { eventually, listWorkflowIds } from '../helpers/testbed';
 import { createJobTestbed, statusWhen, uniqueName, type JobTestbed } from '../helpers/jobs';
-import type { RootJobStatus } from '../../src/jobs/types';
+import type { RootJobStatus } from '../../src/contract/jobs';
 import { childKey } from '../../src/jobs/ids';
 
 /** Visibility is eventually consistent: wait until the query returns what is expected. */

@@ -4,7 +4,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createSeedApplication } from '../../src/example/seed-app';
 import { JobClient } from '../../src/client/job-client';
 import { isFinal } from '../../src/jobs/status';
-import type { RootJobStatus } from '../../src/jobs/types';
+import type { RootJobStatus } from '../../src/contract/jobs';
 import { createJobWorker } from '../../src/worker';
 import { createDevServerEnvironment, eventually } from '../helpers/testbed';
 import { statusWhen, uniqueName } from '../helpers/jobs';

@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { InvalidJobInputError } from '../../src/errors';
-import type { ChildRecord, RootJobStatus } from '../../src/jobs/types';
+import type { ChildRecord, RootJobStatus } from '../../src/contract/jobs';
 import { createGatedApplication } from '../fixtures/gated-app';
 import { createTimedApplication } from '../fixtures/timed-app';
 import { createJobTestbed, rootStatus, statusWhen, uniqueName, type JobTestbed } from '../helpers/jobs';

@@ -3,7 +3,7 @@
  * is read from the records and from the children's processors themselves.
  */
 import { InvalidJobInputError, JobFinishedError, JobNotFoundError } from '../../src/errors';
-import type { RootJobStatus } from '../../src/jobs/types';
+import type { RootJobStatus } from '../../src/contract/jobs';
 import { createGatedApplication } from '../fixtures/gated-app';
 import { createJobTestbed, rootStatus, statusWhen, uniqueName, type JobTestbed } from '../helpers/jobs';
 import { eventually } from '../helpers/testbed';

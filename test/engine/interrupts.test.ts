@@ -1,6 +1,5 @@
-import type { ChildRecord } from '../../src/jobs/types';
+import type { ChildRecord, ChildJobState, RootJobStatus } from '../../src/contract/jobs';
 import { createJobTestbed, rootStatus, statusWhen, uniqueName, type JobTestbed } from '../helpers/jobs';
-import type { ChildJobState, RootJobStatus } from '../../src/jobs/types';
 import { isFinal } from '../../src/jobs/status';
 import type { StartJobOptions } from '../../src/jobs/options';
 

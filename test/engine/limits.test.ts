@@ -5,7 +5,7 @@
  */
 import { JobApplication } from '../../src/application';
 import { InvalidJobInputError, JobNotFoundError } from '../../src/errors';
-import type { ChildJobState, RootJobState, RootJobStatus } from '../../src/jobs/types';
+import type { ChildJobState, RootJobState, RootJobStatus } from '../../src/contract/jobs';
 import { createJobTestbed, uniqueName, type JobTestbed } from '../helpers/jobs';
 
 function limitsApplication(): JobApplication {

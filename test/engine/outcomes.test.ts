@@ -1,5 +1,5 @@
 import type { StartJobOptions } from '../../src/jobs/options';
-import type { ChildTransition } from '../../src/workflows/messages';
+import type { ChildTransition } from '../../src/contract/messages';
 import { packOutcomes, signalsReceived } from '../helpers/history';
 import { childStatus, createJobTestbed, uniqueName, type JobTestbed } from '../helpers/jobs';
 

@@ -3,7 +3,7 @@
  * root (a new run of it) and on a running one (time-skipping server).
  */
 import { InvalidJobInputError } from '../../src/errors';
-import type { ChildJobState, ChildRunMode, RootJobStatus } from '../../src/jobs/types';
+import type { ChildJobState, ChildRunMode, RootJobStatus } from '../../src/contract/jobs';
 import { createFlakyApplication } from '../fixtures/flaky-app';
 import { createJobTestbed, rootStatus, statusWhen, uniqueName, type JobTestbed } from '../helpers/jobs';
 

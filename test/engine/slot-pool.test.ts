@@ -1,5 +1,5 @@
 import { JobApplication } from '../../src/application';
-import type { ChildJobState, RootJobStatus } from '../../src/jobs/types';
+import type { ChildJobState, RootJobStatus } from '../../src/contract/jobs';
 import { isFinal } from '../../src/jobs/status';
 import { createJobTestbed, statusWhen, uniqueName, type JobTestbed } from '../helpers/jobs';
 

@@ -1,6 +1,6 @@
 import { DuplicateJobError, InvalidJobInputError, JobNotFoundError } from '../../src/errors';
 import { createJobTestbed, statusWhen, uniqueName, type JobTestbed } from '../helpers/jobs';
-import type { RootJobStatus } from '../../src/jobs/types';
+import type { RootJobStatus } from '../../src/contract/jobs';
 
 describe('unique root names (time-skipping server)', () => {
   let testbed: JobTestbed;

@@ -7,7 +7,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { JobClient } from '../../src/client/job-client';
 import { createSeedApplication } from '../../src/example/seed-app';
-import type { RootJobStatus } from '../../src/jobs/types';
+import type { RootJobStatus } from '../../src/contract/jobs';
 import { JOB_WORKFLOWS_PATH, jobWorkerSettings } from '../../src/worker';
 import { runJobs, startJobs } from '../helpers/cli';
 import { statusWhen, uniqueName } from '../helpers/jobs';

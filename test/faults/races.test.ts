@@ -6,7 +6,7 @@
 import { DuplicateJobError } from '../../src/errors';
 import { JobApplication } from '../../src/application';
 import { createSeedApplication } from '../../src/example/seed-app';
-import type { ChildJobState, RootJobStatus } from '../../src/jobs/types';
+import type { ChildJobState, RootJobStatus } from '../../src/contract/jobs';
 import { runJobs } from '../helpers/cli';
 import { createJobTestbed, statusWhen, uniqueName, type JobTestbed } from '../helpers/jobs';
 import { eventually, listWorkflowIds } from '../helpers/testbed';

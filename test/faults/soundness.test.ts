@@ -6,7 +6,7 @@
 import { JobApplication } from '../../src/application';
 import { InvalidJobInputError } from '../../src/errors';
 import { batchWorkflowId } from '../../src/jobs/ids';
-import type { ChildJobState, RootJobStatus, StatusCounts } from '../../src/jobs/types';
+import type { ChildJobState, RootJobStatus, StatusCounts } from '../../src/contract/jobs';
 import { totalOf } from '../../src/jobs/status';
 import { runJobs } from '../helpers/cli';
 import { createJobTestbed, statusWhen, uniqueName, type JobTestbed } from '../helpers/jobs';

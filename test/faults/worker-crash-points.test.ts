@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { JobClient } from '../../src/client/job-client';
-import type { ChildJobState } from '../../src/jobs/types';
+import type { ChildJobState } from '../../src/contract/jobs';
 import { JOB_WORKFLOWS_PATH, jobWorkerSettings } from '../../src/worker';
 import { createCrashApp, type CrashPoint } from '../fixtures/crash-app';
 import { projectRoot } from '../helpers/cli';

@@ -26,7 +26,7 @@ import {
 } from '../../src/errors';
 import { batchWorkflowId } from '../../src/jobs/ids';
 import { finalRootStatus, isFinal, totalOf } from '../../src/jobs/status';
-import type { RootJobStatus } from '../../src/jobs/types';
+import type { RootJobStatus } from '../../src/contract/jobs';
 import { app, type FuzzChild } from '../fixtures/fuzz-app';
 import { createDevServerEnvironment } from '../helpers/testbed';
 import { killProcessGroup, startWorkerProcess } from '../helpers/worker-process';

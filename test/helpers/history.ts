@@ -1,6 +1,6 @@
 import type { Client } from '@temporalio/client';
+import type { ChildOutcome } from '../../src/contract/activities';
 import { defaultPayloadConverter } from '@temporalio/common';
-import type { ChildOutcome } from '../../src/activities/run-children';
 
 /** The arguments of every signal named `signalName` in a workflow's history, in order. */
 export async function signalsReceived<T>(

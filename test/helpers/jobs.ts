@@ -1,7 +1,7 @@
 import type { JobApplication } from '../../src/application';
 import { createSeedApplication } from '../../src/example/seed-app';
 import { JobClient, type JobStatusAnswer } from '../../src/client/job-client';
-import type { ChildJobState, RootJobStatus } from '../../src/jobs/types';
+import type { ChildJobState, RootJobStatus } from '../../src/contract/jobs';
 import { JOB_WORKFLOWS_PATH, jobWorkerSettings } from '../../src/worker';
 import {
   createDevServerTestbed,

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { ChildProcess } from 'node:child_process';
 import { JobClient } from '../../src/client/job-client';
 import { isFinal } from '../../src/jobs/status';
-import type { RootJobStatus } from '../../src/jobs/types';
+import type { RootJobStatus } from '../../src/contract/jobs';
 import { createJobWorker } from '../../src/worker';
 import { childStatus, statusWhen, uniqueName } from '../helpers/jobs';
 import { app as pidApp } from '../fixtures/pid-app';

@@ -7,7 +7,7 @@ import type { Worker } from '@temporalio/worker';
 import { JobClient } from '../../src/client/job-client';
 import { DuplicateJobError } from '../../src/errors';
 import { createSeedApplication } from '../../src/example/seed-app';
-import type { RootJobStatus } from '../../src/jobs/types';
+import type { RootJobStatus } from '../../src/contract/jobs';
 import { createJobWorker } from '../../src/worker';
 import { runJobs } from '../helpers/cli';
 import { statusWhen, uniqueName } from '../helpers/jobs';

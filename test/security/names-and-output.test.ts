@@ -9,7 +9,7 @@ import { childLines, childrenTable, rootHeader, watchLines } from '../../src/cli
 import { MAX_NAME_BYTES, invalidKeyReason, invalidNameReason } from '../../src/jobs/ids';
 import { utf8Bytes } from '../../src/jobs/text';
 import { emptyCounts } from '../../src/jobs/status';
-import type { ChildJobState, ChildRecord, RootJobStatus } from '../../src/jobs/types';
+import type { ChildJobState, ChildRecord, RootJobStatus } from '../../src/contract/jobs';
 import { runJobs } from '../helpers/cli';
 
 /** Characters that must never reach a terminal raw. */

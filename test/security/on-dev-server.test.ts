@@ -8,7 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { startDashboard } from '../../src/dashboard/dashboard-server';
 import { payloadTooLarge } from '../../src/jobs/options';
-import type { ChildJobState, RootJobStatus } from '../../src/jobs/types';
+import type { ChildJobState, RootJobStatus } from '../../src/contract/jobs';
 import { HOSTILE, app } from '../fixtures/hostile-app';
 import { runJobs } from '../helpers/cli';
 import { createJobTestbed, uniqueName, type JobTestbed } from '../helpers/jobs';

@@ -1,5 +1,5 @@
 import { ChildBook } from '../../src/jobs/child-book';
-import type { PlannedChild } from '../../src/jobs/types';
+import type { PlannedChild } from '../../src/contract/jobs';
 
 const at = '2026-11-28T10:00:00.000Z';
 const child = (name: string, topic = 'work', extra: Partial<PlannedChild> = {}): PlannedChild => ({

@@ -1,5 +1,6 @@
 import { createKeyLease, keyAllowance, keyReport, takeKeyGrant } from '../../src/jobs/key-lease';
-import { capacityOf, createSlotPool, openBatch, pausePool, type SlotPool } from '../../src/jobs/slots';
+import type { SlotPool } from '../../src/contract/carry';
+import { capacityOf, createSlotPool, openBatch, pausePool } from '../../src/jobs/slots';
 
 /** A root's pool whose batches hold `held` slots and want `wants` more. */
 function poolWith(size: number, held: number[], wants: number[]): SlotPool {

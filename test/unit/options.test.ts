@@ -1,6 +1,6 @@
 import { InvalidJobInputError } from '../../src/errors';
 import { checkPageRequest, rootJobInput } from '../../src/jobs/options';
-import type { JobStatus } from '../../src/jobs/types';
+import type { JobStatus } from '../../src/contract/jobs';
 
 describe("a root's start options", () => {
   it('fills in the defaults', () => {

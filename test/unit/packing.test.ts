@@ -1,3 +1,4 @@
+import { type TopicDurations } from '../../src/contract/jobs';
 import {
   MAX_ROUNDS,
   MIN_SAMPLES,
@@ -6,7 +7,6 @@ import {
   observeDuration,
   packRounds,
   slotsForChildren,
-  type TopicDurations,
 } from '../../src/jobs/packing';
 import { retryDelayMs, willRetry } from '../../src/jobs/retry';
 

@@ -1,6 +1,14 @@
 /**
  * Properties of the pure job logic, checked on many generated cases (fast-check), beside the table tests.
  */
+import type { SlotPool } from '../../src/contract/carry';
+import {
+  type InFlightChild,
+  JOB_STATUSES,
+  type JobStatus,
+  type PlannedChild,
+  type StatusCounts,
+} from '../../src/contract/jobs';
 import fc from 'fast-check';
 import { ChildBook } from '../../src/jobs/child-book';
 import { pageSlices } from '../../src/jobs/pages';
@@ -18,7 +26,6 @@ import {
   heldBy,
   openBatch,
   reportBatch,
-  type SlotPool,
 } from '../../src/jobs/slots';
 
 /** Every batch being started: their grants travel with their starts. */
@@ -29,9 +36,8 @@ const startingOf = (pool: SlotPool) =>
       .filter((index) => pool.entries[index].starting),
   );
 import { emptyCounts, isFinal, rootProgress, rootStatus, totalOf } from '../../src/jobs/status';
-import { refineCounts, type InFlightChild, type PackState } from '../../src/jobs/status-view';
+import { refineCounts, type PackState } from '../../src/jobs/status-view';
 import { applyTransition, newChildRecord, type ChildEvent } from '../../src/jobs/transitions';
-import { JOB_STATUSES, type JobStatus, type PlannedChild, type StatusCounts } from '../../src/jobs/types';
 
 const at = '2026-11-28T10:00:00.000Z';
 const countsArb: fc.Arbitrary<StatusCounts> = fc.record(

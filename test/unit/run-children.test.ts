@@ -1,9 +1,6 @@
 import { MockActivityEnvironment } from '@temporalio/testing';
-import {
-  runChildrenActivity,
-  type ChildOutcome,
-  type RunChildrenInput,
-} from '../../src/activities/run-children';
+import type { RunChildrenInput, ChildOutcome } from '../../src/contract/activities';
+import { runChildrenActivity } from '../../src/activities/run-children';
 import { JobApplication } from '../../src/application';
 import { DEFAULT_RETRY } from '../../src/jobs/options';
 

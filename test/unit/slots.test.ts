@@ -14,10 +14,10 @@ import {
   slotsToRelease,
   slotsWanted,
   spareSlots,
-  type SlotPool,
 } from '../../src/jobs/slots';
 
 /** Every batch being started: their grants travel with their starts. */
+import type { SlotPool } from '../../src/contract/carry';
 const startingOf = (pool: SlotPool) =>
   new Set(
     Object.keys(pool.entries)

@@ -1,6 +1,6 @@
+import { type InFlightChild, type ChildRecord } from '../../src/contract/jobs';
 import { emptyCounts } from '../../src/jobs/status';
-import { refineCounts, refineRecord, type InFlightChild, type PackState } from '../../src/jobs/status-view';
-import type { ChildRecord } from '../../src/jobs/types';
+import { refineCounts, refineRecord, type PackState } from '../../src/jobs/status-view';
 
 const handedOut: ChildRecord = {
   id: 'r/a',

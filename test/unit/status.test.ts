@@ -8,7 +8,7 @@ import {
   rerunCounts,
   rootStatus,
 } from '../../src/jobs/status';
-import type { JobStatus, StatusCounts } from '../../src/jobs/types';
+import type { JobStatus, StatusCounts } from '../../src/contract/jobs';
 
 const counts = (partial: Partial<StatusCounts>): StatusCounts => ({ ...emptyCounts(), ...partial });
 

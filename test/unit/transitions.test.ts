@@ -1,5 +1,5 @@
 import { applyTransition, newChildRecord, type ChildEvent } from '../../src/jobs/transitions';
-import type { JobStatus, StoredChild } from '../../src/jobs/types';
+import type { JobStatus, StoredChild } from '../../src/contract/jobs';
 
 const at = '2026-11-28T10:00:00.000Z';
 const record = (status: JobStatus, attempts = 0): StoredChild => ({

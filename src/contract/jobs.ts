@@ -244,3 +244,23 @@ export interface ChildPageRequest {
 export interface InterruptRequest {
   force: boolean;
 }
+
+/** Per topic: how many children have run, and the slowest recent processor time (ms). */
+export type TopicDurations = Record<string, { samples: number; slowest: number }>;
+
+/** The final statuses a rerun (`jobs retry`) may take a child out of. */
+export const RERUNNABLE = ['failed', 'cancelled'] as const;
+export type RerunnableStatus = (typeof RERUNNABLE)[number];
+
+/** A child a batch has handed to a worker: in a pack, or as a workflow of its own. */
+export interface InFlightChild {
+  name: string;
+  /** Its pack's activity id; in child-workflow mode, the child's own workflow id (whose one activity it runs). */
+  pack: string;
+  /** Child-workflow mode: ask the child's workflow, not the batch, about its activity. */
+  workflow?: boolean;
+  /** Its record's attempts before this dispatch. */
+  attempts: number;
+  /** Among the children the pack starts at once (it starts them in order, as many as it has slots). */
+  first: boolean;
+}

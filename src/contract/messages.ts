@@ -1,17 +1,17 @@
 /** Signals and queries between clients, roots, batches, children and processor activities. */
+import {
+  type TopicDurations,
+  type InFlightChild,
+  type RerunnableStatus,
+  type ChildJobState,
+  type ChildRecord,
+  type InterruptRequest,
+  type JobStatus,
+  type RootJobState,
+  type StatusCounts,
+  type StoredChild,
+} from './jobs';
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { TopicDurations } from '../jobs/packing';
-import type { InFlightChild } from '../jobs/status-view';
-import type { RerunnableStatus } from '../jobs/transitions';
-import type {
-  ChildJobState,
-  ChildRecord,
-  InterruptRequest,
-  JobStatus,
-  RootJobState,
-  StatusCounts,
-  StoredChild,
-} from '../jobs/types';
 
 /** Interrupts a root, a batch or a child: graceful (`force: false`) or forced. */
 export const interruptSignal = defineSignal<[InterruptRequest]>('interrupt');
@@ -161,3 +161,10 @@ export interface KeyView {
   roots: KeyRootView[];
 }
 export const keyQuery = defineQuery<KeyView>('concurrencyKey');
+
+/** What a batch workflow returns: every child's final record (status reads and reruns take them from it). */
+export interface BatchResult {
+  index: number;
+  counts: StatusCounts;
+  children: StoredChild[];
+}

@@ -1,0 +1,124 @@
+/**
+ * What the job workflows ask of activities and what comes back: every activity's input and output, and the
+ * activities' interface (JobActivities), which the workflows' stubs are typed by and the worker's
+ * implementations (src/activities/) satisfy.
+ */
+import type { KeyReport } from './messages';
+import type {
+  ChildRunMode,
+  FollowUpJob,
+  FollowUpOutcome,
+  PlannedChild,
+  ProcessorOutcome,
+  RetrySettings,
+  StatusCounts,
+  StoredChild,
+} from './jobs';
+
+export interface PackChild {
+  name: string;
+  topic: string;
+  payload?: unknown;
+  /** The attempt this dispatch is (1 for the first). */
+  attempt: number;
+  /** Its own attempt limit, when not the pack's (a rerun child goes on counting from its earlier attempts). */
+  maxAttempts?: number;
+}
+
+/** The pack's batch and id come from the activity's own info (its workflow, its activity id). */
+export interface RunChildrenInput {
+  /** Running slots the pack holds: processors that may run at once. */
+  slots: number;
+  maxAttempts: number;
+  children: PackChild[];
+}
+
+export interface ChildOutcome {
+  name: string;
+  status: 'success' | 'failed' | 'retry' | 'cancelled';
+  attempt: number;
+  startedAt: string | null;
+  stoppedAt: string;
+  result?: unknown;
+  error?: string;
+}
+
+/** What a pack heartbeats: which children have begun, their progress, and the outcomes it already has. */
+export interface PackHeartbeat {
+  begun: string[];
+  progress: Record<string, number>;
+  done: Record<string, ChildOutcome>;
+  /** Attempts each child has lost to workers that died while it ran (jobs/lost-attempts.ts). */
+  lost?: Record<string, number>;
+  /** The activity attempt this heartbeat is from. */
+  attempt?: number;
+}
+
+export interface RunChildProcessorInput {
+  jobId: string;
+  rootId: string;
+  name: string;
+  topic: string;
+  payload: unknown;
+  retry: RetrySettings;
+  /** Attempts the job had used before it was rerun (`jobs retry`): this run's attempts count on from there. */
+  attemptsBefore?: number;
+}
+
+export interface PlanChildrenInput {
+  rootId: string;
+  topic: string;
+  payload: unknown;
+  /** Where planning goes on (this activity's own cursor); null at first. */
+  cursor: string | null;
+  /** Children per batch at most. */
+  pageSize: number;
+  /** The most pages one call returns. */
+  maxPages: number;
+  /** The root's own choice of how every child runs, over its topic's (a workflow's id must fit the server). */
+  runChildrenAs?: ChildRunMode;
+}
+
+export interface PlannedPages {
+  pages: PlannedChild[][];
+  /** Where the next call goes on; null when every child is planned. */
+  nextCursor: string | null;
+}
+
+export interface LoadedBatchRun {
+  children: PlannedChild[];
+  records: StoredChild[];
+}
+
+export interface BatchProbe {
+  index: number;
+  id: string;
+}
+
+/** A batch the root expected open that has closed: with its result's counts, or how it closed without one. */
+export type ClosedBatch =
+  { index: number; counts: StatusCounts } | { index: number; lost: string; runId: string };
+
+export interface StartFollowUpJobsInput {
+  rootId: string;
+  followUps: FollowUpJob[];
+}
+
+export interface JobActivities {
+  /** Runs a root topic's planner: several pages of children a call. */
+  planChildren(input: PlanChildrenInput): Promise<PlannedPages>;
+  /** Runs a pack of children (activity mode). */
+  runChildren(input: RunChildrenInput): Promise<ChildOutcome[]>;
+  /** Runs one child's processor (child-workflow mode). */
+  runChildProcessor(input: RunChildProcessorInput): Promise<ProcessorOutcome>;
+  startFollowUpJobs(input: StartFollowUpJobsInput): Promise<FollowUpOutcome[]>;
+  /** The latest run of a batch that has ended. */
+  findBatchRun(input: { batchId: string }): Promise<{ runId: string }>;
+  /** The children and records of an earlier run of a batch (rebuilt from its history if it left no result). */
+  loadBatchRun(input: { batchId: string; runId: string }): Promise<LoadedBatchRun>;
+  /** Which of these batches have closed. */
+  probeBatches(input: { batches: BatchProbe[] }): Promise<ClosedBatch[]>;
+  joinConcurrencyKey(input: { key: string; report: KeyReport }): Promise<void>;
+  /** Asks the server to cancel a run (a workflow may not cancel itself). */
+  cancelOwnRun(input: { workflowId: string; runId: string }): Promise<void>;
+}
