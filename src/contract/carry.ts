@@ -31,6 +31,11 @@ export interface SlotPool {
   leased?: number;
   /** Open batches by index. */
   entries: Record<string, PoolEntry>;
+  /**
+   * Slots a batch run held when it closed without giving them back (terminated, failed): its children may go
+   * on running on workers until they learn of it, so these are lent to nobody for a while (see jobs/slots.ts).
+   */
+  quarantined?: number;
 }
 
 /** A root's side of its concurrency key's lease (jobs/key-lease.ts). */

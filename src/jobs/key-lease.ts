@@ -3,7 +3,7 @@
  * lets it use, what it gives back and what it asks for. Pure, so table-tested; the root workflow holds one.
  */
 import type { SlotPool, KeyLease } from '../contract/carry';
-import { heldBy, payableRecall, slotsToRelease, slotsWanted } from './slots';
+import { payableRecall, slotsToRelease, slotsWanted, usedSlots } from './slots';
 
 export function createKeyLease(): KeyLease {
   return { received: 0, released: 0, recalled: 0 };
@@ -26,7 +26,7 @@ export function takeKeyGrant(lease: KeyLease, grant: { total: number; recalled?:
  */
 export function keyReport(lease: KeyLease, pool: SlotPool): { release: number; wants: number } {
   const entries = Object.values(pool.entries);
-  const used = entries.reduce((sum, entry) => sum + heldBy(entry), 0);
+  const used = usedSlots(pool);
   const batchWants = entries.reduce((sum, entry) => sum + entry.wants, 0);
   const needed = pool.paused ? 0 : Math.max(0, Math.min(pool.size - used, batchWants));
   const asBatch = { ...lease, inFlight: used };

@@ -36,8 +36,32 @@ export function capacityOf(pool: SlotPool): number {
 }
 
 export function freeSlots(pool: SlotPool): number {
+  return Math.max(0, capacityOf(pool) - usedSlots(pool));
+}
+
+/** Slots in use: held by open batches, and held by lost runs whose children may still run (quarantined). */
+export function usedSlots(pool: SlotPool): number {
   const held = Object.values(pool.entries).reduce((sum, entry) => sum + heldBy(entry), 0);
-  return Math.max(0, capacityOf(pool) - held);
+  return held + (pool.quarantined ?? 0);
+}
+
+/**
+ * Batch `index`'s run closed holding slots (terminated, failed): what it held is quarantined (lent to no one,
+ * until `release` after the time a worker takes to notice), and the batch starts again from nothing. Returns
+ * how many were quarantined.
+ */
+export function quarantineBatch(pool: SlotPool, index: number): number {
+  const entry = pool.entries[index];
+  const held = entry ? heldBy(entry) : 0;
+  pool.quarantined = (pool.quarantined ?? 0) + held;
+  openBatch(pool, index, 0);
+  return held;
+}
+
+/** Quarantined slots, now surely free (the workers running the lost run's children have stopped them). */
+export function releaseQuarantine(pool: SlotPool, count: number): void {
+  pool.quarantined = Math.max(0, (pool.quarantined ?? 0) - count);
+  if (pool.quarantined === 0) delete pool.quarantined;
 }
 
 /** A new batch joins the pool wanting `wants` slots; its first grant travels with its start. */
@@ -111,7 +135,10 @@ export function recallSlots(pool: SlotPool): number[] {
   const indexes = Object.keys(pool.entries)
     .map(Number)
     .sort((a, b) => b - a);
-  let excess = indexes.reduce((sum, index) => sum + allowedTo(pool.entries[index]), 0) - capacityOf(pool);
+  let excess =
+    indexes.reduce((sum, index) => sum + allowedTo(pool.entries[index]), 0) +
+    (pool.quarantined ?? 0) -
+    capacityOf(pool);
   const recalled: number[] = [];
   for (const index of indexes) {
     if (excess <= 0) break;

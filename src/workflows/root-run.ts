@@ -13,6 +13,7 @@ import {
   CancellationScope,
   patched,
   setCurrentDetails,
+  sleep,
   upsertSearchAttributes,
   type SignalDefinition,
 } from '@temporalio/workflow';
@@ -23,7 +24,9 @@ import {
   grantSlots,
   heldBy,
   openBatch,
+  quarantineBatch,
   recallSlots,
+  releaseQuarantine,
   reportBatch,
 } from '../jobs/slots';
 import {
@@ -39,6 +42,9 @@ import {
 import { JobStatus } from '../search-attributes';
 import { notify } from './notify';
 import { grantSlotsSignal, interruptSignal, type BatchReport } from '../contract/messages';
+
+/** A pack's heartbeat timeout: a lost batch run's children have surely stopped by then. */
+const LOST_RUN_QUARANTINE_MS = 10_000;
 
 /** A root says a final status only when it stops: no `success` while it still plans (patched; fixture). */
 const NO_FINAL_STATUS_BEFORE_STOP = 'no-final-status-before-stop';
@@ -99,6 +105,7 @@ export class RootRun {
     this.durations = carried?.durations ?? {};
     this.forced = carried?.forced ?? false;
     this.startedBatches = new Set(this.state.batches.map((_, index) => index));
+    this.releaseLater(this.pool.quarantined ?? 0); // quarantined before a continue-as-new
     const ended = this.state.batches.filter((batch) => batch.done);
     this.endedCounts = ended.reduce((sum, batch) => addCounts(sum, batch.counts), emptyCounts());
     this.endedBatches = ended.length;
@@ -133,8 +140,19 @@ export class RootRun {
    */
   batchReplaced(index: number, counts: StatusCounts): void {
     this.state.batches[index].counts = counts;
-    openBatch(this.pool, index, 0);
-    this.lendSlots();
+    // What it held goes back to the pool once its workers have surely stopped its children (they learn of
+    // the close at their next heartbeat; a heartbeat missed for this long means the worker is gone).
+    this.releaseLater(quarantineBatch(this.pool, index));
+  }
+
+  /** Quarantined slots go back to the pool after LOST_RUN_QUARANTINE_MS. */
+  private releaseLater(held: number): void {
+    if (held === 0) return;
+    void CancellationScope.nonCancellable(() => sleep(LOST_RUN_QUARANTINE_MS)).then(() => {
+      releaseQuarantine(this.pool, held);
+      this.lendSlots();
+      this.refresh();
+    });
   }
 
   /**

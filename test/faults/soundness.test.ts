@@ -261,4 +261,32 @@ describe('soundness faults (dev server)', () => {
       counts: { success: 4 },
     });
   }, 120_000);
+
+  it('never runs more than its limit after a batch is terminated (found by the model-based test)', async () => {
+    const name = uniqueName('terminated-limit');
+    // One slot: a held child of batch 0 runs; terminating batch 0 must not let batch 1 start a child while
+    // the held one may still run on its worker (its slot is lent to no one until the worker surely stopped).
+    await testbed.jobs.start('held_root', {
+      name,
+      maxParallel: 1,
+      batchSize: 2,
+      data: { names: ['a', 'b', 'c', 'd'] },
+    });
+    await statusWhen<RootJobStatus>(testbed.jobs, name, (root) => root.counts.running === 1);
+    await testbed.client.workflow.getHandle(batchWorkflowId(name, 0)).terminate('an operator');
+    const startedBefore = held.started.length;
+    const seen: number[] = [];
+    const final = await statusWhen<RootJobStatus>(
+      testbed.jobs,
+      name,
+      (root) => {
+        seen.push(root.counts.running);
+        if (held.started.length > startedBefore) held.releaseAll(); // let batch 1's children finish
+        return root.stoppedAt !== null;
+      },
+      90_000,
+    );
+    expect(Math.max(...seen)).toBeLessThanOrEqual(1);
+    expect(final).toMatchObject({ status: 'failed', counts: { failed: 2, success: 2 } });
+  }, 120_000);
 });

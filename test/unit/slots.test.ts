@@ -1,3 +1,4 @@
+import type { SlotPool } from '../../src/contract/carry';
 import {
   allowedTo,
   batchStarted,
@@ -8,7 +9,9 @@ import {
   openBatch,
   pausePool,
   payableRecall,
+  quarantineBatch,
   recallSlots,
+  releaseQuarantine,
   reportBatch,
   resizePool,
   slotsToRelease,
@@ -17,7 +20,6 @@ import {
 } from '../../src/jobs/slots';
 
 /** Every batch being started: their grants travel with their starts. */
-import type { SlotPool } from '../../src/contract/carry';
 const startingOf = (pool: SlotPool) =>
   new Set(
     Object.keys(pool.entries)
@@ -97,6 +99,29 @@ describe("a root's slot pool", () => {
     closeBatch(pool, 1);
     closeBatch(pool, 0);
     expect(grantSlots(pool)).toEqual([{ index: 2, count: 2 }]);
+  });
+});
+
+describe('a batch run lost with slots in hand (terminated, failed)', () => {
+  it('lends what it held to no one until released: its children may still run on workers a while', () => {
+    const pool = fullPool(); // 12 slots, 4 to each of batches 0, 1 and 2
+    reportBatch(pool, 2, { received: 4, released: 4, wants: 4 }); // batch 2 gave its 4 back and wants 4 more
+    const held = quarantineBatch(pool, 0); // batch 0's run is terminated holding 4
+    expect(held).toBe(4);
+    expect(pool.entries[0]).toMatchObject({ granted: 0, released: 0, wants: 0, starting: true }); // replaced
+    expect(freeSlots(pool)).toBe(4); // only what batch 2 gave back: batch 0's 4 are not free yet
+    expect(grantSlots(pool)).toEqual([{ index: 2, count: 4 }]);
+    expect(freeSlots(pool)).toBe(0);
+    releaseQuarantine(pool, held);
+    expect(pool.quarantined).toBeUndefined();
+    expect(freeSlots(pool)).toBe(4);
+  });
+
+  it('counts quarantined slots against a lower limit', () => {
+    const pool = fullPool();
+    quarantineBatch(pool, 0);
+    resizePool(pool, 8); // 8 allowed: 4 quarantined, so batches 1 and 2 (4 each) are asked for 4
+    expect(recallSlots(pool)).toEqual([2]);
   });
 });
 
