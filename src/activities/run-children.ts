@@ -28,10 +28,14 @@ export function runChildrenActivity(app: JobApplication) {
     // Attempts of this pack whose worker was lost count for the children that had begun in them, only.
     const names = input.children.map((child) => child.name);
     const lost = lostAttempts(names, input.slots, context.info.attempt, earlier);
+    const endings: Record<string, ChildOutcome['status']> = Object.fromEntries(
+      Object.values(earlier?.done ?? {}).map((done) => [done.name, done.status]),
+    );
     const beat: PackHeartbeat = {
       begun: Object.keys(earlier?.done ?? {}),
       progress: {},
       done: { ...earlier?.done },
+      ended: endings,
       lost,
       attempt: context.info.attempt,
     };
@@ -113,6 +117,7 @@ export function runChildrenActivity(app: JobApplication) {
         const result = await runOne(input.children[position]);
         outcomes[position] = result;
         settled++;
+        endings[result.name] = result.status;
         const bytes = JSON.stringify(result).length;
         if (result.status !== 'cancelled' && recordedBytes + bytes <= RECORDED_OUTCOMES_BYTES) {
           beat.done[result.name] = result;

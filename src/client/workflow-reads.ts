@@ -162,7 +162,13 @@ export class WorkflowReads {
       const { started, attempt, startedAt } = activity;
       const begun = beat?.begun ? new Set(beat.begun) : null;
       const lost = beat?.lost ?? null;
-      packs.set(activity.id, { started, attempt, startedAt, begun, progress: beat?.progress ?? {}, lost });
+      // Older packs heartbeat only the outcomes they keep (`done`); newer ones every ending as well.
+      const ended = {
+        ...Object.fromEntries(Object.values(beat?.done ?? {}).map((done) => [done.name, done.status])),
+        ...beat?.ended,
+      };
+      const progress = beat?.progress ?? {};
+      packs.set(activity.id, { started, attempt, startedAt, begun, progress, lost, ended });
     }
     return packs;
   }

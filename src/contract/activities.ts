@@ -48,6 +48,8 @@ export interface PackHeartbeat {
   begun: string[];
   progress: Record<string, number>;
   done: Record<string, ChildOutcome>;
+  /** How each child that has finished in this pack ended, kept even where `done` has no room for it. */
+  ended?: Record<string, ChildOutcome['status']>;
   /** Attempts each child has lost to workers that died while it ran (jobs/lost-attempts.ts). */
   lost?: Record<string, number>;
   /** The activity attempt this heartbeat is from. */

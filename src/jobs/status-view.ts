@@ -4,7 +4,8 @@
  * heartbeat, which of its children run. These pure functions combine the two, so that a child is `running`
  * only while its processor runs, and `new` (or `failed_redelivered`) until then.
  */
-import type { InFlightChild, ChildRecord, StatusCounts, StoredChild } from '../contract/jobs';
+import type { ChildOutcome } from '../contract/activities';
+import type { InFlightChild, ChildRecord, JobStatus, StatusCounts, StoredChild } from '../contract/jobs';
 
 /** A pending pack activity as the server describes it. */
 export interface PackState {
@@ -18,6 +19,22 @@ export interface PackState {
   progress: Record<string, number>;
   /** From the heartbeat: attempts each child lost to workers that died (null: older packs kept none). */
   lost?: Record<string, number> | null;
+  /** From the heartbeat: how the children that have finished in this pack ended (the batch hears at its end). */
+  ended?: Record<string, ChildOutcome['status']>;
+}
+
+/** A finished child's status while its pack runs on: a retry is on its way back to a worker. */
+const AS_SHOWN: Record<ChildOutcome['status'], JobStatus> = {
+  success: 'success',
+  failed: 'failed',
+  cancelled: 'cancelled',
+  retry: 'failed_redelivered',
+};
+
+/** How the child ended in its still-running pack, if it has. */
+function endedAs(flight: InFlightChild, pack: PackState): JobStatus | undefined {
+  const status = pack.started ? pack.ended?.[flight.name] : undefined;
+  return status && AS_SHOWN[status];
 }
 
 /** Attempts `flight` lost to workers that died running its pack: its own count, or (older packs) the pack's. */
@@ -37,6 +54,8 @@ function hasBegun(flight: InFlightChild, pack: PackState): boolean {
  */
 export function refineRecord<R extends ChildRecord>(record: R, flight: InFlightChild, pack?: PackState): R {
   if (record.status !== 'running' || !pack) return record;
+  const ended = endedAs(flight, pack);
+  if (ended) return { ...record, status: ended, attempts: flight.attempts + lostBy(flight, pack) + 1 };
   if (!hasBegun(flight, pack)) {
     // Waiting for a worker, or in its pack for a free slot; attempts on workers that were lost count.
     const attempts = flight.attempts + lostBy(flight, pack);
@@ -59,9 +78,11 @@ export function refineCounts(
   const refined = { ...counts };
   for (const flight of inFlight) {
     const pack = packs.get(flight.pack);
-    if (!pack || hasBegun(flight, pack)) continue;
+    if (!pack) continue;
+    const ended = endedAs(flight, pack);
+    if (!ended && hasBegun(flight, pack)) continue;
     refined.running--;
-    refined[flight.attempts + lostBy(flight, pack) > 0 ? 'failed_redelivered' : 'new']++;
+    refined[ended ?? (flight.attempts + lostBy(flight, pack) > 0 ? 'failed_redelivered' : 'new')]++;
   }
   return refined;
 }

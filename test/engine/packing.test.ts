@@ -110,6 +110,29 @@ describe('packing short children into one activity (time-skipping server)', () =
     expect(await activityCount(`${name}/batch/2`)).toBeLessThan(10);
   });
 
+  it('a status read counts as running only the children of a pack still running, not those it has finished', async () => {
+    // Found by the model-based test: a long pack's finished children were read as running, over the limit.
+    const name = uniqueName('pack-read');
+    const children: Quick[] = Array.from({ length: 30 }, (_, i) => ({ i }));
+    children[29].slow = true;
+    probe.slowStarted = false;
+    await testbed.jobs.start('many', { name, batchSize: 10, maxParallel: 2, data: { children } });
+    await statusWhen<RootJobStatus>(testbed.jobs, name, () => probe.slowStarted);
+    // q29's pack runs its other children beside it; once its heartbeat tells how they ended, they read so.
+    const read = await statusWhen<RootJobStatus>(
+      testbed.jobs,
+      name,
+      (status) => status.counts.success === 29 || status.stoppedAt !== null,
+    );
+    expect(read).toMatchObject({ status: 'running', stoppedAt: null });
+    expect(read.counts).toMatchObject({ running: 1, success: 29 });
+    expect(read.children.find((child) => child.name === 'q29')).toMatchObject({ status: 'running' });
+    // Some of those 29 finished in q29's pack, which has not returned: the batch has fewer than 9 outcomes.
+    expect((await packOutcomes(testbed.client, `${name}/batch/2`)).length).toBeLessThan(9);
+    await testbed.jobs.interrupt(`${name}/q29`, { force: true });
+    expect((await testbed.jobs.wait(name)).counts).toMatchObject({ success: 29, cancelled: 1 });
+  });
+
   async function activityCount(batchId: string): Promise<number> {
     const history = await testbed.client.workflow.getHandle(batchId).fetchHistory();
     return (history.events ?? []).filter((event) => event.activityTaskScheduledEventAttributes).length;

@@ -192,9 +192,8 @@ class Interrupt extends Operation {
     return model.roots.size > 0;
   }
   async act(model: Model, real: Real): Promise<void> {
-    const root = nameOf(model, this.index);
-    const id =
-      this.child === null ? root : `${root}/c${this.child % Math.max(1, model.roots.get(root)!.size)}`;
+    const root = target(model, this.index);
+    const id = this.child === null ? root.name : `${root.name}/c${this.child % Math.max(1, root.size)}`;
     await tolerate(() => real.jobs.interrupt(id, { force: this.force }));
   }
   toString = () =>

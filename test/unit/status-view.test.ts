@@ -72,4 +72,29 @@ describe('what a status read shows of a child handed to a worker', () => {
     const inFlight = [flight(), flight({ name: 'b' }), flight({ name: 'c', pack: 'q' })];
     expect(refineCounts(counts, inFlight, packs)).toMatchObject({ running: 1, new: 2 });
   });
+  it.each([
+    ['success', 'success'],
+    ['failed', 'failed'],
+    ['cancelled', 'cancelled'],
+    ['retry', 'failed_redelivered'],
+  ] as const)('a child that ended %s in a pack still running shows %s, not running', (outcome, shown) => {
+    const ran = pack({ begun: new Set(['a', 'b']), ended: { a: outcome } });
+    expect(refineRecord(handedOut, flight(), ran)).toMatchObject({ status: shown, attempts: 1 });
+    const counts = refineCounts(
+      { ...emptyCounts(), running: 2 },
+      [flight(), flight({ name: 'b' })],
+      new Map([['p', ran]]),
+    );
+    expect(counts).toMatchObject({ running: 1, [shown]: 1 });
+  });
+  it('counts as running only the children begun and not ended, however many a long pack has run', () => {
+    const names = Array.from({ length: 8 }, (_, n) => `c${n}`);
+    const ended = Object.fromEntries(names.slice(0, 6).map((name) => [name, 'success' as const]));
+    const packs = new Map([['p', pack({ begun: new Set(names), ended })]]);
+    const inFlight = names.map((name) => flight({ name }));
+    expect(refineCounts({ ...emptyCounts(), running: 8 }, inFlight, packs)).toMatchObject({
+      running: 2,
+      success: 6,
+    });
+  });
 });
