@@ -129,6 +129,16 @@ const scenarios: Record<string, Scenario> = {
     }
     return { roots, others: [concurrencyKeyWorkflowId(key)] };
   },
+  async 'key-join-first'(jobs, name) {
+    // Roots of a key join it before they plan (patch join-key-first); the second waits for the first's slot.
+    const key = `${name}-key`;
+    await jobs.limit(key, 1);
+    const roots = [`${name}-a`, `${name}-b`];
+    for (const root of roots) {
+      await jobs.start('do_big_job', { name: root, concurrencyKey: key, data: { parts: [{ name: 'x' }] } });
+    }
+    return { roots, others: [concurrencyKeyWorkflowId(key)] };
+  },
   async 'child-workflows'(jobs, name) {
     const parts = [{ name: 'a' }, { name: 'flaky', failTimes: 1 }, { name: 'bad', valid: false }];
     await jobs.start('do_big_job', { name, runChildrenAs: 'workflow', data: { parts } });

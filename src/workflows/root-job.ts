@@ -36,6 +36,8 @@ import { RootRun } from './root-run';
 
 /** A root that stopped planning early keeps its cursor in its record (patched; fixture retry-unplanned). */
 const KEEP_UNPLANNED = 'keep-unplanned';
+/** A root with a concurrency key joins it before it plans; a failed join fails the root (patched; fixture key-join-first). */
+const JOIN_KEY_FIRST = 'join-key-first';
 
 /** Pages (batches) one planner activity returns at most. */
 const PAGES_PER_PLANNING = 10;
@@ -88,6 +90,7 @@ export async function rootJobWorkflow(input: RootJobInput, carried?: RootCarry):
     run.showDetails(); // current details do not survive a continue-as-new
     batchWatch.start(); // a batch closed without telling the root (terminated, failed) is noticed
     void keepSnapshot(run);
+    if (keyLease && patched(JOIN_KEY_FIRST)) state.error = (await keyLease.join()) ?? state.error;
     void keyLease?.keepReporting();
     if (carried?.rerun) reruns.retry(carried.rerun); // a finished root run again (`jobs retry`)
     const names = new Set<string>();

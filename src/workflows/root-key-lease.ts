@@ -8,6 +8,7 @@ import { CancellationScope, condition, getExternalWorkflowHandle, sleep } from '
 import { concurrencyKeyWorkflowId } from '../jobs/ids';
 import { createKeyLease, keyAllowance, keyReport, takeKeyGrant } from '../jobs/key-lease';
 import { joinConcurrencyKey } from './activity-proxies';
+import { failureMessage } from './failure-message';
 import { keyReportSignal, type KeyReport } from '../contract/messages';
 import type { RootRun } from './root-run';
 
@@ -40,13 +41,31 @@ export class RootKeyLease {
     return { lease: this.lease, joined: this.joined };
   }
 
-  /** Joins the key (once per root), then reports whenever what it gives back or wants changes. */
-  async keepReporting(): Promise<void> {
-    if (!this.joined) {
-      this.joining = true;
+  /**
+   * Joins the key (once per root). A join that fails after its retries is the root's error, not a workflow
+   * task failing for ever: the root plans nothing and ends failed, and `jobs retry` tries again.
+   */
+  async join(): Promise<string | undefined> {
+    if (this.joined) return undefined;
+    this.joining = true;
+    try {
       await joinConcurrencyKey({ key: this.key, report: { ...this.report(), join: true } });
       this.joined = true;
+      return undefined;
+    } catch (err) {
+      this.left = true; // it holds nothing of the key and reports nothing
+      return `could not join concurrency key ${JSON.stringify(this.key)}: ${failureMessage(err)}`;
+    } finally {
       this.joining = false;
+    }
+  }
+
+  /** Reports whenever what it gives back or wants changes (joining first where the root did not). */
+  async keepReporting(): Promise<void> {
+    if (this.left) return; // its join failed
+    if (!this.joined) {
+      const error = await this.join();
+      if (error) return this.run.failWithoutKey(error);
     }
     for (;;) {
       await condition(() => this.left || this.urgent() || (!this.cooling && this.wantsChanged()));

@@ -249,6 +249,12 @@ export class RootRun {
     for (const index of changed) this.sendGrant(index);
   }
 
+  /** Its concurrency key could not be joined (a root from before it joined first): it starts nothing more. */
+  failWithoutKey(error: string): void {
+    this.state.error ??= error;
+    this.interrupt(false);
+  }
+
   /** Children that have not started never will; running ones finish unless forced. Planning stops. */
   interrupt(force: boolean): void {
     const { state } = this;

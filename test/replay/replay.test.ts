@@ -47,6 +47,7 @@ describe('recorded job histories replay against the current workflow code', () =
         'pack-scopes',
         'retry-running-workflows',
         'retry-unplanned',
+        'key-join-first',
       ]),
     );
   });
