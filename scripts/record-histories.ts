@@ -139,6 +139,19 @@ const scenarios: Record<string, Scenario> = {
     }
     return { roots, others: [concurrencyKeyWorkflowId(key)] };
   },
+  async 'batches-closed'(jobs, name) {
+    // A root stops once its batches have closed (patch wait-batches-closed); after a continue-as-new it asks
+    // the server about the batches an earlier run started.
+    const parts = [{ name: 'a', durationMs: 1500 }, { name: 'b' }, { name: 'c' }];
+    await jobs.start('do_big_job', {
+      name,
+      batchSize: 1,
+      maxParallel: 1,
+      continueAsNewAfterEvents: 20,
+      data: { parts },
+    });
+    return [name];
+  },
   async 'child-workflows'(jobs, name) {
     const parts = [{ name: 'a' }, { name: 'flaky', failTimes: 1 }, { name: 'bad', valid: false }];
     await jobs.start('do_big_job', { name, runChildrenAs: 'workflow', data: { parts } });

@@ -7,7 +7,7 @@
 import type { LoadedBatchRun, ClosedBatch, BatchProbe } from '../contract/activities';
 import type { BatchResult } from '../contract/messages';
 import { Context } from '@temporalio/activity';
-import type { Client } from '@temporalio/client';
+import { type Client, WorkflowNotFoundError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { runInput, runOutcome } from '../client/run-history';
 import type { ChildBatchInput } from '../contract/jobs';
@@ -15,22 +15,58 @@ import { rebuildRun } from './lost-batch-runs';
 
 /** A batch sends its last report, then closes: the root may ask for its run in between. */
 const CLOSING_WAIT_MS = 45_000;
+/** How long a root's check waits for its closing batches, and how many it describes at once. */
+const STILL_OPEN_WAIT_MS = 20_000;
+const PROBES_AT_ONCE = 10;
 
 /** The latest run of a batch that has ended (waiting a little for one that has reported its end and is closing). */
 export async function findBatchRun({ batchId }: { batchId: string }): Promise<{ runId: string }> {
-  const { client } = Context.current();
-  const handle = client.workflow.getHandle(batchId);
-  let { runId, status } = await handle.describe();
-  if (status.name === 'RUNNING') {
-    await client
-      .withAbortSignal(AbortSignal.timeout(CLOSING_WAIT_MS), () => handle.result())
-      .catch(() => undefined); // closed some other way, or not within the wait: described again below
-    ({ runId, status } = await handle.describe());
-  }
+  const { runId, status } = await describeOnceClosed(Context.current().client, batchId, CLOSING_WAIT_MS);
   if (status.name === 'RUNNING') {
     throw ApplicationFailure.nonRetryable(`batch ${batchId} is still running; only an ended batch reruns`);
   }
   return { runId };
+}
+
+/**
+ * Of these batches, the ids of those still open after waiting up to 20 s for them to close (a root that has
+ * every batch's last report waits for them to close before it stops, so its name is free only when nothing of
+ * it runs). A batch the server does not know (its start failed) is not open.
+ */
+export async function batchesStillOpen({ batchIds }: { batchIds: string[] }): Promise<string[]> {
+  const { client } = Context.current();
+  const running = async (ids: string[]) => {
+    const open: string[] = [];
+    for (let at = 0; at < ids.length; at += PROBES_AT_ONCE) {
+      const group = ids.slice(at, at + PROBES_AT_ONCE);
+      const states = await Promise.all(group.map((id) => isRunning(client, id)));
+      open.push(...group.filter((_, index) => states[index]));
+    }
+    return open;
+  };
+  const open = await running(batchIds);
+  if (open.length === 0) return open;
+  const closing = () => Promise.allSettled(open.map((id) => client.workflow.getHandle(id).result()));
+  await client.withAbortSignal(AbortSignal.timeout(STILL_OPEN_WAIT_MS), closing).catch(() => undefined);
+  return running(open);
+}
+
+async function isRunning(client: Client, workflowId: string): Promise<boolean> {
+  try {
+    return (await client.workflow.getHandle(workflowId).describe()).status.name === 'RUNNING';
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return false;
+    throw err;
+  }
+}
+
+/** Describes a workflow; one still running is waited for up to `waitMs` and described again. */
+async function describeOnceClosed(client: Client, workflowId: string, waitMs: number) {
+  const handle = client.workflow.getHandle(workflowId);
+  const described = await handle.describe();
+  if (described.status.name !== 'RUNNING') return described;
+  await client.withAbortSignal(AbortSignal.timeout(waitMs), () => handle.result()).catch(() => undefined); // closed some other way, or not within the wait: described again
+  return handle.describe();
 }
 
 /** The children of an earlier run of a batch (following earlier reruns back to its plan) and its records. */

@@ -1,7 +1,7 @@
 /** The activities of the job worker, bound to an application's topics. */
 import type { JobApplication } from '../application';
 import type { JobActivities } from '../contract/activities';
-import { findBatchRun, loadBatchRun, probeBatches } from './batch-runs';
+import { batchesStillOpen, findBatchRun, loadBatchRun, probeBatches } from './batch-runs';
 import { cancelOwnRun } from './cancel-own-run';
 import { joinConcurrencyKey } from './join-concurrency-key';
 import { planChildrenActivity } from './plan-children';
@@ -18,6 +18,7 @@ export function createActivities(app: JobApplication): JobActivities {
     findBatchRun,
     loadBatchRun,
     probeBatches,
+    batchesStillOpen,
     joinConcurrencyKey,
     cancelOwnRun,
   };

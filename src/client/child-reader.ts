@@ -31,9 +31,11 @@ export class ChildReader {
     const indexed = await this.indexedBatches(rootId, name);
     const found = indexed.length > 0 ? await this.firstHolding(indexed, name) : undefined;
     if (found) return found;
-    const { batches } = await this.roots.rootState(rootId);
+    const { batches, phase } = await this.roots.rootState(rootId);
     const open = batches.filter((batch) => !batch.done).map(({ id }) => ({ id, running: true }));
-    const done = batches.filter((batch) => batch.done).map(({ id }) => ({ id, running: false }));
+    // A root stops once its batches have closed: until then, a batch that has ended may still be closing.
+    const mayStillRun = phase !== 'stopped';
+    const done = batches.filter((batch) => batch.done).map(({ id }) => ({ id, running: false, mayStillRun }));
     return (
       (await this.firstHolding(open, name)) ?? (await this.firstHolding(done, name)) ?? notFound(rootId, name)
     );
@@ -78,9 +80,9 @@ export class ChildReader {
     return answers.find((answer) => answer !== undefined);
   }
 
-  private async findIn({ id, running }: Batch, name: string): Promise<LocatedChild | undefined> {
+  private async findIn({ id, running, mayStillRun }: Batch, name: string): Promise<LocatedChild | undefined> {
     if (!running) {
-      const closed = await this.reads.closedResult<BatchResult>(id);
+      const closed = await this.reads.closedResult<BatchResult>(id, { mayStillRun });
       if (closed.closed) {
         const record = closed.result.children.find((child) => child.name === name);
         return record && { batchId: id, record, inFlight: null, interrupted: false };
@@ -98,6 +100,8 @@ export class ChildReader {
 interface Batch {
   id: string;
   running: boolean;
+  /** Ended, but perhaps still closing (its root has not stopped). */
+  mayStillRun?: boolean;
 }
 
 function notFound(rootId: string, name: string): never {

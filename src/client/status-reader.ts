@@ -91,7 +91,7 @@ export class StatusReader {
       );
     const pages = await Promise.all(
       slices.map((slice) =>
-        this.slice(batches[slice.batch], slice, request.status, live.get(slice.batch), !!early),
+        this.slice(batches[slice.batch], slice, request.status, live.get(slice.batch), !!early, phase),
       ),
     );
     const total = counts.reduce((sum, batchCounts) => addCounts(sum, batchCounts), emptyCounts());
@@ -139,9 +139,12 @@ export class StatusReader {
     status: JobStatus | undefined,
     live: Promise<LiveBatch> | undefined,
     fetchedWithLive: boolean,
+    rootPhase: RootJobState['phase'],
   ): Promise<ChildRecord[]> {
     if (batch.done) {
-      const closed = await this.reads.closedResult<BatchResult>(batch.id);
+      // A root stops once its batches have closed: until then, a batch that has ended may still be closing.
+      const mayStillRun = rootPhase !== 'stopped';
+      const closed = await this.reads.closedResult<BatchResult>(batch.id, { mayStillRun });
       if (closed.closed) {
         const matching = closed.result.children.filter((child) => !status || child.status === status);
         return matching.slice(offset, offset + limit).map(withoutResult);

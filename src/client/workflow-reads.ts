@@ -73,9 +73,23 @@ export class WorkflowReads {
     }
   }
 
-  /** A finished workflow's result, from its close event (one call, no replay); see run-history.ts. */
-  closedResult<T>(workflowId: string): Promise<Closed<T>> {
+  /**
+   * A finished workflow's result, from its close event (one call, no replay); see run-history.ts. The server
+   * holds that read open (a long poll of 20 s) while the workflow runs, so one that `mayStillRun` (a batch
+   * that has sent its last report but may not have closed yet) is described first.
+   */
+  async closedResult<T>(workflowId: string, { mayStillRun = false } = {}): Promise<Closed<T>> {
+    if (mayStillRun && (await this.isRunning(workflowId))) return { closed: false };
     return runResult<T>(this.client, { workflowId });
+  }
+
+  private async isRunning(workflowId: string): Promise<boolean> {
+    try {
+      return (await this.client.workflow.getHandle(workflowId).describe()).status.name === 'RUNNING';
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) throw new JobNotFoundError(workflowId);
+      throw err;
+    }
   }
 
   /** A query with a deadline: without a running worker, nothing answers. */

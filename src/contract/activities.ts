@@ -120,6 +120,8 @@ export interface JobActivities {
   loadBatchRun(input: { batchId: string; runId: string }): Promise<LoadedBatchRun>;
   /** Which of these batches have closed. */
   probeBatches(input: { batches: BatchProbe[] }): Promise<ClosedBatch[]>;
+  /** Which of these batches are still open after waiting a little for them to close. */
+  batchesStillOpen(input: { batchIds: string[] }): Promise<string[]>;
   joinConcurrencyKey(input: { key: string; report: KeyReport }): Promise<void>;
   /** Asks the server to cancel a run (a workflow may not cancel itself). */
   cancelOwnRun(input: { workflowId: string; runId: string }): Promise<void>;

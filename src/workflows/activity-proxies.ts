@@ -12,6 +12,7 @@ export const {
   findBatchRun,
   loadBatchRun,
   probeBatches,
+  batchesStillOpen,
   joinConcurrencyKey,
   cancelOwnRun,
 } = proxyActivities<JobActivities>({

@@ -14,12 +14,13 @@ import {
   ChildWorkflowFailure,
   TerminatedFailure,
   TimeoutFailure,
+  condition,
   isCancellation,
   patched,
   sleep,
 } from '@temporalio/workflow';
 import type { StatusCounts } from '../contract/jobs';
-import { probeBatches } from './activity-proxies';
+import { batchesStillOpen, probeBatches } from './activity-proxies';
 import type { BatchReport } from '../contract/messages';
 import type { RootReruns } from './root-reruns';
 import type { RootRun } from './root-run';
@@ -35,6 +36,9 @@ export class RootBatchWatch {
   private readonly followed = new Set<number>();
   /** Batches replaced once already: a replacement that is lost too ends the batch as it stands. */
   private readonly replaced = new Set<number>();
+  /** Batches this run of the root started a run of, and those of them whose run has not closed yet. */
+  private readonly startedHere = new Set<number>();
+  private readonly openRuns = new Set<number>();
 
   constructor(
     private readonly run: RootRun,
@@ -50,11 +54,39 @@ export class RootBatchWatch {
     void CancellationScope.nonCancellable(() => this.probeEarlierBatches());
   }
 
+  /**
+   * Waits until every batch the root started has closed, not only sent its last report: a root stops (and its
+   * name is free) only then, as a new root of the same name starts batches of the same ids.
+   */
+  async allClosed(): Promise<void> {
+    await condition(() => this.openRuns.size === 0);
+    const { state, startedBatches } = this.run;
+    let ids = state.batches
+      .filter((_, index) => startedBatches.has(index) && !this.startedHere.has(index))
+      .map((batch) => batch.id);
+    for (let waitMs = FIRST_PROBE_MS / 5; ids.length > 0; waitMs = Math.min(waitMs * 2, LONGEST_PROBE_MS)) {
+      try {
+        ids = await batchesStillOpen({ batchIds: ids });
+      } catch {
+        // the server did not answer: ask again later
+      }
+      if (ids.length > 0) await sleep(waitMs);
+    }
+  }
+
   private follow(index: number, result: Promise<unknown>): void {
     this.followed.add(index);
+    this.startedHere.add(index);
+    this.openRuns.add(index);
     result.then(
-      (done) => this.closed(index, { counts: (done as { counts: StatusCounts }).counts }),
-      (err: unknown) => this.closed(index, { lost: howClosed(err) }),
+      (done) => {
+        this.openRuns.delete(index);
+        this.closed(index, { counts: (done as { counts: StatusCounts }).counts });
+      },
+      (err: unknown) => {
+        this.openRuns.delete(index);
+        this.closed(index, { lost: howClosed(err) });
+      },
     );
   }
 

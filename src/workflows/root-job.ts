@@ -39,6 +39,9 @@ const KEEP_UNPLANNED = 'keep-unplanned';
 /** A root with a concurrency key joins it before it plans; a failed join fails the root (patched; fixture key-join-first). */
 const JOIN_KEY_FIRST = 'join-key-first';
 
+/** A root stops only once its batches have closed, not only reported their end (patched; fixture batches-closed). */
+const WAIT_BATCHES_CLOSED = 'wait-batches-closed';
+
 /** Pages (batches) one planner activity returns at most. */
 const PAGES_PER_PLANNING = 10;
 /** Batches open at once (running, or waiting for slots); planning waits while this many are. */
@@ -113,8 +116,13 @@ export async function rootJobWorkflow(input: RootJobInput, carried?: RootCarry):
     planned = true;
     state.phase = 'running';
     run.refresh();
-    await condition(() => run.allDone || historyIsLong());
-    if (!run.allDone) return carry();
+    for (;;) {
+      await condition(() => run.allDone || historyIsLong());
+      if (!run.allDone) return carry();
+      if (!patched(WAIT_BATCHES_CLOSED)) break;
+      await batchWatch.allClosed();
+      if (run.allDone) break; // else a retry reopened batches while they closed
+    }
     return stop();
   });
 

@@ -12,6 +12,7 @@
  * largest limit the root has had. At the end, with a worker up and nothing paused: every root stops within
  * a bound, every child has a final status, and the root's counts are its children's.
  */
+import { diagnoseOpenRoot } from './diagnose';
 import type { ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
 import type { Client } from '@temporalio/client';
@@ -404,7 +405,8 @@ export async function settle(model: Model, real: Real): Promise<void> {
       if (read.stoppedAt !== null) break;
       if (Date.now() > deadline)
         throw new Error(
-          `${root.name}: still ${read.status} ${SETTLE_MS / 1000} s after nothing held it: ${JSON.stringify(read)}`,
+          `${root.name}: still ${read.status} ${SETTLE_MS / 1000} s after nothing held it: ${JSON.stringify(read)}\n` +
+            (await diagnoseOpenRoot(real.client, root.name)),
         );
       await new Promise((resolve) => setTimeout(resolve, 500));
     }

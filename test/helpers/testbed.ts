@@ -13,6 +13,8 @@ import { jobSearchAttributes } from '../../src/search-attributes';
 export interface WorkerSetup {
   /** Module exporting the workflows the worker runs. */
   workflowsPath: string;
+  /** Workflow interceptor modules bundled with the workflows (test fixtures that hold or break a moment). */
+  workflowInterceptorModules?: string[];
   /** Activities and any other worker options. */
   workerOptions?: Partial<
     Omit<WorkerOptions, 'connection' | 'taskQueue' | 'workflowsPath' | 'workflowBundle'>
@@ -39,12 +41,16 @@ export interface Testbed {
 
 const bundles = new Map<string, Promise<WorkflowBundle>>();
 
-/** Bundling workflow code takes seconds; do it once per module per test file. */
-function bundleFor(workflowsPath: string): Promise<WorkflowBundle> {
-  let bundle = bundles.get(workflowsPath);
+/** Bundling workflow code takes seconds; do it once per module (and interceptors) per test file. */
+function bundleFor(
+  workflowsPath: string,
+  workflowInterceptorModules: string[] = [],
+): Promise<WorkflowBundle> {
+  const key = [workflowsPath, ...workflowInterceptorModules].join('\n');
+  let bundle = bundles.get(key);
   if (!bundle) {
-    bundle = bundleWorkflowCode({ workflowsPath, logger: quietBundlerLogger });
-    bundles.set(workflowsPath, bundle);
+    bundle = bundleWorkflowCode({ workflowsPath, workflowInterceptorModules, logger: quietBundlerLogger });
+    bundles.set(key, bundle);
   }
   return bundle;
 }
@@ -132,7 +138,7 @@ async function startWorker(env: TestWorkflowEnvironment, setup: WorkerSetup): Pr
       connection: env.nativeConnection,
       namespace: env.namespace,
       taskQueue,
-      workflowBundle: await bundleFor(setup.workflowsPath),
+      workflowBundle: await bundleFor(setup.workflowsPath, setup.workflowInterceptorModules),
       ...setup.workerOptions,
     });
     const running = worker.run();

@@ -48,6 +48,7 @@ describe('recorded job histories replay against the current workflow code', () =
         'retry-running-workflows',
         'retry-unplanned',
         'key-join-first',
+        'batches-closed',
       ]),
     );
   });
