@@ -27,6 +27,11 @@ import type { RootRun } from './root-run';
 
 /** Roots that ran before this did not watch their batches (patched; fixture lost-batch). */
 const WATCH_BATCHES = 'watch-batches';
+/**
+ * A run's close counts only while it is the batch's current run: once the batch is reopened for a rerun or
+ * replaced, the earlier run's close (which may reach the root later) is not the new run's (patched).
+ */
+const CURRENT_RUN_ONLY = 'current-batch-run-only';
 /** Batches of an earlier run are probed after this, then twice as long each time nothing has changed. */
 const FIRST_PROBE_MS = 5_000;
 const LONGEST_PROBE_MS = 120_000;
@@ -36,9 +41,14 @@ export class RootBatchWatch {
   private readonly followed = new Set<number>();
   /** Batches replaced once already: a replacement that is lost too ends the batch as it stands. */
   private readonly replaced = new Set<number>();
-  /** Batches this run of the root started a run of, and those of them whose run has not closed yet. */
+  /** Batches this run of the root started a run of. */
   private readonly startedHere = new Set<number>();
+  /** The runs this run of the root started, by number, that have not closed yet; and each batch's current one. */
   private readonly openRuns = new Set<number>();
+  private readonly currentRun = new Map<number, number>();
+  private runsStarted = 0;
+  /** Batches reopened or replaced whose new run has not started yet: a close seen meanwhile is the old run's. */
+  private readonly awaitingRun = new Set<number>();
 
   constructor(
     private readonly run: RootRun,
@@ -51,6 +61,10 @@ export class RootBatchWatch {
   start(): void {
     if (!patched(WATCH_BATCHES)) return;
     this.run.onBatchStarted = (index, result) => this.follow(index, result);
+    this.run.onBatchRerun = (index) => {
+      this.currentRun.delete(index);
+      this.awaitingRun.add(index);
+    };
     void CancellationScope.nonCancellable(() => this.probeEarlierBatches());
   }
 
@@ -75,18 +89,21 @@ export class RootBatchWatch {
   }
 
   private follow(index: number, result: Promise<unknown>): void {
+    const runNumber = ++this.runsStarted;
     this.followed.add(index);
     this.startedHere.add(index);
-    this.openRuns.add(index);
+    this.awaitingRun.delete(index);
+    this.openRuns.add(runNumber);
+    this.currentRun.set(index, runNumber);
+    const closedAs = (how: { counts: StatusCounts } | { lost: string }) => {
+      this.openRuns.delete(runNumber);
+      if (this.currentRun.get(index) !== runNumber && patched(CURRENT_RUN_ONLY)) return;
+      this.currentRun.delete(index);
+      this.closed(index, how);
+    };
     result.then(
-      (done) => {
-        this.openRuns.delete(index);
-        this.closed(index, { counts: (done as { counts: StatusCounts }).counts });
-      },
-      (err: unknown) => {
-        this.openRuns.delete(index);
-        this.closed(index, { lost: howClosed(err) });
-      },
+      (done) => closedAs({ counts: (done as { counts: StatusCounts }).counts }),
+      (err: unknown) => closedAs({ lost: howClosed(err) }),
     );
   }
 
@@ -96,7 +113,11 @@ export class RootBatchWatch {
         this.run.state.batches
           .map((batch, index) => ({ index, id: batch.id, done: batch.done }))
           .filter(
-            ({ index, done }) => !done && this.run.startedBatches.has(index) && !this.followed.has(index),
+            ({ index, done }) =>
+              !done &&
+              this.run.startedBatches.has(index) &&
+              !this.followed.has(index) &&
+              !(this.awaitingRun.has(index) && patched(CURRENT_RUN_ONLY)),
           );
       if (open().length === 0) return;
       await sleep(waitMs);

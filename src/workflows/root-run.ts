@@ -72,6 +72,8 @@ export class RootRun {
   planning: CancellationScope | undefined;
   /** Told of each batch run this run of the root starts, with the promise of its result (root-batch-watch.ts). */
   onBatchStarted: ((index: number, result: Promise<unknown>) => void) | undefined;
+  /** Told of each batch that a new run will replace (reopened for a rerun, or replacing a lost run). */
+  onBatchRerun: ((index: number) => void) | undefined;
 
   constructor(input: RootJobInput, carried: RootCarry | undefined, now: string, createdAt: string) {
     this.state = carried?.state ?? {
@@ -132,6 +134,7 @@ export class RootRun {
     batch.done = false;
     batch.counts = counts;
     openBatch(this.pool, index, wants);
+    this.onBatchRerun?.(index);
   }
 
   /**
@@ -140,6 +143,7 @@ export class RootRun {
    */
   batchReplaced(index: number, counts: StatusCounts): void {
     this.state.batches[index].counts = counts;
+    this.onBatchRerun?.(index);
     // What it held goes back to the pool once its workers have surely stopped its children (they learn of
     // the close at their next heartbeat; a heartbeat missed for this long means the worker is gone).
     this.releaseLater(quarantineBatch(this.pool, index));

@@ -49,4 +49,22 @@ describe('a root whose batch has reported its end but not closed (dev server)', 
     await testbed.client.workflow.getHandle(batchWorkflowId(name, 0)).signal('test-release-batch');
     expect(await jobs.wait(name)).toMatchObject({ status: 'success', total: 2, error: null });
   });
+
+  it('reruns a batch retried while it closes, and the closing run does not count as the new one', async () => {
+    const name = uniqueName('held-retry');
+    const parts = [{ name: 'a' }, { name: 'b', failTimes: 1 }];
+    await jobs.start('do_big_job', { name, maxAttempts: 1, data: { parts } });
+    await statusWhen<RootJobStatus>(
+      jobs,
+      name,
+      (root) => root.counts.failed === 1 && root.counts.success === 1,
+    );
+    await jobs.retry(name);
+    const release = () =>
+      testbed.client.workflow.getHandle(batchWorkflowId(name, 0)).signal('test-release-batch');
+    await release(); // the run that failed closes only now; the rerun waits for it, and it must not stand for the rerun
+    await statusWhen<RootJobStatus>(jobs, name, (root) => root.counts.success === 2);
+    await release(); // the rerun's own close
+    expect(await jobs.wait(name)).toMatchObject({ status: 'success', total: 2, error: null });
+  });
 });

@@ -22,10 +22,15 @@ export async function createJobTestbed(
   server: 'time-skipping' | 'dev-server',
   app?: JobApplication,
   devServerOptions: DevServerOptions = {},
+  workflowInterceptorModules: string[] = [],
 ): Promise<JobTestbed> {
   const loggedErrors: string[] = [];
   const application = app ?? createSeedApplication({ error: (message) => loggedErrors.push(message) });
-  const setup = { workflowsPath: JOB_WORKFLOWS_PATH, workerOptions: jobWorkerSettings(application) };
+  const setup = {
+    workflowsPath: JOB_WORKFLOWS_PATH,
+    workflowInterceptorModules,
+    workerOptions: jobWorkerSettings(application),
+  };
   const testbed =
     server === 'time-skipping'
       ? await createTimeSkippingTestbed(setup)

@@ -49,6 +49,7 @@ describe('recorded job histories replay against the current workflow code', () =
         'retry-unplanned',
         'key-join-first',
         'batches-closed',
+        'stale-batch-close',
       ]),
     );
   });
