@@ -9,8 +9,9 @@ import {
 import type { JobApplication } from '../application';
 import { DuplicateJobError } from '../errors';
 import { rootJobInput, type StartJobOptions } from '../jobs/options';
-import { JobOwnerId, newJobSearchAttributes } from '../search-attributes';
-import type { RootJobInput } from '../contract/jobs';
+import { JobOwnerId, JobStatus, newJobSearchAttributes } from '../search-attributes';
+import { isFinal } from '../jobs/status';
+import type { JobStatus as JobStatusName, RootJobInput } from '../contract/jobs';
 import type { rootJobWorkflow } from '../workflows';
 
 export interface StartedJob {
@@ -19,6 +20,9 @@ export interface StartedJob {
   /** True when a same-owner start found the open root and returned it instead of starting another. */
   attached: boolean;
 }
+
+/** A root whose status is final closes within moments; a start of its name waits this long for it. */
+const STOPPING_WAIT_MS = 30_000;
 
 /** Starts a root job; the building block of JobClient.start and of follow-up jobs. */
 export async function startRootJob(
@@ -39,8 +43,17 @@ export async function startRootJob(
       return { id: input.id, runId: handle.firstExecutionRunId, attached: false };
     } catch (err) {
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-      const open = await client.workflow.getHandle(input.id).describe();
+      const handle = client.workflow.getHandle(input.id);
+      const open = await handle.describe();
       if (open.status.name !== 'RUNNING' && tries < 2) continue; // it closed meanwhile: the name is free
+      const status = open.typedSearchAttributes.get(JobStatus);
+      if (status && isFinal(status as JobStatusName) && tries < 2) {
+        // It has stopped (its status is final) and is closing: starting its follow-ups, leaving its key.
+        await client
+          .withAbortSignal(AbortSignal.timeout(STOPPING_WAIT_MS), () => handle.result())
+          .catch(() => undefined);
+        continue;
+      }
       const openOwner = open.typedSearchAttributes.get(JobOwnerId);
       if (openOwner === input.ownerId) return { id: input.id, runId: open.runId, attached: true };
       throw new DuplicateJobError(input.name, openOwner, open.startTime);

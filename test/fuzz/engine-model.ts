@@ -149,6 +149,7 @@ class Start extends Operation {
   async act(model: Model, real: Real): Promise<void> {
     const name = nameOf(model, this.index);
     const { maxParallel, maxAttempts, batchSize, workflow } = this.options;
+    const asked = Date.now();
     try {
       await real.jobs.start('fuzz_root', {
         name,
@@ -161,9 +162,9 @@ class Start extends Operation {
       });
     } catch (err) {
       if (err instanceof DuplicateJobError) {
-        // Refused: the root of that name must still be open.
+        // Refused: the root of that name must not have stopped before we asked (a stopping root is waited for).
         const open = (await real.jobs.status(name, { limit: 0 })) as RootJobStatus;
-        if (open.stoppedAt !== null && Date.parse(open.stoppedAt) < Date.now() - 5000)
+        if (open.stoppedAt !== null && Date.parse(open.stoppedAt) < asked - 1000)
           throw new Error(`${name}: a start was refused although its root had stopped at ${open.stoppedAt}`);
         return;
       }
