@@ -132,6 +132,8 @@ export interface ChildBatchInput {
    * children and their records from that run, and puts those in `statuses` back in line.
    */
   rerunOf?: BatchRerun;
+  /** Which run of the batch this is (BatchSummary.run): grants for another run are not its. */
+  run?: number;
 }
 
 /** Which earlier run of a batch reruns, which of its children, and its counts once they are back in line. */
@@ -172,6 +174,8 @@ export interface BatchSummary {
   /** Running slots it holds now. */
   slots: number;
   done: boolean;
+  /** Which run of it the root started last: 0 (absent) the first, one more for each rerun or replacement. */
+  run?: number;
   /** A rerun asked of it while it ran (`jobs retry`), until it says it has it. */
   rerun?: { sequence: number; statuses: ('failed' | 'cancelled')[] };
 }

@@ -99,6 +99,11 @@ export interface SlotGrant {
   durations: TopicDurations;
   /** Slots asked back so far (cumulative): a lower limit or a pause. */
   recalled?: number;
+  /**
+   * The batch run it is for (BatchSummary.run). Signals name a batch by id, so a grant sent to a run that has
+   * closed can reach the rerun that replaced it; that run ignores it.
+   */
+  run?: number;
 }
 export const grantSlotsSignal = defineSignal<[SlotGrant]>('grantSlots');
 /** A child workflow's transitions (child-workflow mode), sent to its batch. */

@@ -45,7 +45,8 @@ export async function childBatchWorkflow(input: ChildBatchInput): Promise<BatchR
   const roundsOf: RoundsOf = (spec) => packRounds(run.durations, spec.topic, spec.pack);
   const interruptAll = (force: boolean) => book.records.forEach((_, index) => run.interrupt(index, force));
 
-  setHandler(grantSlotsSignal, ({ total, durations, recalled }) => {
+  setHandler(grantSlotsSignal, ({ total, durations, recalled, run: forRun }) => {
+    if ((forRun ?? 0) !== (input.run ?? 0)) return; // sent to an earlier run of this batch, which has closed
     run.lease.received = Math.max(run.lease.received, total);
     if (recalled) run.lease.recalled = Math.max(run.lease.recalled ?? 0, recalled);
     mergeDurations(run.durations, durations);

@@ -172,6 +172,7 @@ async function startBatch(run: RootRun, input: RootJobInput, batch: BatchStart):
           createdAt: new Date().toISOString(),
           durations: run.durations,
           ...(rerunOf ? { rerunOf } : {}),
+          ...(state.batches[index].run ? { run: state.batches[index].run } : {}),
         },
       ],
       // Batches report by signal, so they must outlive a continue-as-new of the root.

@@ -133,6 +133,7 @@ export class RootRun {
     this.endedBatches--;
     batch.done = false;
     batch.counts = counts;
+    batch.run = (batch.run ?? 0) + 1;
     openBatch(this.pool, index, wants);
     this.onBatchRerun?.(index);
   }
@@ -142,7 +143,9 @@ export class RootRun {
    * the closed run held are free again (its children no longer run), and the new one asks for none.
    */
   batchReplaced(index: number, counts: StatusCounts): void {
-    this.state.batches[index].counts = counts;
+    const batch = this.state.batches[index];
+    batch.counts = counts;
+    batch.run = (batch.run ?? 0) + 1;
     this.onBatchRerun?.(index);
     // What it held goes back to the pool once its workers have surely stopped its children (they learn of
     // the close at their next heartbeat; a heartbeat missed for this long means the worker is gone).
@@ -241,8 +244,8 @@ export class RootRun {
   sendGrant(index: number): void {
     const entry = this.pool.entries[index];
     if (!entry) return;
-    const grant = { total: entry.granted, durations: this.durations };
-    const id = this.state.batches[index].id;
+    const { id, run } = this.state.batches[index];
+    const grant = { total: entry.granted, durations: this.durations, ...(run ? { run } : {}) };
     this.send(id, grantSlotsSignal, entry.recalled ? { ...grant, recalled: entry.recalled } : grant);
   }
 

@@ -1,20 +1,25 @@
 /**
- * A root stops only once its batches have closed (found by the fuzzer in CI): a batch sends its last report and
- * closes a moment later, and a root that stopped at the report freed its name while the batch was still open.
- * A new root of that name then failed at once ("starting batch 0 failed: Workflow execution already
- * started"), and its status read showed the old batch's children. The moment is held open here by a workflow
- * interceptor (test/fixtures/hold-batch-close.ts) until the test lets the batch close; the server is real.
+ * A batch's runs as the root sees them (issue 18), each case found by the fuzzer or a read and held here
+ * deterministically on a real dev server:
+ * - a root stops only once its batches have closed: one that stopped at the last report freed its name while
+ *   a batch was still open, and a new root of that name failed at once ("Workflow execution already started");
+ * - a retry that reopens a batch still closing is not undone when that run's close reaches the root later;
+ * - a grant sent to a batch run that has closed, which Temporal delivers by workflow id to the rerun that
+ *   replaced it, is ignored there.
+ * The moment between a batch's last report and its close is held open by a workflow interceptor
+ * (test/fixtures/hold-batch-close.ts) for roots named held-…, until the test lets the batch close.
  */
 import { DuplicateJobError } from '../../src/errors';
 import { JobClient } from '../../src/client/job-client';
 import type { RootJobStatus } from '../../src/contract/jobs';
 import { batchWorkflowId } from '../../src/jobs/ids';
+import { batchPageQuery, grantSlotsSignal } from '../../src/contract/messages';
 import { createSeedApplication } from '../../src/example/seed-app';
 import { JOB_WORKFLOWS_PATH, jobWorkerSettings } from '../../src/worker';
 import { statusWhen, uniqueName } from '../helpers/jobs';
 import { createDevServerTestbed, type Testbed } from '../helpers/testbed';
 
-describe('a root whose batch has reported its end but not closed (dev server)', () => {
+describe('a batch run that has ended, closing, or been replaced (dev server)', () => {
   let testbed: Testbed;
   let jobs: JobClient;
   beforeAll(async () => {
@@ -66,5 +71,22 @@ describe('a root whose batch has reported its end but not closed (dev server)', 
     await statusWhen<RootJobStatus>(jobs, name, (root) => root.counts.success === 2);
     await release(); // the rerun's own close
     expect(await jobs.wait(name)).toMatchObject({ status: 'success', total: 2, error: null });
+  });
+
+  it('ignores a grant meant for the run that a rerun replaced: no more run than maxParallel', async () => {
+    const name = uniqueName('late-grant');
+    const parts = [1, 2, 3, 4].map((n) => ({ name: `p${n}`, failTimes: 1, durationMs: 60_000 }));
+    const options = { name, maxAttempts: 1, maxParallel: 1, runChildrenAs: 'workflow' as const };
+    await jobs.start('do_big_job', { ...options, data: { parts } });
+    await statusWhen<RootJobStatus>(jobs, name, (root) => root.counts.failed === 4);
+    await jobs.retry(name);
+    await statusWhen<RootJobStatus>(jobs, name, (root) => root.counts.running === 1);
+    // A grant the root sent the first run just before it closed, delivered (by workflow id) to the rerun.
+    const batch = testbed.client.workflow.getHandle(batchWorkflowId(name, 0));
+    await batch.signal(grantSlotsSignal, { total: 10, durations: {} });
+    const page = await batch.query(batchPageQuery, { offset: 0, limit: 0 });
+    expect(page.inFlight).toHaveLength(1);
+    await jobs.interrupt(name, { force: true });
+    expect(await jobs.wait(name)).toMatchObject({ status: 'cancelled' });
   });
 });
