@@ -1,7 +1,13 @@
 /**
  * Oro's RootJobStatusCalculator as pure functions, used inside workflows (so deterministic) and by clients.
  */
-import { JOB_STATUSES, type JobStatus, type StatusCounts } from '../contract/jobs';
+import {
+  JOB_STATUSES,
+  RERUNNABLE,
+  type JobStatus,
+  type RerunnableStatus,
+  type StatusCounts,
+} from '../contract/jobs';
 
 export function emptyCounts(): StatusCounts {
   return { new: 0, running: 0, success: 0, failed: 0, failed_redelivered: 0, cancelled: 0 };
@@ -98,4 +104,26 @@ export function rerunCounts(counts: StatusCounts, statuses: readonly JobStatus[]
     after[status] = 0;
   }
   return after;
+}
+
+/** A rerun request to a running batch (`jobs retry`): `sequence` grows per request. */
+export interface RerunRequest {
+  sequence: number;
+  statuses: RerunnableStatus[];
+}
+
+/**
+ * The next rerun request to a running batch. It carries the statuses of the request before it while the batch
+ * has not confirmed that one: a batch takes only the newest request, so one that arrives first (signals from
+ * two quick retries may be delivered out of order) must not lose the earlier.
+ */
+export function rerunRequest(
+  unconfirmed: RerunRequest | undefined,
+  statuses: readonly RerunnableStatus[],
+  sequence: number,
+): RerunRequest {
+  const asked = RERUNNABLE.filter(
+    (status) => statuses.includes(status) || unconfirmed?.statuses.includes(status),
+  );
+  return { sequence, statuses: asked };
 }

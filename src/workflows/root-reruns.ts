@@ -5,7 +5,7 @@
  * noticed in its last report, and the batch is reopened instead.
  */
 import { type RerunnableStatus, type RootJobInput } from '../contract/jobs';
-import { countIn, rerunCounts } from '../jobs/status';
+import { countIn, rerunCounts, rerunRequest } from '../jobs/status';
 import { rerunChildrenSignal, type BatchReport } from '../contract/messages';
 import { rerunBatch } from './root-planning';
 import type { RootRun } from './root-run';
@@ -35,10 +35,8 @@ export class RootReruns {
         if (matching > 0) this.reopen(index, statuses);
       } else if (run.startedBatches.has(index)) {
         // Its counts may be a second old: ask it even when the root knows of no such child in it.
-        const asked = new Set([...(batch.rerun?.statuses ?? []), ...statuses]);
-        const sequence = ++this.sequence;
-        batch.rerun = { sequence, statuses: [...asked] };
-        run.send(batch.id, rerunChildrenSignal, { sequence, statuses });
+        batch.rerun = rerunRequest(batch.rerun, statuses, ++this.sequence);
+        run.send(batch.id, rerunChildrenSignal, batch.rerun);
       }
       count += matching;
     });

@@ -6,6 +6,7 @@ import {
   liveRootStatus,
   rootProgress,
   rerunCounts,
+  rerunRequest,
   rootStatus,
 } from '../../src/jobs/status';
 import type { JobStatus, StatusCounts } from '../../src/contract/jobs';
@@ -85,5 +86,40 @@ describe('counts of a rerun', () => {
     expect(rootStatus(rerun)).toBe(status);
     // Progress counts success and failed: a failed child back in line is no longer done.
     expect(rootProgress(rerun)).toBe(Math.round(((5 + (after.failed ?? 0)) / 8) * 10_000) / 10_000);
+  });
+});
+
+describe('rerun requests to a running batch', () => {
+  it.each<
+    [string, Parameters<typeof rerunRequest>[0], ('failed' | 'cancelled')[], ('failed' | 'cancelled')[]]
+  >([
+    ['the first asks what it asks', undefined, ['failed'], ['failed']],
+    [
+      'one after an unconfirmed one carries its statuses too',
+      { sequence: 1, statuses: ['failed'] },
+      ['cancelled'],
+      ['failed', 'cancelled'],
+    ],
+    [
+      'asking the same again adds nothing',
+      { sequence: 1, statuses: ['cancelled'] },
+      ['cancelled'],
+      ['cancelled'],
+    ],
+  ])('%s', (_, unconfirmed, statuses, sent) => {
+    expect(rerunRequest(unconfirmed, statuses, 2)).toEqual({ sequence: 2, statuses: sent });
+  });
+
+  it('loses nothing when two requests reach the batch newest first (it takes only the newest)', () => {
+    const first = rerunRequest(undefined, ['failed'], 1);
+    const second = rerunRequest(first, ['cancelled'], 2);
+    let taken = 0;
+    const rerun = new Set<string>();
+    for (const request of [second, first]) {
+      if (request.sequence <= taken) continue; // the batch's rule (child-batch.ts)
+      taken = request.sequence;
+      request.statuses.forEach((status) => rerun.add(status));
+    }
+    expect([...rerun].sort()).toEqual(['cancelled', 'failed']);
   });
 });
