@@ -27,6 +27,17 @@ export const BATCH_SIZE = 200;
 export const MAX_KEY_LIMIT = 10_000;
 /** Every attempt of a child adds to a history: keep the count bounded. */
 export const MAX_ATTEMPTS = 100;
+/**
+ * Child attempts one batch run holds at most (children × maxAttempts). Each attempt adds 3–8 events to the
+ * batch's history (measured, activity and workflow mode) and Temporal ends a workflow at 51,200 events, so a
+ * batch stays under about 20,000 even when every child uses every attempt.
+ */
+export const ATTEMPTS_PER_BATCH = 2_000;
+
+/** Children per batch for a root: what was asked, fewer when its attempts would not fit (ATTEMPTS_PER_BATCH). */
+export function batchSizeFor(requested: number, maxAttempts: number): number {
+  return Math.max(1, Math.min(requested, Math.floor(ATTEMPTS_PER_BATCH / maxAttempts)));
+}
 export const DEFAULT_RETRY: RetrySettings = {
   maxAttempts: 3,
   initialIntervalMs: 1000,
@@ -116,7 +127,7 @@ export function rootJobInput(topic: string, options: StartJobOptions, defaultOwn
     retry: { ...DEFAULT_RETRY, maxAttempts },
     followUps: options.followUps ?? [],
     followUpOn: options.followUpOn ?? ['success', 'failed'],
-    batchSize,
+    batchSize: batchSizeFor(batchSize, maxAttempts),
     ...(runChildrenAs ? { runChildrenAs } : {}),
     ...(concurrencyKey ? { concurrencyKey } : {}),
     childTimeoutMs: DEFAULT_CHILD_TIMEOUT_MS,

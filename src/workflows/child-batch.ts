@@ -28,6 +28,11 @@ import { BatchRun } from './batch-run';
 import { batchResultRecords } from './batch-result';
 
 const RERUN_SEQUENCES = 'rerun-sequences';
+/**
+ * A batch whose history is this long takes no rerun in place (each adds attempts to it): the root starts a
+ * new run of it, with a history of its own, once it ends (RootReruns.afterReport).
+ */
+const RERUN_IN_PLACE_MAX_EVENTS = 20_000;
 
 export async function childBatchWorkflow(input: ChildBatchInput): Promise<BatchResult> {
   const book = await openBook(input);
@@ -54,7 +59,7 @@ export async function childBatchWorkflow(input: ChildBatchInput): Promise<BatchR
   setHandler(interruptSignal, ({ force }) => interruptAll(force));
   // A rerun while it runs (`jobs retry`); once it closes, the root starts a new run of it instead.
   setHandler(rerunChildrenSignal, ({ sequence, statuses }) => {
-    if (closing || sequence <= reruns) return;
+    if (closing || sequence <= reruns || workflowInfo().historyLength > RERUN_IN_PLACE_MAX_EVENTS) return;
     reruns = sequence;
     const rerun = book.rerun(statuses);
     // A rerun child's new workflow numbers its transitions from 1 again (runs before this kept the old count).

@@ -1,5 +1,5 @@
 import { InvalidJobInputError } from '../../src/errors';
-import { checkPageRequest, rootJobInput } from '../../src/jobs/options';
+import { ATTEMPTS_PER_BATCH, batchSizeFor, checkPageRequest, rootJobInput } from '../../src/jobs/options';
 import type { JobStatus } from '../../src/contract/jobs';
 
 describe("a root's start options", () => {
@@ -13,6 +13,19 @@ describe("a root's start options", () => {
       batchSize: 200,
       followUpOn: ['success', 'failed'],
     });
+  });
+
+  it.each<[number, number, number]>([
+    [200, 3, 200],
+    [200, 10, 200],
+    [200, 11, 181],
+    [200, 100, 20],
+    [5, 100, 5],
+    [1, 100, 1],
+  ])('a batch of %i asked at %i attempts holds %i children', (asked, maxAttempts, size) => {
+    expect(batchSizeFor(asked, maxAttempts)).toBe(size);
+    expect(size * maxAttempts).toBeLessThanOrEqual(Math.max(ATTEMPTS_PER_BATCH, maxAttempts));
+    expect(rootJobInput('import', { batchSize: asked, maxAttempts }, 'owner').batchSize).toBe(size);
   });
 
   it.each<[object, string]>([
