@@ -10,6 +10,7 @@ import { InvalidJobInputError, NonRetryableJobError } from '../errors';
 import { MAX_WORKFLOW_ID_LENGTH, childJobId, invalidNameReason } from '../jobs/ids';
 import { quoted, utf8Bytes } from '../jobs/text';
 import { jsonBytes } from '../jobs/options';
+import { nameTakenEarlier } from './earlier-names';
 import type { ChildSpec, PlannedChild } from '../contract/jobs';
 
 const HEARTBEAT_EVERY_MS = 5000;
@@ -32,7 +33,16 @@ export function planChildrenActivity(app: JobApplication) {
     const context = Context.current();
     const heartbeats = setInterval(() => context.heartbeat(), HEARTBEAT_EVERY_MS);
     try {
-      return await planPages(input);
+      const planned = await planPages(input);
+      if (!input.earlierBatchesSince || planned.pages.length === 0) return planned;
+      const { client } = context;
+      const duplicate = await nameTakenEarlier(
+        client,
+        input.rootId,
+        input.earlierBatchesSince,
+        planned.pages.flat(),
+      );
+      return duplicate === undefined ? planned : { ...planned, duplicate };
     } finally {
       clearInterval(heartbeats);
     }

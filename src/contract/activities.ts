@@ -79,12 +79,19 @@ export interface PlanChildrenInput {
   maxPages: number;
   /** The root's own choice of how every child runs, over its topic's (a workflow's id must fit the server). */
   runChildrenAs?: ChildRunMode;
+  /**
+   * Set when an earlier run of the root (before a continue-as-new) planned batches, as the root's start time:
+   * the pages' names are checked against those batches' children too.
+   */
+  earlierBatchesSince?: string;
 }
 
 export interface PlannedPages {
   pages: PlannedChild[][];
   /** Where the next call goes on; null when every child is planned. */
   nextCursor: string | null;
+  /** A name of the pages that a batch of an earlier run of the root already holds. */
+  duplicate?: string;
 }
 
 export interface LoadedBatchRun {

@@ -44,6 +44,7 @@ export async function planPages(
         pageSize: input.batchSize,
         maxPages,
         runChildrenAs: input.runChildrenAs,
+        ...(run.plannedEarlier > 0 && state.createdAt ? { earlierBatchesSince: state.createdAt } : {}),
       }),
     );
   } catch (err) {
@@ -51,6 +52,10 @@ export async function planPages(
     return undefined;
   } finally {
     run.planning = undefined;
+  }
+  if (planning.duplicate !== undefined) {
+    state.error = `two children are named ${JSON.stringify(planning.duplicate)}; names must be unique`;
+    return undefined;
   }
   for (const child of planning.pages.flat()) {
     const reason = plannedNameReason(child.name) ?? workflowIdProblem(input, child);

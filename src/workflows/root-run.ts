@@ -59,6 +59,8 @@ export class RootRun {
   forced: boolean;
   /** Batches whose workflow exists (every batch of an earlier run does). */
   readonly startedBatches: Set<number>;
+  /** Batches an earlier run of the root planned (before a continue-as-new): their names it no longer holds. */
+  readonly plannedEarlier: number;
   /** Counts of the batches that have ended: final, so summed once (the open ones change). */
   private endedCounts;
   private endedBatches;
@@ -107,6 +109,7 @@ export class RootRun {
     this.durations = carried?.durations ?? {};
     this.forced = carried?.forced ?? false;
     this.startedBatches = new Set(this.state.batches.map((_, index) => index));
+    this.plannedEarlier = this.state.batches.length;
     this.releaseLater(this.pool.quarantined ?? 0); // quarantined before a continue-as-new
     const ended = this.state.batches.filter((batch) => batch.done);
     this.endedCounts = ended.reduce((sum, batch) => addCounts(sum, batch.counts), emptyCounts());

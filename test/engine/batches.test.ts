@@ -5,13 +5,16 @@ import { createJobTestbed, uniqueName, type JobTestbed } from '../helpers/jobs';
 function concurrencyProbe() {
   const probe = { now: 0, max: 0 };
   const app = new JobApplication()
-    .topic<{ count: number; failEvery?: number }>('fan_out', {
-      plan: ({ count, failEvery }) =>
-        Array.from({ length: count }, (_, i) => ({
-          name: `c${i}`,
-          topic: 'work',
-          payload: { fail: failEvery ? i % failEvery === 0 : false },
-        })),
+    .topic<{ count: number; failEvery?: number; nameAgain?: number }>('fan_out', {
+      // `nameAgain`: one more child at the end, named as child `nameAgain` (a planner's mistake).
+      plan: ({ count, failEvery, nameAgain }) =>
+        [...Array.from({ length: count }, (_, i) => i), ...(nameAgain === undefined ? [] : [nameAgain])].map(
+          (i) => ({
+            name: `c${i}`,
+            topic: 'work',
+            payload: { fail: failEvery ? i % failEvery === 0 : false },
+          }),
+        ),
     })
     .topic<{ fail: boolean }>('work', {
       process: async ({ fail }) => {
@@ -115,6 +118,30 @@ describe('a long-lived root continues as new (dev server)', () => {
       const firstRun = await testbed.client.workflow.getHandle(name, started.runId).fetchHistory();
       const lastEvent = firstRun.events![firstRun.events!.length - 1];
       expect(lastEvent.workflowExecutionContinuedAsNewEventAttributes).toBeTruthy();
+    } finally {
+      await testbed.teardown();
+    }
+  });
+
+  it('refuses a child name that an earlier run of the root planned (the root no longer holds those names)', async () => {
+    const { app } = concurrencyProbe();
+    const testbed = await createJobTestbed('dev-server', app);
+    try {
+      // The same name as a finished root of before: its batches hold the same names, and do not count.
+      const name = uniqueName('duplicate-after-continue');
+      await testbed.jobs.start('fan_out', { name, data: { count: 11 } });
+      await testbed.jobs.wait(name);
+      // Ten pages a planning call, then a continue-as-new: "c0" comes again on the twelfth page, in the next run.
+      const options = { name, batchSize: 1, continueAsNewAfterEvents: 10 };
+      await testbed.jobs.start('fan_out', { ...options, data: { count: 11, nameAgain: 0 } });
+      const final = await testbed.jobs.wait(name);
+      expect(final.status).toBe('failed');
+      expect(final.error).toBe('two children are named "c0"; names must be unique');
+      expect(final.total).toBe(10); // no page of the planning call that held it starts
+
+      const unique = uniqueName('unique-after-continue');
+      await testbed.jobs.start('fan_out', { ...options, name: unique, data: { count: 11 } });
+      expect(await testbed.jobs.wait(unique)).toMatchObject({ status: 'success', total: 11, error: null });
     } finally {
       await testbed.teardown();
     }
