@@ -14,6 +14,8 @@ import {
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
+import { carryFull } from '../jobs/carry-size';
+import { jsonBytes } from '../jobs/options';
 import { finalRootStatus, totalOf } from '../jobs/status';
 import type { RootJobInput, RootJobState } from '../contract/jobs';
 import { startFollowUpJobs } from './activity-proxies';
@@ -97,6 +99,7 @@ export async function rootJobWorkflow(input: RootJobInput, carried?: RootCarry):
     void keyLease?.keepReporting();
     if (carried?.rerun) reruns.retry(carried.rerun); // a finished root run again (`jobs retry`)
     const names = new Set<string>();
+    let inputBytes: number | undefined;
     while (!planned) {
       // A sliding window: planning stays a few batches ahead of the running ones, so memory and the
       // server's load stay bounded however many children a root has.
@@ -104,6 +107,8 @@ export async function rootJobWorkflow(input: RootJobInput, carried?: RootCarry):
       if (state.interrupted || state.error) break;
       if (historyIsLong()) return carry();
       const pages = Math.min(PAGES_PER_PLANNING, BATCH_WINDOW - run.openBatches);
+      state.error = carryFull((inputBytes ??= jsonBytes(input)), state, pages) ?? null;
+      if (state.error) break;
       const planning = await planPages(run, input, cursor, names, pages);
       if (!planning) break;
       await startBatches(run, input, planning.pages);
