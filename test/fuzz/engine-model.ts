@@ -1,7 +1,8 @@
 /**
  * A model-based test of the whole engine (issue 18): fast-check draws a list of operations — start roots of
- * random sizes, modes and limits, interrupt roots and children (graceful or forced), pause, resume, scale,
- * retry, terminate a batch as an operator would, kill a worker process and start another, let time pass —
+ * random sizes, modes and limits (some sharing a concurrency key), interrupt roots and children (graceful or
+ * forced), pause, resume, scale, retry, set or lift the key's limit, terminate a batch as an operator would,
+ * kill a worker process and start another, start a second worker, let time pass —
  * and runs them against the real engine on a dev server, through JobClient, with workers in processes of
  * their own. After every operation and at the end, the invariants below must hold for every root; a failing
  * list is shrunk to a short one and printed with its seed (`npm run fuzz`).
@@ -9,7 +10,8 @@
  * Invariants, after each operation: a status read answers; counts are never negative and sum to the total; a
  * root that has not stopped says no final status; a stopped root says what Oro's rule says of its counts (or
  * failed, with its error); no child has used more attempts than its limit; no more children run than the
- * largest limit the root has had. At the end, with a worker up and nothing paused: every root stops within
+ * largest limit the root (or its key) has had; a start is refused only while the root of that name has not
+ * stopped (a stopping root is waited for). At the end, with a worker up and nothing paused: every root stops within
  * a bound, every child has a final status, and the root's counts are its children's.
  */
 import { diagnoseOpenRoot } from './diagnose';
@@ -88,13 +90,22 @@ interface RootModel {
   /** The largest parallel limit the root has had. */
   maxParallelSeen: number;
   paused: boolean;
+  /** Started with the run's concurrency key. */
+  keyed: boolean;
 }
 
 export interface Model {
   run: string;
   roots: Map<string, RootModel>;
   workers: number;
+  /** The largest limit the run's concurrency key has had (Infinity while it has none). */
+  keyLimitSeen: number;
 }
+
+/** The limit a run's concurrency key starts with. */
+const KEY_LIMIT = 3;
+/** The concurrency key some roots of a run share. */
+const keyOf = (model: Model) => `fuzz-key-${model.run}`;
 
 type Real = FuzzSystem;
 type Command = fc.AsyncCommand<Model, Real>;
@@ -142,13 +153,19 @@ class Start extends Operation {
   constructor(
     readonly index: number,
     readonly children: FuzzChild[],
-    readonly options: { maxParallel: number; maxAttempts: number; batchSize: number; workflow: boolean },
+    readonly options: {
+      maxParallel: number;
+      maxAttempts: number;
+      batchSize: number;
+      workflow: boolean;
+      keyed: boolean;
+    },
   ) {
     super();
   }
   async act(model: Model, real: Real): Promise<void> {
     const name = nameOf(model, this.index);
-    const { maxParallel, maxAttempts, batchSize, workflow } = this.options;
+    const { maxParallel, maxAttempts, batchSize, workflow, keyed } = this.options;
     const asked = Date.now();
     try {
       await real.jobs.start('fuzz_root', {
@@ -158,6 +175,7 @@ class Start extends Operation {
         batchSize,
         continueAsNewAfterEvents: 300,
         ...(workflow ? { runChildrenAs: 'workflow' as const } : {}),
+        ...(keyed ? { concurrencyKey: keyOf(model) } : {}),
         data: { children: this.children },
       });
     } catch (err) {
@@ -177,6 +195,7 @@ class Start extends Operation {
       retries: 0,
       maxParallelSeen: maxParallel,
       paused: false,
+      keyed,
     });
   }
   toString = () => `start #${this.index} ${this.children.length} children ${JSON.stringify(this.options)}`;
@@ -253,6 +272,19 @@ class TerminateBatch extends Operation {
   toString = () => `terminate #${this.index}/batch/${this.batch}`;
 }
 
+/** Sets or lifts the run's concurrency key's limit (`jobs limit KEY N|none`). */
+class Limit extends Operation {
+  constructor(readonly limit: number | null) {
+    super();
+  }
+  async act(model: Model, real: Real): Promise<void> {
+    // Lowering cancels nothing: children over the new limit finish, so the largest limit seen bounds them.
+    model.keyLimitSeen = this.limit === null ? Infinity : Math.max(model.keyLimitSeen, this.limit);
+    await real.jobs.limit(keyOf(model), this.limit);
+  }
+  toString = () => `limit the key to ${this.limit ?? 'none'}`;
+}
+
 class KillWorker extends Operation {
   async act(_model: Model, real: Real): Promise<void> {
     await real.killWorker();
@@ -307,8 +339,9 @@ const start = fc
     fc.integer({ min: 1, max: 3 }),
     fc.integer({ min: 1, max: 20 }),
     fc.boolean(),
+    fc.integer({ min: 0, max: 2 }),
   )
-  .chain(([i, size, maxParallel, maxAttempts, batchSize, workflow]) =>
+  .chain(([i, size, maxParallel, maxAttempts, batchSize, workflow, keyed]) =>
     fc.tuple(...Array.from({ length: size }, (_, n) => child(n))).map(
       (children) =>
         new Start(i, children, {
@@ -316,6 +349,7 @@ const start = fc
           maxAttempts,
           batchSize,
           workflow: workflow && size <= 15,
+          keyed: keyed === 0,
         }),
     ),
   );
@@ -335,6 +369,7 @@ export const commands = fc.commands(
       )
       .map(([i, what, value]) => new Control(i, what, value)),
     fc.tuple(index, fc.integer({ min: 0, max: 3 })).map(([i, batch]) => new TerminateBatch(i, batch)),
+    fc.option(fc.integer({ min: 1, max: 5 }), { nil: null }).map((limit) => new Limit(limit)),
     fc.constant(new KillWorker()),
     fc.constant(new AddWorker()),
     fc.integer({ min: 100, max: 3000 }).map((ms) => new Wait(ms)),
@@ -372,6 +407,8 @@ export async function checkInvariants(model: Model, real: Real, final = false): 
     }
     if (counts.running > root.maxParallelSeen)
       fail(`${counts.running} children running, its limit is ${root.maxParallelSeen}`);
+    if (root.keyed && counts.running > model.keyLimitSeen)
+      fail(`${counts.running} children running, its key's limit is at most ${model.keyLimitSeen}`);
     if (final) {
       if (read.stoppedAt === null) fail('has not stopped');
       if (!read.error && !read.interrupted && read.total !== root.size)
@@ -424,7 +461,9 @@ export async function runModel(real: Real, cmds: Iterable<Command>): Promise<voi
     run: `${process.pid}-${++runs}-${Date.now()}`,
     roots: new Map(),
     workers: real.workers.length,
+    keyLimitSeen: KEY_LIMIT,
   };
+  await real.jobs.limit(keyOf(model), KEY_LIMIT); // before any keyed root starts: the bound holds from the first
   await fc.asyncModelRun(() => ({ model, real }), cmds);
   await settle(model, real);
 }
