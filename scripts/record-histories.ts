@@ -257,7 +257,7 @@ async function main(): Promise<void> {
   // Roots named held-… have batches that close only when told (test/fixtures/hold-batch-close.ts).
   const hold = [path.resolve(__dirname, '..', 'test', 'fixtures', 'hold-batch-close.ts')];
   const app = createSeedApplication({ error: () => undefined });
-  const testbed = await createJobTestbed('dev-server', app, {}, hold);
+  const testbed = await createJobTestbed('dev-server', app, {}, { workflowInterceptorModules: hold });
   try {
     for (const [scenario, run] of Object.entries(scenarios)) {
       if (only && scenario !== only) continue;

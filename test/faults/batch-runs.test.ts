@@ -14,22 +14,15 @@ import { JobClient } from '../../src/client/job-client';
 import type { RootJobStatus } from '../../src/contract/jobs';
 import { batchWorkflowId } from '../../src/jobs/ids';
 import { batchPageQuery, grantSlotsSignal } from '../../src/contract/messages';
-import { createSeedApplication } from '../../src/example/seed-app';
-import { JOB_WORKFLOWS_PATH, jobWorkerSettings } from '../../src/worker';
-import { statusWhen, uniqueName } from '../helpers/jobs';
-import { createDevServerTestbed, type Testbed } from '../helpers/testbed';
+import { createJobTestbed, statusWhen, uniqueName, type JobTestbed } from '../helpers/jobs';
 
 describe('a batch run that has ended, closing, or been replaced (dev server)', () => {
-  let testbed: Testbed;
+  let testbed: JobTestbed;
   let jobs: JobClient;
   beforeAll(async () => {
-    const app = createSeedApplication({ error: () => undefined });
-    testbed = await createDevServerTestbed({
-      workflowsPath: JOB_WORKFLOWS_PATH,
-      workflowInterceptorModules: [require.resolve('../fixtures/hold-batch-close')],
-      workerOptions: jobWorkerSettings(app),
-    });
-    jobs = new JobClient(testbed.client, testbed.taskQueue, app);
+    const workflowInterceptorModules = [require.resolve('../fixtures/hold-batch-close')];
+    testbed = await createJobTestbed('dev-server', undefined, {}, { workflowInterceptorModules });
+    jobs = testbed.jobs;
   });
   afterAll(async () => {
     await testbed?.teardown();

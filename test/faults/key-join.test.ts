@@ -5,36 +5,30 @@
  * worker's own activity here; the server is real.)
  */
 import { ApplicationFailure } from '@temporalio/common';
-import { createActivities } from '../../src/activities';
 import type { RootJobStatus } from '../../src/contract/jobs';
 import { JobClient } from '../../src/client/job-client';
-import { createSeedApplication } from '../../src/example/seed-app';
-import { JOB_WORKFLOWS_PATH, jobWorkerSettings } from '../../src/worker';
-import { statusWhen, uniqueName } from '../helpers/jobs';
-import { createDevServerTestbed, type Testbed } from '../helpers/testbed';
+import { createJobTestbed, statusWhen, uniqueName, type JobTestbed } from '../helpers/jobs';
 
 const refuse = { join: true };
 
 describe('a concurrency key that cannot be joined (dev server)', () => {
-  let testbed: Testbed;
+  let testbed: JobTestbed;
   let jobs: JobClient;
   beforeAll(async () => {
-    const app = createSeedApplication({ error: () => undefined });
-    const activities = createActivities(app);
-    testbed = await createDevServerTestbed({
-      workflowsPath: JOB_WORKFLOWS_PATH,
-      workerOptions: {
-        ...jobWorkerSettings(app),
-        activities: {
-          ...activities,
-          joinConcurrencyKey: async (input: Parameters<typeof activities.joinConcurrencyKey>[0]) => {
+    testbed = await createJobTestbed(
+      'dev-server',
+      undefined,
+      {},
+      {
+        activities: (own) => ({
+          joinConcurrencyKey: async (input) => {
             if (refuse.join) throw ApplicationFailure.nonRetryable('the key refused us', 'KeyRefused');
-            return activities.joinConcurrencyKey(input);
+            return own.joinConcurrencyKey(input);
           },
-        },
+        }),
       },
-    });
-    jobs = new JobClient(testbed.client, testbed.taskQueue, app);
+    );
+    jobs = testbed.jobs;
   });
   afterAll(async () => {
     await testbed?.teardown();

@@ -5,13 +5,9 @@
  * the follow-up activity, which waits until the test's start has seen the stopping root; the server is real.
  */
 import type { Client } from '@temporalio/client';
-import { createActivities } from '../../src/activities';
 import { JobClient } from '../../src/client/job-client';
 import type { RootJobStatus } from '../../src/contract/jobs';
-import { createSeedApplication } from '../../src/example/seed-app';
-import { JOB_WORKFLOWS_PATH, jobWorkerSettings } from '../../src/worker';
-import { statusWhen, uniqueName } from '../helpers/jobs';
-import { createDevServerTestbed, type Testbed } from '../helpers/testbed';
+import { createJobTestbed, statusWhen, uniqueName, type JobTestbed } from '../helpers/jobs';
 
 let release: () => void = () => undefined;
 const followUpsHeld = () => new Promise<void>((resolve) => (release = resolve));
@@ -39,30 +35,27 @@ function watchDescribes(client: Client, onDescribe: (workflowId: string) => void
 }
 
 describe('a start of a name whose root has stopped and is closing (dev server)', () => {
-  let testbed: Testbed;
+  let testbed: JobTestbed;
   let jobs: JobClient;
   let watchedJobs: JobClient;
   beforeAll(async () => {
-    const app = createSeedApplication({ error: () => undefined });
-    const activities = createActivities(app);
-    testbed = await createDevServerTestbed({
-      workflowsPath: JOB_WORKFLOWS_PATH,
-      workerOptions: {
-        ...jobWorkerSettings(app),
-        activities: {
-          ...activities,
-          startFollowUpJobs: async (input: Parameters<typeof activities.startFollowUpJobs>[0]) => {
+    testbed = await createJobTestbed(
+      'dev-server',
+      undefined,
+      {},
+      {
+        activities: (own) => ({
+          startFollowUpJobs: async (input) => {
             await followUpsHeld();
-            return activities.startFollowUpJobs(input);
+            return own.startFollowUpJobs(input);
           },
-        },
+        }),
       },
-    });
-    jobs = new JobClient(testbed.client, testbed.taskQueue, app);
+    );
+    jobs = testbed.jobs;
     watchedJobs = new JobClient(
       watchDescribes(testbed.client, () => release()),
       testbed.taskQueue,
-      app,
     );
   });
   afterAll(async () => {

@@ -1,6 +1,7 @@
 import type { JobApplication } from '../../src/application';
 import { createSeedApplication } from '../../src/example/seed-app';
 import { JobClient, type JobStatusAnswer } from '../../src/client/job-client';
+import type { JobActivities } from '../../src/contract/activities';
 import type { ChildJobState, RootJobStatus } from '../../src/contract/jobs';
 import { JOB_WORKFLOWS_PATH, jobWorkerSettings } from '../../src/worker';
 import {
@@ -17,19 +18,31 @@ export interface JobTestbed extends Testbed {
   loggedErrors: string[];
 }
 
-/** A server with a job worker running the seed application, and a JobClient for it. */
+/** What a test changes in the worker of its testbed. */
+export interface WorkerChanges {
+  /** Workflow interceptor modules bundled with the workflows (fixtures that hold a moment open). */
+  workflowInterceptorModules?: string[];
+  /** Activities that replace the worker's own (to refuse or hold a step); given the worker's own. */
+  activities?: (own: JobActivities) => Partial<JobActivities>;
+}
+
+/** A server with a job worker running the seed application (or `app`), and a JobClient for it. */
 export async function createJobTestbed(
   server: 'time-skipping' | 'dev-server',
   app?: JobApplication,
   devServerOptions: DevServerOptions = {},
-  workflowInterceptorModules: string[] = [],
+  changes: WorkerChanges = {},
 ): Promise<JobTestbed> {
   const loggedErrors: string[] = [];
   const application = app ?? createSeedApplication({ error: (message) => loggedErrors.push(message) });
+  const settings = jobWorkerSettings(application);
   const setup = {
     workflowsPath: JOB_WORKFLOWS_PATH,
-    workflowInterceptorModules,
-    workerOptions: jobWorkerSettings(application),
+    workflowInterceptorModules: changes.workflowInterceptorModules,
+    workerOptions: {
+      ...settings,
+      activities: { ...settings.activities, ...changes.activities?.(settings.activities) },
+    },
   };
   const testbed =
     server === 'time-skipping'
