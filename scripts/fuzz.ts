@@ -6,7 +6,8 @@
  */
 import { parseArgs } from 'node:util';
 import fc from 'fast-check';
-import { commands, createFuzzSystem, runModel } from '../test/fuzz/engine-model';
+import { commands, runModel } from '../test/fuzz/engine-model';
+import { createFuzzSystem } from '../test/fuzz/fuzz-system';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -30,7 +31,7 @@ async function main(): Promise<void> {
         const minutes = ((Date.now() - started) / 60_000).toFixed(1);
         const settle = (system.slowestSettleMs / 1000).toFixed(1);
         console.log(
-          `  run ${runs} passed (${system.operations} operations so far, ${minutes} min; slowest settle ${settle} s)`,
+          `  run ${runs} passed (${system.operations} operations so far, ${minutes} min; slowest settle ${settle} s; ${system.serverRestarts} server restarts)`,
         );
       }),
       { numRuns, seed },

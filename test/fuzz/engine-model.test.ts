@@ -3,7 +3,8 @@
  * asks the same each time (test/fuzz/engine-model.ts; `npm run fuzz -- --runs N` draws new ones for hours).
  */
 import fc from 'fast-check';
-import { commands, createFuzzSystem, runModel, type FuzzSystem } from './engine-model';
+import { commands, runModel } from './engine-model';
+import { createFuzzSystem, type FuzzSystem } from './fuzz-system';
 
 describe('the engine against its model (dev server, worker processes)', () => {
   let system: FuzzSystem;

@@ -2,7 +2,8 @@
  * A model-based test of the whole engine (issue 18): fast-check draws a list of operations — start roots of
  * random sizes, modes and limits (some sharing a concurrency key), interrupt roots and children (graceful or
  * forced), pause, resume, scale, retry, set or lift the key's limit, terminate a batch as an operator would,
- * kill a worker process and start another, start a second worker, let time pass —
+ * kill a worker process and start another, start a second worker, kill the server and start it again on its
+ * database, let time pass —
  * and runs them against the real engine on a dev server, through JobClient, with workers in processes of
  * their own. After every operation and at the end, the invariants below must hold for every root; a failing
  * list is shrunk to a short one and printed with its seed (`npm run fuzz`).
@@ -15,12 +16,8 @@
  * a bound, every child has a final status, and the root's counts are its children's.
  */
 import { diagnoseOpenRoot } from './diagnose';
-import type { ChildProcess } from 'node:child_process';
-import * as path from 'node:path';
-import type { Client } from '@temporalio/client';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { FuzzSystem } from './fuzz-system';
 import fc from 'fast-check';
-import { JobClient } from '../../src/client/job-client';
 import {
   DuplicateJobError,
   InvalidJobInputError,
@@ -30,56 +27,11 @@ import {
 import { batchWorkflowId } from '../../src/jobs/ids';
 import { finalRootStatus, isFinal, totalOf } from '../../src/jobs/status';
 import type { RootJobStatus } from '../../src/contract/jobs';
-import { app, type FuzzChild } from '../fixtures/fuzz-app';
-import { createDevServerEnvironment } from '../helpers/testbed';
-import { killProcessGroup, startWorkerProcess } from '../helpers/worker-process';
+import type { FuzzChild } from '../fixtures/fuzz-app';
 
-const FUZZ_APP = path.join(__dirname, '..', 'fixtures', 'fuzz-app.ts');
 const NAMES = 2;
 /** Once nothing holds them, every root stops within this. */
 const SETTLE_MS = 180_000;
-
-export interface FuzzSystem {
-  env: TestWorkflowEnvironment;
-  client: Client;
-  jobs: JobClient;
-  taskQueue: string;
-  workers: ChildProcess[];
-  /** Operations run, for the report. */
-  operations: number;
-  /** The longest wait for every root of a run to stop, once nothing held them. */
-  slowestSettleMs: number;
-  startWorker(): Promise<void>;
-  killWorker(): Promise<void>;
-  close(): Promise<void>;
-}
-
-export async function createFuzzSystem(): Promise<FuzzSystem> {
-  const { env, address } = await createDevServerEnvironment();
-  const taskQueue = `fuzz-${process.pid}-${Date.now()}`;
-  const system: FuzzSystem = {
-    env,
-    client: env.client,
-    jobs: new JobClient(env.client, taskQueue, app),
-    taskQueue,
-    workers: [],
-    operations: 0,
-    slowestSettleMs: 0,
-    async startWorker() {
-      system.workers.push(await startWorkerProcess(address!, taskQueue, FUZZ_APP));
-    },
-    async killWorker() {
-      const worker = system.workers.shift();
-      if (worker) killProcessGroup(worker);
-    },
-    async close() {
-      system.workers.splice(0).forEach((worker) => killProcessGroup(worker));
-      await env.teardown();
-    },
-  };
-  await system.startWorker();
-  return system;
-}
 
 interface RootModel {
   name: string;
@@ -293,6 +245,13 @@ class KillWorker extends Operation {
   toString = () => 'kill a worker (SIGKILL) and start another';
 }
 
+class RestartServer extends Operation {
+  async act(_model: Model, real: Real): Promise<void> {
+    await real.restartServer();
+  }
+  toString = () => 'kill the server (SIGKILL) and start it again on its database';
+}
+
 class AddWorker extends Operation {
   check(model: Readonly<Model>): boolean {
     return model.workers < 2;
@@ -371,6 +330,7 @@ export const commands = fc.commands(
     fc.tuple(index, fc.integer({ min: 0, max: 3 })).map(([i, batch]) => new TerminateBatch(i, batch)),
     fc.option(fc.integer({ min: 1, max: 5 }), { nil: null }).map((limit) => new Limit(limit)),
     fc.constant(new KillWorker()),
+    fc.constant(new RestartServer()),
     fc.constant(new AddWorker()),
     fc.integer({ min: 100, max: 3000 }).map((ms) => new Wait(ms)),
   ],
