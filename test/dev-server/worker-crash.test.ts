@@ -101,12 +101,13 @@ describe('a worker killed while children run (dev server)', () => {
     const jobs = new JobClient(env.client, taskQueue);
     const doomed = await startWorkerProcess(address, taskQueue);
     const name = uniqueName('crash-interrupt');
+    // Long enough that both are still running when the worker dies, even on a loaded machine.
     const parts = [
-      { name: 'x', durationMs: 8000 },
-      { name: 'y', durationMs: 8000 },
+      { name: 'x', durationMs: 20_000 },
+      { name: 'y', durationMs: 20_000 },
     ];
     await jobs.start('do_big_job', { name, maxParallel: 2, data: { parts } });
-    await statusWhen<RootJobStatus>(jobs, name, (status) => status.counts.running === 2, 60_000);
+    await statusWhen<RootJobStatus>(jobs, name, (status) => status.counts.running === 2, 120_000);
     await jobs.interrupt(`${name}/do_small_job:x`); // graceful: x would finish its work
     const batch = env.client.workflow.getHandle(`${name}/batch/0`);
     await eventually('the interrupt to reach x pack', async () => {
