@@ -17,6 +17,7 @@
  */
 import { diagnoseOpenRoot } from './diagnose';
 import type { FuzzSystem } from './fuzz-system';
+import { runJobs } from '../helpers/cli';
 import fc from 'fast-check';
 import {
   DuplicateJobError,
@@ -158,6 +159,8 @@ class Interrupt extends Operation {
     readonly index: number,
     readonly child: number | null,
     readonly force: boolean,
+    /** Through the CLI (`jobs interrupt`), as an operator would, rather than JobClient. */
+    readonly viaCli: boolean,
   ) {
     super();
   }
@@ -167,10 +170,15 @@ class Interrupt extends Operation {
   async act(model: Model, real: Real): Promise<void> {
     const root = target(model, this.index);
     const id = this.child === null ? root.name : `${root.name}/c${this.child % Math.max(1, root.size)}`;
-    await tolerate(() => real.jobs.interrupt(id, { force: this.force }));
+    if (!this.viaCli) return tolerate(() => real.jobs.interrupt(id, { force: this.force }));
+    const env = { ...process.env, TEMPORAL_ADDRESS: real.address(), TEMPORAL_TASK_QUEUE: real.taskQueue };
+    const { code, stderr } = await runJobs(env, 'interrupt', id, ...(this.force ? ['--force'] : []));
+    // 2: the job had stopped or never started, said in one line; anything else is a fault.
+    if (code !== 0 && code !== 2) throw new Error(`jobs interrupt ${id} exited ${code}: ${stderr}`);
   }
   toString = () =>
-    `interrupt #${this.index}${this.child === null ? '' : ` child ${this.child}`}${this.force ? ' (forced)' : ''}`;
+    `interrupt #${this.index}${this.child === null ? '' : ` child ${this.child}`}${this.force ? ' (forced)' : ''}` +
+    (this.viaCli ? ' via the CLI' : '');
 }
 
 class Control extends Operation {
@@ -318,8 +326,8 @@ export const commands = fc.commands(
     start,
     start,
     fc
-      .tuple(index, fc.option(fc.integer({ min: 0, max: 39 }), { nil: null }), fc.boolean())
-      .map(([i, c, force]) => new Interrupt(i, c, force)),
+      .tuple(index, fc.option(fc.integer({ min: 0, max: 39 }), { nil: null }), fc.boolean(), fc.boolean())
+      .map(([i, c, force, viaCli]) => new Interrupt(i, c, force, viaCli)),
     fc
       .tuple(
         index,

@@ -20,6 +20,8 @@ export interface FuzzSystem {
   client: Client;
   jobs: JobClient;
   taskQueue: string;
+  /** The server's gRPC address, for CLI processes. */
+  address(): string;
   workers: ChildProcess[];
   /** Operations run, for the report. */
   operations: number;
@@ -51,6 +53,7 @@ export async function createFuzzSystem(): Promise<FuzzSystem> {
     client,
     jobs: new JobClient(client, taskQueue, app),
     taskQueue,
+    address: () => server.address,
     workers: [],
     operations: 0,
     slowestSettleMs: 0,
