@@ -26,7 +26,16 @@ async function main(): Promise<void> {
   try {
     const result = await fc.check(
       fc.asyncProperty(commands, async (cmds) => {
-        await runModel(system, cmds);
+        try {
+          await runModel(system, cmds);
+        } catch (err) {
+          // Said at once: shrinking the failing list can take long, and its report comes only at the end.
+          console.log(
+            `  run ${runs + 1} FAILED (shrinking follows): ${(err as Error).message.split('\n')[0]}`,
+          );
+          console.log(`    its operations: ${[...cmds].map(String).join(', ')}`);
+          throw err;
+        }
         runs++;
         const minutes = ((Date.now() - started) / 60_000).toFixed(1);
         const settle = (system.slowestSettleMs / 1000).toFixed(1);

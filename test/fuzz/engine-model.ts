@@ -18,6 +18,7 @@
 import { diagnoseOpenRoot } from './diagnose';
 import type { FuzzSystem } from './fuzz-system';
 import { runJobs } from '../helpers/cli';
+import { maxOverlap } from '../helpers/overlap';
 import fc from 'fast-check';
 import {
   DuplicateJobError,
@@ -36,6 +37,8 @@ const SETTLE_MS = 180_000;
 
 interface RootModel {
   name: string;
+  /** This start of the name (a name is used again once its root has stopped). */
+  tag: string;
   size: number;
   maxAttempts: number;
   /** Reruns asked (`jobs retry`): each lets a child use maxAttempts more. */
@@ -53,6 +56,10 @@ export interface Model {
   workers: number;
   /** The largest limit the run's concurrency key has had (Infinity while it has none). */
   keyLimitSeen: number;
+  /** Starts accepted so far; each root's runs are tagged with its own. */
+  starts: number;
+  /** The largest parallel limit each start (by tag) has had, and whether it shares the key. */
+  limits: Map<string, { maxParallel: number; keyed: boolean }>;
 }
 
 /** The limit a run's concurrency key starts with. */
@@ -120,6 +127,7 @@ class Start extends Operation {
     const name = nameOf(model, this.index);
     const { maxParallel, maxAttempts, batchSize, workflow, keyed } = this.options;
     const asked = Date.now();
+    const tag = `${name}#${++model.starts}`;
     try {
       await real.jobs.start('fuzz_root', {
         name,
@@ -129,7 +137,7 @@ class Start extends Operation {
         continueAsNewAfterEvents: 300,
         ...(workflow ? { runChildrenAs: 'workflow' as const } : {}),
         ...(keyed ? { concurrencyKey: keyOf(model) } : {}),
-        data: { children: this.children },
+        data: { children: this.children.map((child) => ({ ...child, root: tag })) },
       });
     } catch (err) {
       if (err instanceof DuplicateJobError) {
@@ -141,8 +149,10 @@ class Start extends Operation {
       }
       throw err;
     }
+    model.limits.set(tag, { maxParallel, keyed });
     model.roots.set(name, {
       name,
+      tag,
       size: this.children.length,
       maxAttempts,
       retries: 0,
@@ -201,6 +211,7 @@ class Control extends Operation {
       await tolerate(async () => (await jobs.resume(root.name), (root.paused = false)));
     if (this.what === 'scale') {
       root.maxParallelSeen = Math.max(root.maxParallelSeen, this.value);
+      model.limits.set(root.tag, { maxParallel: root.maxParallelSeen, keyed: root.keyed });
       await tolerate(() => jobs.scale(root.name, this.value));
     }
     if (this.what === 'retry') {
@@ -419,6 +430,26 @@ export async function settle(model: Model, real: Real): Promise<void> {
   }
   real.slowestSettleMs = Math.max(real.slowestSettleMs, Date.now() - settling);
   await checkInvariants(model, real, true);
+  checkProcessorRuns(model, real);
+}
+
+/**
+ * Measured from the processors themselves (each run logs its start and end in the worker): no more of a root's
+ * children ran at once than its largest limit, nor of the keyed roots than the key's.
+ */
+function checkProcessorRuns(model: Model, real: Real): void {
+  const runs = real.processorRuns().filter((run) => model.limits.has(run.root));
+  for (const [tag, { maxParallel }] of model.limits) {
+    const most = maxOverlap(runs.filter((run) => run.root === tag));
+    if (most > maxParallel)
+      throw new Error(`${tag}: ${most} processors ran at once, its limit is ${maxParallel}`);
+  }
+  const keyed = runs.filter((run) => model.limits.get(run.root)?.keyed);
+  const most = maxOverlap(keyed);
+  if (most > model.keyLimitSeen)
+    throw new Error(
+      `${most} processors of the key's roots ran at once, its limit is at most ${model.keyLimitSeen}`,
+    );
 }
 
 let runs = 0;
@@ -430,6 +461,8 @@ export async function runModel(real: Real, cmds: Iterable<Command>): Promise<voi
     roots: new Map(),
     workers: real.workers.length,
     keyLimitSeen: KEY_LIMIT,
+    starts: 0,
+    limits: new Map(),
   };
   await real.jobs.limit(keyOf(model), KEY_LIMIT); // before any keyed root starts: the bound holds from the first
   await fc.asyncModelRun(() => ({ model, real }), cmds);

@@ -11,7 +11,7 @@ import { Client, Connection } from '@temporalio/client';
 import { JobClient } from '../../src/client/job-client';
 import { startDevServer, type DevServer } from '../../src/dev-server';
 import { freePort } from '../../src/provisioning/ports';
-import { app } from '../fixtures/fuzz-app';
+import { app, type ProcessorRun } from '../fixtures/fuzz-app';
 import { killProcessGroup, startWorkerProcess } from '../helpers/worker-process';
 
 const FUZZ_APP = path.join(__dirname, '..', 'fixtures', 'fuzz-app.ts');
@@ -31,6 +31,8 @@ export interface FuzzSystem {
   serverRestarts: number;
   startWorker(): Promise<void>;
   killWorker(): Promise<void>;
+  /** Every processor run the workers have logged so far (a run a killed worker was in has no line). */
+  processorRuns(): ProcessorRun[];
   /** Kills the server (SIGKILL) and starts it again on the same file and ports. */
   restartServer(): Promise<void>;
   close(): Promise<void>;
@@ -46,6 +48,8 @@ export async function createFuzzSystem(): Promise<FuzzSystem> {
     log: () => undefined,
   };
   let server: DevServer = await startDevServer(options);
+  const runsLog = path.join(directory, 'processor-runs.jsonl');
+  process.env.FUZZ_RUNS_LOG = runsLog; // the worker processes inherit it
   const connection = await Connection.connect({ address: server.address });
   const client = new Client({ connection });
   const taskQueue = `fuzz-${process.pid}-${Date.now()}`;
@@ -54,6 +58,14 @@ export async function createFuzzSystem(): Promise<FuzzSystem> {
     jobs: new JobClient(client, taskQueue, app),
     taskQueue,
     address: () => server.address,
+    processorRuns: () =>
+      fs.existsSync(runsLog)
+        ? fs
+            .readFileSync(runsLog, 'utf8')
+            .split('\n')
+            .filter((line) => line.length > 0)
+            .map((line) => JSON.parse(line) as ProcessorRun)
+        : [],
     workers: [],
     operations: 0,
     slowestSettleMs: 0,
