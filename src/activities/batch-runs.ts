@@ -80,7 +80,8 @@ export async function loadBatchRun({
   return loadRun(Context.current().client, batchId, runId);
 }
 
-async function loadRun(client: Client, batchId: string, runId: string): Promise<LoadedBatchRun> {
+/** The children and records of a run of a batch (also for status reads of a batch closed without its result). */
+export async function loadRun(client: Client, batchId: string, runId: string): Promise<LoadedBatchRun> {
   const outcome = await runOutcome<BatchResult>(client, { workflowId: batchId, runId });
   if (outcome.kind === 'open')
     throw ApplicationFailure.nonRetryable(`run ${runId} of batch ${batchId} has not ended`);

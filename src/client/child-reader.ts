@@ -3,7 +3,7 @@
  * (`JobChildKeys`); where visibility cannot answer (the time-skipping test server) or has not caught up
  * with a batch just started, the root's open batches, then all of them, are asked.
  */
-import { type BatchResult, findChildQuery } from '../contract/messages';
+import { findChildQuery } from '../contract/messages';
 import { type InFlightChild, type ChildJobState, type StoredChild } from '../contract/jobs';
 import { childKey } from '../jobs/ids';
 import { refineRecord } from '../jobs/status-view';
@@ -82,7 +82,7 @@ export class ChildReader {
 
   private async findIn({ id, running, mayStillRun }: Batch, name: string): Promise<LocatedChild | undefined> {
     if (!running) {
-      const closed = await this.reads.closedResult<BatchResult>(id, { mayStillRun });
+      const closed = await this.reads.closedBatch(id, { mayStillRun });
       if (closed.closed) {
         const record = closed.result.children.find((child) => child.name === name);
         return record && { batchId: id, record, inFlight: null, interrupted: false };

@@ -3,7 +3,7 @@
  * its memo (at most a few seconds older than its last change), and the children of the batches that have
  * ended, from their results. Both are read from the server alone.
  */
-import { type BatchResult, SNAPSHOT_MEMO_KEY } from '../contract/messages';
+import { SNAPSHOT_MEMO_KEY } from '../contract/messages';
 import type { ChildPageRequest, ChildRecord, RootJobStatus, RootSnapshot } from '../contract/jobs';
 import { batchWorkflowId } from '../jobs/ids';
 import { DEFAULT_PAGE_LIMIT } from '../jobs/pages';
@@ -26,7 +26,7 @@ export async function readSnapshot(
   for (const [index, [, ended]] of (batches ?? []).entries()) {
     if (children.length >= limit) break;
     if (!ended) continue; // a running batch answers only through a worker
-    const closed = await reads.closedResult<BatchResult>(batchWorkflowId(id, index));
+    const closed = await reads.closedBatch(batchWorkflowId(id, index));
     if (!closed.closed) continue;
     const matching = closed.result.children.filter((child) => !status || child.status === status);
     const take = matching.slice(skip, skip + limit - children.length);

@@ -3,7 +3,7 @@
  * results (one call each, no replay); a running root from its query, its running batches from their queries
  * and from the server's view of their pending packs, all in parallel.
  */
-import { type BatchResult, batchPageQuery, rootJobQuery, type BatchPage } from '../contract/messages';
+import { batchPageQuery, rootJobQuery, type BatchPage } from '../contract/messages';
 import {
   type InFlightChild,
   type BatchSummary,
@@ -144,7 +144,7 @@ export class StatusReader {
     if (batch.done) {
       // A root stops once its batches have closed: until then, a batch that has ended may still be closing.
       const mayStillRun = rootPhase !== 'stopped';
-      const closed = await this.reads.closedResult<BatchResult>(batch.id, { mayStillRun });
+      const closed = await this.reads.closedBatch(batch.id, { mayStillRun });
       if (closed.closed) {
         const matching = closed.result.children.filter((child) => !status || child.status === status);
         return matching.slice(offset, offset + limit).map(withoutResult);

@@ -19,7 +19,10 @@ import { optionalTsToDate } from '@temporalio/common/lib/time';
 import { JobNotFoundError } from '../errors';
 import type { PackState } from '../jobs/status-view';
 import { isDeadlineExceeded } from './deadline';
-import { runResult, type Closed } from './run-history';
+import { runOutcome, runResult, type Closed } from './run-history';
+import { loadRun } from '../activities/batch-runs';
+import type { BatchResult } from '../contract/messages';
+import { emptyCounts, isFinal } from '../jobs/status';
 
 export type { Closed } from './run-history';
 
@@ -81,6 +84,28 @@ export class WorkflowReads {
   async closedResult<T>(workflowId: string, { mayStillRun = false } = {}): Promise<Closed<T>> {
     if (mayStillRun && (await this.isRunning(workflowId))) return { closed: false };
     return runResult<T>(this.client, { workflowId });
+  }
+
+  /**
+   * A finished batch's result, as closedResult. A batch whose last run closed without its result (terminated,
+   * twice: the root then ended it as it stood) has its records rebuilt from that run's history, and the
+   * children that had not ended read as failed, as the root counted them.
+   */
+  async closedBatch(batchId: string, { mayStillRun = false } = {}): Promise<Closed<BatchResult>> {
+    if (mayStillRun && (await this.isRunning(batchId))) return { closed: false };
+    const outcome = await runOutcome<BatchResult>(this.client, { workflowId: batchId });
+    if (outcome.kind === 'result') return { closed: true, result: outcome.result };
+    if (outcome.kind === 'open') return { closed: false };
+    const { runId, closeTime } = await this.client.workflow.getHandle(batchId).describe();
+    const { records } = await loadRun(this.client, batchId, runId);
+    const error = `batch ${batchId} was ${outcome.how} before this child ended`;
+    const at = (closeTime ?? new Date()).toISOString();
+    const children = records.map((record) =>
+      isFinal(record.status) ? record : { ...record, status: 'failed' as const, error, stoppedAt: at },
+    );
+    const counts = emptyCounts();
+    for (const child of children) counts[child.status]++;
+    return { closed: true, result: { index: -1, counts, children } };
   }
 
   private async isRunning(workflowId: string): Promise<boolean> {

@@ -5,7 +5,9 @@
  *   a batch was still open, and a new root of that name failed at once ("Workflow execution already started");
  * - a retry that reopens a batch still closing is not undone when that run's close reaches the root later;
  * - a grant sent to a batch run that has closed, which Temporal delivers by workflow id to the rerun that
- *   replaced it, is ignored there.
+ *   replaced it, is ignored there;
+ * - a batch whose last run was terminated after its last report (found by the fuzzer: terminated, then the run
+ *   replacing it too) is read from that run's history, where status reads failed.
  * The moment between a batch's last report and its close is held open by a workflow interceptor
  * (test/fixtures/hold-batch-close.ts) for roots named held-…, until the test lets the batch close.
  */
@@ -15,6 +17,7 @@ import type { RootJobStatus } from '../../src/contract/jobs';
 import { batchWorkflowId } from '../../src/jobs/ids';
 import { batchPageQuery, grantSlotsSignal } from '../../src/contract/messages';
 import { createJobTestbed, statusWhen, uniqueName, type JobTestbed } from '../helpers/jobs';
+import { eventually } from '../helpers/testbed';
 
 describe('a batch run that has ended, closing, or been replaced (dev server)', () => {
   let testbed: JobTestbed;
@@ -81,5 +84,36 @@ describe('a batch run that has ended, closing, or been replaced (dev server)', (
     expect(page.inFlight).toHaveLength(1);
     await jobs.interrupt(name, { force: true });
     expect(await jobs.wait(name)).toMatchObject({ status: 'cancelled' });
+  });
+
+  it('reads a batch whose last run was terminated (it and the run replacing it) as the root counted it', async () => {
+    // held-: the run replacing batch 1 fails b at once and ends, and stays open until told (so it can be terminated).
+    const name = uniqueName('held-twice-terminated');
+    const parts = [{ name: 'a' }, { name: 'b', durationMs: 60_000 }];
+    await jobs.start('do_big_job', { name, batchSize: 1, maxParallel: 2, data: { parts } });
+    await statusWhen<RootJobStatus>(
+      jobs,
+      name,
+      (root) => root.counts.success === 1 && root.counts.running === 1,
+    );
+    const batch = testbed.client.workflow.getHandle(batchWorkflowId(name, 1));
+    const first = (await batch.describe()).runId;
+    await batch.terminate('an operator, once');
+    await eventually('the run replacing it', async () => {
+      const { runId, status } = await batch.describe();
+      return runId !== first && status.name === 'RUNNING' ? true : undefined;
+    });
+    await batch.terminate('an operator, twice');
+    await testbed.client.workflow.getHandle(batchWorkflowId(name, 0)).signal('test-release-batch');
+
+    // The replacing run had sent its last report (b failed) before it was terminated: the root counted that.
+    const final = await jobs.wait(name);
+    expect(final).toMatchObject({ status: 'failed', counts: { success: 1, failed: 1 } });
+    // Its last run left no result: reads rebuild its records from that run's history.
+    const read = (await jobs.status(name, { limit: 10 })) as RootJobStatus;
+    const b = read.children.find((child) => child.name === 'do_small_job:b');
+    expect(b).toMatchObject({ status: 'failed' });
+    expect(b?.error).toContain('terminated');
+    expect(await jobs.status(`${name}/do_small_job:b`)).toMatchObject({ status: 'failed' });
   });
 });
