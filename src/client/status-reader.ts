@@ -119,10 +119,14 @@ export class StatusReader {
     let page: BatchPage;
     let packs: Map<string, PackState>;
     try {
-      [page, packs] = await Promise.all([
-        this.reads.query(batchId, batchPageQuery, { offset: slice?.offset ?? 0, limit: slice?.limit ?? 0 }),
-        this.reads.batchPacks(batchId),
-      ]);
+      // The query first, then the packs: a pack the batch had scheduled when it answered is then either
+      // described (begun or not) or gone because it ended, never missing for being too new (it would read as
+      // running before any worker began it).
+      page = await this.reads.query(batchId, batchPageQuery, {
+        offset: slice?.offset ?? 0,
+        limit: slice?.limit ?? 0,
+      });
+      packs = await this.reads.batchPacks(batchId);
     } catch (err) {
       if (!(err instanceof JobNotFoundError)) throw err;
       const page = { counts: batch.counts, inFlight: [], matched: 0, children: [] };
