@@ -1,0 +1,109 @@
+/**
+ * The invariants the fuzzer checks over every root after each operation (checkInvariants) and at the end of a
+ * run, once nothing holds the roots (settle): see test/fuzz/engine-model.ts for the list.
+ */
+import type { RootJobStatus } from '../../src/contract/jobs';
+import { finalRootStatus, isFinal, totalOf } from '../../src/jobs/status';
+import { maxOverlap } from '../helpers/overlap';
+import { diagnoseOpenRoot } from './diagnose';
+import type { FuzzSystem as Real } from './fuzz-system';
+import { tolerate, type Model } from './model';
+
+/** Once nothing holds them, every root stops within this. */
+const SETTLE_MS = 180_000;
+
+/** Checks every root of the model; throws naming the root and the broken invariant. */
+export async function checkInvariants(model: Model, real: Real, final = false): Promise<void> {
+  for (const root of model.roots.values()) {
+    let read: RootJobStatus;
+    try {
+      read = (await real.jobs.status(root.name, { limit: 200 })) as RootJobStatus;
+    } catch (err) {
+      throw new Error(`${root.name}: a status read failed: ${(err as Error).message}`);
+    }
+    const fail = (what: string) => {
+      throw new Error(
+        `${root.name}: ${what}\n${JSON.stringify({ ...read, children: read.children.slice(0, 5) })}`,
+      );
+    };
+    const { counts } = read;
+    if (Object.values(counts).some((count) => count < 0)) fail('a count is negative');
+    if (totalOf(counts) !== read.total) fail(`counts sum to ${totalOf(counts)}, the total is ${read.total}`);
+    if (read.total > root.size) fail(`${read.total} children, ${root.size} planned`);
+    if (read.stoppedAt === null) {
+      if (isFinal(read.status)) fail(`says ${read.status} although it has not stopped`);
+    } else {
+      const rule = read.error && !read.interrupted ? 'failed' : finalRootStatus(counts, read.interrupted);
+      if (read.status !== rule) fail(`stopped ${read.status}, while its rule says ${rule}`);
+    }
+    const limit = root.maxAttempts * (1 + root.retries);
+    for (const record of read.children) {
+      if (record.attempts > limit) fail(`child ${record.name} used ${record.attempts} attempts of ${limit}`);
+    }
+    if (counts.running > root.maxParallelSeen)
+      fail(`${counts.running} children running, its limit is ${root.maxParallelSeen}`);
+    if (root.keyed && counts.running > model.keyLimitSeen)
+      fail(`${counts.running} children running, its key's limit is at most ${model.keyLimitSeen}`);
+    if (final) {
+      if (read.stoppedAt === null) fail('has not stopped');
+      if (!read.error && !read.interrupted && read.total !== root.size)
+        fail(`stopped with ${read.total} of ${root.size} children`);
+      const pages =
+        read.children.length < read.total
+          ? ((await real.jobs.status(root.name, { limit: 1000 })) as RootJobStatus).children
+          : read.children;
+      if (pages.some((record) => !isFinal(record.status))) fail('a child has no final status');
+      const byStatus = Object.fromEntries(Object.keys(counts).map((status) => [status, 0])) as Record<
+        string,
+        number
+      >;
+      for (const record of pages) byStatus[record.status]++;
+      if (JSON.stringify(byStatus) !== JSON.stringify({ ...byStatus, ...counts }))
+        fail(`its counts are not its children's: ${JSON.stringify(byStatus)}`);
+    }
+  }
+}
+
+/** Lets every root finish: a worker up, nothing paused; then each must stop within SETTLE_MS. */
+export async function settle(model: Model, real: Real): Promise<void> {
+  if (real.workers.length === 0) await real.startWorker();
+  for (const root of model.roots.values()) {
+    if (root.paused) await tolerate(() => real.jobs.resume(root.name));
+  }
+  const settling = Date.now();
+  const deadline = settling + SETTLE_MS;
+  for (const root of model.roots.values()) {
+    for (;;) {
+      const read = (await real.jobs.status(root.name, { limit: 0 })) as RootJobStatus;
+      if (read.stoppedAt !== null) break;
+      if (Date.now() > deadline)
+        throw new Error(
+          `${root.name}: still ${read.status} ${SETTLE_MS / 1000} s after nothing held it: ${JSON.stringify(read)}\n` +
+            (await diagnoseOpenRoot(real.client, root.name)),
+        );
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  }
+  real.slowestSettleMs = Math.max(real.slowestSettleMs, Date.now() - settling);
+  await checkInvariants(model, real, true);
+  checkProcessorRuns(model, real);
+}
+
+/**
+ * Measured from the processors themselves (each run logs its start and end in the worker): no more of a root's
+ * children ran at once than its largest limit, nor of the keyed roots than the key's.
+ */
+function checkProcessorRuns(model: Model, real: Real): void {
+  const runs = real.processorRuns().filter((run) => model.limits.has(run.root));
+  for (const [tag, { maxParallel }] of model.limits) {
+    const most = maxOverlap(runs.filter((run) => run.root === tag));
+    if (most > maxParallel)
+      throw new Error(`${tag}: ${most} processors ran at once, its limit is ${maxParallel}`);
+  }
+  const keyed = runs.filter((run) => model.limits.get(run.root)?.keyed);
+  const most = maxOverlap(keyed);
+  if (most > model.keyLimitSeen)
+    throw new Error(
+      `${most} processors of the key's roots ran at once, its limit is at most ${model.keyLimitSeen}`,
+    );
+}
