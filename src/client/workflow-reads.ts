@@ -76,20 +76,17 @@ export class WorkflowReads {
     }
   }
 
-  /**
-   * A finished workflow's result, from its close event (one call, no replay); see run-history.ts. The server
-   * holds that read open (a long poll of 20 s) while the workflow runs, so one that `mayStillRun` (a batch
-   * that has sent its last report but may not have closed yet) is described first.
-   */
-  async closedResult<T>(workflowId: string, { mayStillRun = false } = {}): Promise<Closed<T>> {
-    if (mayStillRun && (await this.isRunning(workflowId))) return { closed: false };
+  /** A finished workflow's result, from its close event (one call, no replay); see run-history.ts. */
+  closedResult<T>(workflowId: string): Promise<Closed<T>> {
     return runResult<T>(this.client, { workflowId });
   }
 
   /**
-   * A finished batch's result, as closedResult. A batch whose last run closed without its result (terminated,
-   * twice: the root then ended it as it stood) has its records rebuilt from that run's history, and the
-   * children that had not ended read as failed, as the root counted them.
+   * A finished batch's result, as closedResult. The server holds a close-event read open (a long poll of 20 s)
+   * while the workflow runs, so a batch that `mayStillRun` (it has sent its last report but may not have closed
+   * yet) is described first. A batch whose last run closed without its result (terminated after its last
+   * report) has its records rebuilt from that run's history, and the children that had not ended read as
+   * failed, as the root counted them.
    */
   async closedBatch(batchId: string, { mayStillRun = false } = {}): Promise<Closed<BatchResult>> {
     if (mayStillRun && (await this.isRunning(batchId))) return { closed: false };
