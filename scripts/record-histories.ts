@@ -234,6 +234,16 @@ const scenarios: Record<string, Scenario> = {
     await client.workflow.getHandle(batchWorkflowId(name, 0)).terminate('recording lost-batch');
     return [name];
   },
+  async 'earlier-batches'(jobs, name, client) {
+    // A root an operator terminated left its batch running: a new root of the name ends that batch and starts
+    // its own (patch end-earlier-batches); its batches say which root started them.
+    const parts = [{ name: 'long', durationMs: 60_000 }, { name: 'b' }];
+    await jobs.start('do_big_job', { name, data: { parts } });
+    await statusWhen(jobs, name, running('long'));
+    await client.workflow.getHandle(name).terminate('recording earlier-batches');
+    await jobs.start('do_big_job', { name, data: { parts: [{ name: 'a' }] } });
+    return [name];
+  },
   async 'closed-by-status'(jobs, name) {
     // Workflows close as their jobs end: a failed root and child fail, a cancelled root and child are cancelled.
     const failed = `${name}-failed`;

@@ -3,6 +3,7 @@ import type { JobApplication } from '../application';
 import type { JobActivities } from '../contract/activities';
 import { batchesStillOpen, findBatchRun, loadBatchRun, probeBatches } from './batch-runs';
 import { cancelOwnRun } from './cancel-own-run';
+import { endEarlierBatches } from './end-earlier-batches';
 import { joinConcurrencyKey } from './join-concurrency-key';
 import { planChildrenActivity } from './plan-children';
 import { runChildProcessorActivity } from './run-child-processor';
@@ -20,6 +21,7 @@ export function createActivities(app: JobApplication): JobActivities {
     probeBatches,
     batchesStillOpen,
     joinConcurrencyKey,
+    endEarlierBatches,
     cancelOwnRun,
   };
 }

@@ -9,6 +9,7 @@ import type { ChildOutcome } from '../contract/activities';
 import type { Client } from '@temporalio/client';
 import { decodeFromPayloadsAtIndex } from '@temporalio/common/lib/internal-non-workflow';
 import type { temporal } from '@temporalio/proto';
+import { eventTime } from '../client/run-history';
 import { ChildBook } from '../jobs/child-book';
 import type { ChildEvent } from '../jobs/transitions';
 import type { ChildBatchInput, ChildJobState, PlannedChild, StoredChild } from '../contract/jobs';
@@ -98,10 +99,4 @@ function recordEvent(final: ChildJobState, closedAt: string): ChildEvent {
   if (final.status === 'success') return { type: 'succeed', attempt, at, startedAt, result };
   if (final.status === 'cancelled') return { type: 'cancel', attempt, at, startedAt };
   return { type: 'fail', attempt, at, startedAt, error: error ?? 'failed' };
-}
-
-function eventTime(event: HistoryEvent): string {
-  const time = event.eventTime;
-  const ms = time ? Number(time.seconds ?? 0) * 1000 + Math.floor((time.nanos ?? 0) / 1e6) : Date.now();
-  return new Date(ms).toISOString();
 }

@@ -31,10 +31,11 @@ export class ChildReader {
     const indexed = await this.indexedBatches(rootId, name);
     const found = indexed.length > 0 ? await this.firstHolding(indexed, name) : undefined;
     if (found) return found;
-    const { batches, phase } = await this.roots.rootState(rootId);
+    const { batches, phase, lost } = await this.roots.rootState(rootId);
     const open = batches.filter((batch) => !batch.done).map(({ id }) => ({ id, running: true }));
-    // A root stops once its batches have closed: until then, a batch that has ended may still be closing.
-    const mayStillRun = phase !== 'stopped';
+    // A root stops once its batches have closed: until then, a batch that has ended may still be closing; a
+    // root lost (terminated) may have left batches running.
+    const mayStillRun = phase !== 'stopped' || lost !== undefined;
     const done = batches.filter((batch) => batch.done).map(({ id }) => ({ id, running: false, mayStillRun }));
     return (
       (await this.firstHolding(open, name)) ?? (await this.firstHolding(done, name)) ?? notFound(rootId, name)

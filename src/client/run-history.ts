@@ -60,7 +60,8 @@ export async function runResult<T>(client: Client, run: RunRef): Promise<Closed<
 }
 
 /** How a run ended: with its result, still open (or gone on as new), or without a result (`how` it closed). */
-export type RunOutcome<T> = { kind: 'result'; result: T } | { kind: 'open' } | { kind: 'lost'; how: string };
+export type RunOutcome<T> =
+  { kind: 'result'; result: T } | { kind: 'open' } | { kind: 'lost'; how: string; closedAt: string };
 
 export async function runOutcome<T>(client: Client, run: RunRef): Promise<RunOutcome<T>> {
   const event = await firstEvent(client, run, true);
@@ -87,7 +88,7 @@ export async function runOutcome<T>(client: Client, run: RunRef): Promise<RunOut
     if (record !== undefined) return { kind: 'result', result: record };
   }
   if (event.workflowExecutionContinuedAsNewEventAttributes) return { kind: 'open' }; // raced a new run
-  return { kind: 'lost', how: closeName(event) };
+  return { kind: 'lost', how: closeName(event), closedAt: eventTime(event) };
 }
 
 /** How a run closed without a result, in words: "terminated", "failed", "timed out", "cancelled". */
@@ -98,4 +99,11 @@ function closeName(event: temporal.api.history.v1.IHistoryEvent): string {
   if (event.workflowExecutionCanceledEventAttributes) return 'cancelled';
   const type = event.eventType ?? 0;
   return temporal.api.enums.v1.EventType[type] ?? `event ${type}`;
+}
+
+/** When an event happened (ISO-8601); now if the server did not say. */
+export function eventTime(event: temporal.api.history.v1.IHistoryEvent): string {
+  const time = event.eventTime;
+  const ms = time ? Number(time.seconds ?? 0) * 1000 + Math.floor((time.nanos ?? 0) / 1e6) : Date.now();
+  return new Date(ms).toISOString();
 }

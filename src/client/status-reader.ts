@@ -19,6 +19,7 @@ import { addCounts, emptyCounts, liveRootStatus, rootProgress, totalOf } from '.
 import { refineCounts, refineRecord, withoutResult, type PackState } from '../jobs/status-view';
 import { RECORD_DEFAULTS, readSnapshot } from './snapshot-reader';
 import { JobNotFoundError } from '../errors';
+import { lostRoot } from '../jobs/lost-root';
 import { NoWorkerAnsweredError, type WorkflowReads } from './workflow-reads';
 
 /** In a running batch, the records that may read as `status` once refined. */
@@ -47,8 +48,12 @@ export class StatusReader {
   async rootState(id: string, timeoutMs = this.reads.queryTimeoutMs): Promise<RootJobState> {
     const asked = await this.reads.queryIfOpen(id, timeoutMs, rootJobQuery);
     if (asked.open) return asked.value;
-    const closed = await this.reads.closedResult<RootJobState>(id);
-    return closed.closed ? closed.result : this.reads.query(id, rootJobQuery); // it went on as new meanwhile
+    const closed = await this.reads.closedOutcome<RootJobState>(id);
+    if (closed.kind === 'result') return closed.result;
+    if (closed.kind === 'open') return this.reads.query(id, rootJobQuery); // it went on as new meanwhile
+    // Closed without its result (an operator terminated it): what it knew then, ended.
+    const last = await this.reads.query(id, rootJobQuery);
+    return lostRoot(last, closed.how, closed.closedAt);
   }
 
   async root(id: string, request: ChildPageRequest): Promise<RootJobStatus> {
@@ -61,7 +66,7 @@ export class StatusReader {
       if (!fromSnapshot) throw err;
       return fromSnapshot;
     }
-    const { kind: _kind, phase, batches, ...record } = root;
+    const { kind: _kind, phase, batches, lost: _lost, ...record } = root;
     // Without a status filter, the page's slices follow from batch sizes alone, so a running batch's one
     // query also brings its slice of the page.
     const early = request.status ? undefined : pageSlices(batches, request);
@@ -91,7 +96,15 @@ export class StatusReader {
       );
     const pages = await Promise.all(
       slices.map((slice) =>
-        this.slice(batches[slice.batch], slice, request.status, live.get(slice.batch), !!early, phase),
+        this.slice(
+          batches[slice.batch],
+          slice,
+          request.status,
+          live.get(slice.batch),
+          !!early,
+          phase,
+          root.lost !== undefined,
+        ),
       ),
     );
     const total = counts.reduce((sum, batchCounts) => addCounts(sum, batchCounts), emptyCounts());
@@ -144,10 +157,12 @@ export class StatusReader {
     live: Promise<LiveBatch> | undefined,
     fetchedWithLive: boolean,
     rootPhase: RootJobState['phase'],
+    lost: boolean,
   ): Promise<ChildRecord[]> {
     if (batch.done) {
-      // A root stops once its batches have closed: until then, a batch that has ended may still be closing.
-      const mayStillRun = rootPhase !== 'stopped';
+      // A root stops once its batches have closed: until then, a batch that has ended may still be closing;
+      // a root lost (terminated) may have left batches running.
+      const mayStillRun = rootPhase !== 'stopped' || lost;
       const closed = await this.reads.closedBatch(batch.id, { mayStillRun });
       if (closed.closed) {
         const matching = closed.result.children.filter((child) => !status || child.status === status);

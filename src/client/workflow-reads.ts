@@ -19,7 +19,7 @@ import { optionalTsToDate } from '@temporalio/common/lib/time';
 import { JobNotFoundError } from '../errors';
 import type { PackState } from '../jobs/status-view';
 import { isDeadlineExceeded } from './deadline';
-import { runOutcome, runResult, type Closed } from './run-history';
+import { runOutcome, runResult, type Closed, type RunOutcome } from './run-history';
 import { loadRun } from '../activities/batch-runs';
 import type { BatchResult } from '../contract/messages';
 import { emptyCounts, isFinal } from '../jobs/status';
@@ -79,6 +79,11 @@ export class WorkflowReads {
   /** A finished workflow's result, from its close event (one call, no replay); see run-history.ts. */
   closedResult<T>(workflowId: string): Promise<Closed<T>> {
     return runResult<T>(this.client, { workflowId });
+  }
+
+  /** How a finished workflow closed: with its result, or (`lost`) without it; `open` if it went on as new. */
+  closedOutcome<T>(workflowId: string): Promise<RunOutcome<T>> {
+    return runOutcome<T>(this.client, { workflowId });
   }
 
   /**

@@ -113,6 +113,16 @@ export interface StartFollowUpJobsInput {
   followUps: FollowUpJob[];
 }
 
+/** A root whose batch's id is taken by a batch of an earlier root of its id. */
+export interface EarlierBatchesInput {
+  rootId: string;
+  /** The root's first run id (its chain's, across continue-as-new) and when the chain started. */
+  rootRun: string;
+  rootStartedAt: string;
+  /** The batch whose start collided. */
+  batchId: string;
+}
+
 export interface JobActivities {
   /** Runs a root topic's planner: several pages of children a call. */
   planChildren(input: PlanChildrenInput): Promise<PlannedPages>;
@@ -130,6 +140,8 @@ export interface JobActivities {
   /** Which of these batches are still open after waiting a little for them to close. */
   batchesStillOpen(input: { batchIds: string[] }): Promise<string[]>;
   joinConcurrencyKey(input: { key: string; report: KeyReport }): Promise<void>;
+  /** Ends the batches an earlier root of this id left running (terminated while they ran); their ids. */
+  endEarlierBatches(input: EarlierBatchesInput): Promise<string[]>;
   /** Asks the server to cancel a run (a workflow may not cancel itself). */
   cancelOwnRun(input: { workflowId: string; runId: string }): Promise<void>;
 }

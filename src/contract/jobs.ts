@@ -134,6 +134,11 @@ export interface ChildBatchInput {
   rerunOf?: BatchRerun;
   /** Which run of the batch this is (BatchSummary.run): grants for another run are not its. */
   run?: number;
+  /**
+   * The first run id of the root that started it (the same across its continue-as-new): its reports say it,
+   * so a new root of the same id does not take those of a batch an earlier, terminated root left running.
+   */
+  rootRun?: string;
 }
 
 /** Which earlier run of a batch reruns, which of its children, and its counts once they are back in line. */
@@ -218,6 +223,11 @@ export interface RootJobState extends RootRecord {
    * while planning): where planning would go on, so that `jobs retry` plans the rest.
    */
   unplanned?: { cursor: string | null };
+  /**
+   * How its workflow closed without its result ('terminated', 'timed out'): it did not stop by itself, and
+   * batches it left may still run (jobs/lost-root.ts).
+   */
+  lost?: string;
 }
 
 /** A root's record as its memo keeps it, for status reads that no worker answers. */

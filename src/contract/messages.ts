@@ -58,6 +58,8 @@ export interface BatchReport {
   done: boolean;
   /** The last rerun request it has taken (its sequence number), if any. */
   reruns?: number;
+  /** ChildBatchInput.rootRun: which root started the batch (absent from batches before it was kept). */
+  rootRun?: string;
 }
 export const batchReportSignal = defineSignal<[BatchReport]>('batchReport');
 

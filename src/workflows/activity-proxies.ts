@@ -14,6 +14,7 @@ export const {
   probeBatches,
   batchesStillOpen,
   joinConcurrencyKey,
+  endEarlierBatches,
   cancelOwnRun,
 } = proxyActivities<JobActivities>({
   startToCloseTimeout: '1 minute',

@@ -32,6 +32,8 @@ export class BatchReporter {
     private readonly rootId: string,
     private readonly index: number,
     private readonly batch: BatchState,
+    /** Which root started the batch (ChildBatchInput.rootRun): the root takes only its own batches' reports. */
+    private readonly rootRun?: string,
   ) {}
 
   /** Counts changed: the root hears of it within a second. */
@@ -87,6 +89,7 @@ export class BatchReporter {
       durations: this.batch.durations,
       done,
       ...(this.batch.reruns() > 0 ? { reruns: this.batch.reruns() } : {}),
+      ...(this.rootRun ? { rootRun: this.rootRun } : {}),
     };
   }
 

@@ -39,13 +39,18 @@ export async function childBatchWorkflow(input: ChildBatchInput): Promise<BatchR
   const run = new BatchRun(input, book, () => reporter.changed());
   let reruns = 0;
   let closing = false;
-  const reporter = new BatchReporter(input.rootId, input.index, {
-    counts: () => book.counts(),
-    lease: run.lease,
-    needed: () => book.slotsWanted(roundsOf),
-    durations: run.durations,
-    reruns: () => reruns,
-  });
+  const reporter = new BatchReporter(
+    input.rootId,
+    input.index,
+    {
+      counts: () => book.counts(),
+      lease: run.lease,
+      needed: () => book.slotsWanted(roundsOf),
+      durations: run.durations,
+      reruns: () => reruns,
+    },
+    input.rootRun,
+  );
   const lastSequence = new Map<number, number>();
   const roundsOf: RoundsOf = (spec) => packRounds(run.durations, spec.topic, spec.pack);
   const interruptAll = (force: boolean) => book.records.forEach((_, index) => run.interrupt(index, force));

@@ -61,6 +61,8 @@ export async function rootJobWorkflow(input: RootJobInput, carried?: RootCarry):
   setHandler(rootJobQuery, () => state);
   setHandler(interruptSignal, ({ force }) => run.interrupt(force));
   const takeReport = (report: BatchReport) => {
+    // A batch an earlier root of this id left running (that root was terminated) still reports here.
+    if (report.rootRun !== undefined && report.rootRun !== workflowInfo().firstExecutionRunId) return;
     run.onReport(report);
     reruns.afterReport(report);
   };

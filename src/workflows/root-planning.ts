@@ -3,7 +3,15 @@
  * call), names are checked, and one batch workflow per page starts at once, with its first slots.
  */
 import type { PlannedPages } from '../contract/activities';
-import { CancellationScope, ParentClosePolicy, isCancellation, startChild } from '@temporalio/workflow';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import {
+  CancellationScope,
+  ParentClosePolicy,
+  isCancellation,
+  patched,
+  startChild,
+  workflowInfo,
+} from '@temporalio/workflow';
 import {
   MAX_WORKFLOW_ID_LENGTH,
   batchWorkflowId,
@@ -16,7 +24,7 @@ import { batchStarted, grantSlots, openBatch } from '../jobs/slots';
 import { emptyCounts } from '../jobs/status';
 import type { BatchRerun, PlannedChild, RootJobInput } from '../contract/jobs';
 import { JobChildKeys, JobKind, JobRootId } from '../search-attributes';
-import { findBatchRun, planChildren } from './activity-proxies';
+import { endEarlierBatches, findBatchRun, planChildren } from './activity-proxies';
 import { childBatchWorkflow } from './child-batch';
 import { failureMessage } from './failure-message';
 import { interruptSignal } from '../contract/messages';
@@ -75,6 +83,12 @@ function workflowIdProblem(input: RootJobInput, child: PlannedChild): string | u
     return undefined;
   return `its workflow id is ${id.length} characters; servers allow ${MAX_WORKFLOW_ID_LENGTH} (limit.maxIDLength)`;
 }
+
+/**
+ * A batch's id taken by a batch an earlier root of this id left running (an operator terminated that root):
+ * that batch, and the others it left, are ended and the start is made again (patched; fixture earlier-batches).
+ */
+const END_EARLIER_BATCHES = 'end-earlier-batches';
 
 /** A batch to start: a planned page, or a rerun of an ended batch (its children then load from its run). */
 interface BatchStart {
@@ -160,47 +174,76 @@ function lendWithStarts(run: RootRun, starting: BatchStart[]): void {
 
 async function startBatch(run: RootRun, input: RootJobInput, batch: BatchStart): Promise<void> {
   const { state } = run;
-  const { index, id, children, summary, slots, rerunOf } = batch;
+  const { index, children, rerunOf } = batch;
   let started;
   try {
-    started = await startChild(childBatchWorkflow, {
-      workflowId: id,
-      args: [
-        {
-          rootId: state.id,
-          ownerId: state.ownerId,
-          index,
-          children,
-          slots,
-          retry: input.retry,
-          childTimeoutMs: input.childTimeoutMs,
-          createdAt: new Date().toISOString(),
-          durations: run.durations,
-          ...(rerunOf ? { rerunOf } : {}),
-          ...(state.batches[index].run ? { run: state.batches[index].run } : {}),
-        },
-      ],
-      // Batches report by signal, so they must outlive a continue-as-new of the root.
-      parentClosePolicy: ParentClosePolicy.ABANDON,
-      staticSummary: summary,
-      typedSearchAttributes: [
-        { key: JobKind, value: 'batch' },
-        { key: JobRootId, value: state.id },
-        ...(rerunOf ? [] : [{ key: JobChildKeys, value: children.map((child) => childKey(child.name)) }]),
-      ],
-    });
+    started = await startBatchWorkflow(run, input, batch);
   } catch (err) {
-    if (rerunOf) return run.rerunFailed(index, `rerunning batch ${index} failed: ${failureMessage(err)}`);
-    state.error = `starting batch ${index} failed: ${failureMessage(err)}`;
-    state.batches[index].counts = { ...emptyCounts(), cancelled: children.length };
-    run.batchEnded(index);
-    run.refresh();
-    return;
+    let failure = err;
+    if (!rerunOf && err instanceof WorkflowExecutionAlreadyStartedError && patched(END_EARLIER_BATCHES)) {
+      try {
+        started = await afterEndingEarlierBatches(run, input, batch);
+      } catch (again) {
+        failure = again;
+      }
+    }
+    if (!started) {
+      if (rerunOf)
+        return run.rerunFailed(index, `rerunning batch ${index} failed: ${failureMessage(failure)}`);
+      state.error = `starting batch ${index} failed: ${failureMessage(failure)}`;
+      state.batches[index].counts = { ...emptyCounts(), cancelled: children.length };
+      run.batchEnded(index);
+      run.refresh();
+      return;
+    }
   }
   run.startedBatches.add(index);
   run.onBatchStarted?.(index, started.result());
   batchStarted(run.pool, index);
-  if (state.interrupted) run.send(id, interruptSignal, { force: run.forced });
+  if (state.interrupted) run.send(batch.id, interruptSignal, { force: run.forced });
   run.lendSlots();
   run.refresh();
+}
+
+function startBatchWorkflow(run: RootRun, input: RootJobInput, batch: BatchStart) {
+  const { state } = run;
+  const { index, id, children, summary, slots, rerunOf } = batch;
+  return startChild(childBatchWorkflow, {
+    workflowId: id,
+    args: [
+      {
+        rootId: state.id,
+        ownerId: state.ownerId,
+        index,
+        children,
+        slots,
+        retry: input.retry,
+        childTimeoutMs: input.childTimeoutMs,
+        createdAt: new Date().toISOString(),
+        durations: run.durations,
+        ...(rerunOf ? { rerunOf } : {}),
+        ...(state.batches[index].run ? { run: state.batches[index].run } : {}),
+        ...(patched(END_EARLIER_BATCHES) ? { rootRun: workflowInfo().firstExecutionRunId } : {}),
+      },
+    ],
+    // Batches report by signal, so they must outlive a continue-as-new of the root.
+    parentClosePolicy: ParentClosePolicy.ABANDON,
+    staticSummary: summary,
+    typedSearchAttributes: [
+      { key: JobKind, value: 'batch' },
+      { key: JobRootId, value: state.id },
+      ...(rerunOf ? [] : [{ key: JobChildKeys, value: children.map((child) => childKey(child.name)) }]),
+    ],
+  });
+}
+
+/** The batches an earlier root of this id left running are ended, and the batch starts in its place. */
+async function afterEndingEarlierBatches(run: RootRun, input: RootJobInput, batch: BatchStart) {
+  await endEarlierBatches({
+    rootId: run.state.id,
+    rootRun: workflowInfo().firstExecutionRunId,
+    rootStartedAt: workflowInfo().startTime.toISOString(),
+    batchId: batch.id,
+  });
+  return startBatchWorkflow(run, input, batch);
 }

@@ -50,6 +50,7 @@ describe('recorded job histories replay against the current workflow code', () =
         'key-join-first',
         'batches-closed',
         'stale-batch-close',
+        'earlier-batches',
       ]),
     );
   });
