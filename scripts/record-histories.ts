@@ -244,6 +244,21 @@ const scenarios: Record<string, Scenario> = {
     await jobs.start('do_big_job', { name, data: { parts: [{ name: 'a' }] } });
     return [name];
   },
+  async 'twice-lost'(jobs, _name, client) {
+    // A batch terminated, then the run replacing it too (patch lost-batch-counts): it ends with the counts of
+    // that run's history. Only the root's history is kept: its batches ran under test interceptors.
+    const name = 'held-muted-twice-lost';
+    const parts = [{ name: 'a' }, { name: 'b' }, { name: 'c', durationMs: 60_000 }];
+    await jobs.start('do_big_job', { name, maxParallel: 3, data: { parts } });
+    await statusWhen<RootJobStatus>(jobs, name, (root) => root.counts.success === 2);
+    const batch = client.workflow.getHandle(batchWorkflowId(name, 0));
+    const first = (await batch.describe()).runId;
+    await batch.terminate('recording twice-lost, once');
+    while ((await batch.describe()).runId === first) await new Promise((resolve) => setTimeout(resolve, 200));
+    await batch.terminate('recording twice-lost, twice');
+    await jobs.wait(name);
+    return { roots: [], others: [name] };
+  },
   async 'closed-by-status'(jobs, name) {
     // Workflows close as their jobs end: a failed root and child fail, a cancelled root and child are cancelled.
     const failed = `${name}-failed`;
@@ -264,8 +279,11 @@ const scenarios: Record<string, Scenario> = {
 async function main(): Promise<void> {
   Runtime.install({ logger: new DefaultLogger('WARN') });
   const only = process.argv[2];
-  // Roots named held-… have batches that close only when told (test/fixtures/hold-batch-close.ts).
-  const hold = [path.resolve(__dirname, '..', 'test', 'fixtures', 'hold-batch-close.ts')];
+  // Roots named held-… have batches that close only when told (test/fixtures/hold-batch-close.ts), and those
+  // named held-muted-… batches whose reports never reach them (mute-batch-reports.ts).
+  const hold = ['hold-batch-close.ts', 'mute-batch-reports.ts'].map((file) =>
+    path.resolve(__dirname, '..', 'test', 'fixtures', file),
+  );
   const app = createSeedApplication({ error: () => undefined });
   const testbed = await createJobTestbed('dev-server', app, {}, { workflowInterceptorModules: hold });
   try {

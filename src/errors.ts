@@ -22,8 +22,11 @@ export class DuplicateJobError extends Error {
 
 export class JobNotFoundError extends Error {
   override readonly name = 'JobNotFoundError';
-  constructor(readonly jobId: string) {
-    super(`No job with id "${jobId}".`);
+  constructor(
+    readonly jobId: string,
+    message = `No job with id "${jobId}".`,
+  ) {
+    super(message);
   }
 }
 

@@ -10,7 +10,8 @@ import { Context } from '@temporalio/activity';
 import { type Client, WorkflowNotFoundError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { runInput, runOutcome } from '../client/run-history';
-import type { ChildBatchInput } from '../contract/jobs';
+import type { ChildBatchInput, StatusCounts } from '../contract/jobs';
+import { countStatuses, isFinal } from '../jobs/status';
 import { rebuildRun } from './lost-batch-runs';
 
 /** A batch sends its last report, then closes: the root may ask for its run in between. */
@@ -95,6 +96,17 @@ export async function loadRun(client: Client, batchId: string, runId: string): P
     record.resultInHistory && !record.resultRunId ? { ...record, resultRunId: runId } : record,
   );
   return { children: input.children, records };
+}
+
+/**
+ * The counts of a batch whose last run closed without its result, from that run's history: children it had not
+ * seen end count as failed (as status reads show them, WorkflowReads.closedBatch).
+ */
+export async function lostBatchCounts({ batchId }: { batchId: string }): Promise<StatusCounts> {
+  const { client } = Context.current();
+  const { runId } = await client.workflow.getHandle(batchId).describe();
+  const { records } = await loadRun(client, batchId, runId);
+  return countStatuses(records.map(({ status }) => ({ status: isFinal(status) ? status : 'failed' })));
 }
 
 /**

@@ -144,6 +144,13 @@ export class WorkflowReads {
       return await this.client.withDeadline(callerFirst ? outer : ours, ask);
     } catch (err) {
       if (err instanceof WorkflowNotFoundError) throw new JobNotFoundError(workflowId);
+      // Terminated before any worker took its first task: the run holds no state to ask (a batch's reads then
+      // go by what its root says of it).
+      if (closedBeforeFirstTask(err))
+        throw new JobNotFoundError(
+          workflowId,
+          `"${workflowId}" closed before any worker ran it: it holds no record.`,
+        );
       if (isDeadlineExceeded(err) && !callerFirst) {
         throw new NoWorkerAnsweredError(
           `No worker answered a status query on "${workflowId}" within ${timeoutMs / 1000} s: ` +
@@ -262,4 +269,12 @@ export interface PendingActivity {
   startedAt: string | null;
   /** The first heartbeat detail, decoded. */
   heartbeat: unknown;
+}
+
+function closedBeforeFirstTask(err: unknown): boolean {
+  const cause = (err as { cause?: { code?: number; details?: string } }).cause;
+  return (
+    cause?.code === 9 /* FAILED_PRECONDITION */ &&
+    /closed before WorkflowTaskStarted/.test(cause.details ?? '')
+  );
 }

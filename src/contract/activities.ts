@@ -135,6 +135,8 @@ export interface JobActivities {
   findBatchRun(input: { batchId: string }): Promise<{ runId: string }>;
   /** The children and records of an earlier run of a batch (rebuilt from its history if it left no result). */
   loadBatchRun(input: { batchId: string; runId: string }): Promise<LoadedBatchRun>;
+  /** The counts of a batch whose last run closed without its result, from that run's history. */
+  lostBatchCounts(input: { batchId: string }): Promise<StatusCounts>;
   /** Which of these batches have closed. */
   probeBatches(input: { batches: BatchProbe[] }): Promise<ClosedBatch[]>;
   /** Which of these batches are still open after waiting a little for them to close. */

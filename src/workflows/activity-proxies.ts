@@ -11,6 +11,7 @@ export const {
   startFollowUpJobs,
   findBatchRun,
   loadBatchRun,
+  lostBatchCounts,
   probeBatches,
   batchesStillOpen,
   joinConcurrencyKey,

@@ -20,7 +20,7 @@ import {
   sleep,
 } from '@temporalio/workflow';
 import type { StatusCounts } from '../contract/jobs';
-import { batchesStillOpen, probeBatches } from './activity-proxies';
+import { batchesStillOpen, lostBatchCounts, probeBatches } from './activity-proxies';
 import type { BatchReport } from '../contract/messages';
 import type { RootReruns } from './root-reruns';
 import type { RootRun } from './root-run';
@@ -32,6 +32,8 @@ const WATCH_BATCHES = 'watch-batches';
  * replaced, the earlier run's close (which may reach the root later) is not the new run's (patched).
  */
 const CURRENT_RUN_ONLY = 'current-batch-run-only';
+/** A batch lost twice ends with the counts of its last run's history (patched; fixture twice-lost). */
+const LOST_BATCH_COUNTS = 'lost-batch-counts';
 /** Batches of an earlier run are probed after this, then twice as long each time nothing has changed. */
 const FIRST_PROBE_MS = 5_000;
 const LONGEST_PROBE_MS = 120_000;
@@ -152,12 +154,30 @@ export class RootBatchWatch {
       return;
     }
     if (this.replaced.has(index)) {
-      this.run.batchLost(index, `batch ${index} was ${how.lost}, and so was the run that replaced it`);
+      const error = `batch ${index} was ${how.lost}, and so was the run that replaced it`;
+      if (patched(LOST_BATCH_COUNTS)) void this.endFromHistory(index, error);
+      else this.run.batchLost(index, error);
       return;
     }
     this.replaced.add(index);
     this.followed.delete(index);
     this.reruns.replaceLost(index, how.lost);
+  }
+
+  /**
+   * A batch lost twice ends with the counts its last run's history gives: what the root last heard may be up to
+   * a report (a second) older. As it stands, if the server cannot say. No continue-as-new meanwhile.
+   */
+  private async endFromHistory(index: number, error: string): Promise<void> {
+    this.reruns.starting++;
+    try {
+      const counts = await lostBatchCounts({ batchId: this.run.state.batches[index].id }).catch(
+        () => undefined,
+      );
+      this.run.batchLost(index, error, counts);
+    } finally {
+      this.reruns.starting--;
+    }
   }
 }
 

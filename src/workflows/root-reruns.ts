@@ -11,7 +11,7 @@ import { rerunBatch } from './root-planning';
 import type { RootRun } from './root-run';
 
 export class RootReruns {
-  /** Batches being started again: a continue-as-new waits for them. */
+  /** Batches being started again (or a lost one's counts being read): a continue-as-new waits for them. */
   starting = 0;
 
   constructor(

@@ -169,10 +169,10 @@ export class RootRun {
    * Batch `index` closed without its result and could not be replaced: its children that had not ended count
    * as failed (their records went with it), and the root says why.
    */
-  batchLost(index: number, error: string): void {
+  batchLost(index: number, error: string, fromHistory?: StatusCounts): void {
     const batch = this.state.batches[index];
     if (batch.done) return;
-    const counts = { ...batch.counts };
+    const counts = { ...(fromHistory ?? batch.counts) };
     counts.failed += counts.new + counts.running + counts.failed_redelivered;
     counts.new = counts.running = counts.failed_redelivered = 0;
     batch.counts = counts;

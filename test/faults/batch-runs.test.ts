@@ -7,10 +7,13 @@
  * - a grant sent to a batch run that has closed, which Temporal delivers by workflow id to the rerun that
  *   replaced it, is ignored there;
  * - a batch whose last run was terminated after its last report (found by the fuzzer: terminated, then the run
- *   replacing it too) is read from that run's history, where status reads failed.
+ *   replacing it too) is read from that run's history, where status reads failed;
+ * - such a batch ends with the counts that history gives, not those the root last heard (found by the fuzzer:
+ *   its counts and its children's disagreed by the children that ended in the second before it was terminated).
  * The moment between a batch's last report and its close is held open by a workflow interceptor
  * (test/fixtures/hold-batch-close.ts) for roots named held-…, until the test lets the batch close.
  */
+import type { JobActivities } from '../../src/contract/activities';
 import { DuplicateJobError } from '../../src/errors';
 import { JobClient } from '../../src/client/job-client';
 import type { RootJobStatus } from '../../src/contract/jobs';
@@ -19,15 +22,30 @@ import { batchPageQuery, grantSlotsSignal } from '../../src/contract/messages';
 import { createJobTestbed, statusWhen, uniqueName, type JobTestbed } from '../helpers/jobs';
 import { eventually } from '../helpers/testbed';
 
+let releaseCounts: () => void = () => undefined;
+const countsHeld = () => new Promise<void>((resolve) => (releaseCounts = resolve));
+
 describe('a batch run that has ended, closing, or been replaced (dev server)', () => {
   let testbed: JobTestbed;
   let jobs: JobClient;
   beforeAll(async () => {
-    const workflowInterceptorModules = [require.resolve('../fixtures/hold-batch-close')];
-    testbed = await createJobTestbed('dev-server', undefined, {}, { workflowInterceptorModules });
+    const workflowInterceptorModules = [
+      require.resolve('../fixtures/hold-batch-close'),
+      require.resolve('../fixtures/mute-batch-reports'),
+      require.resolve('../fixtures/stall-replacement'),
+    ];
+    // A root named held-stalled-… takes a lost batch's counts only once the test lets it.
+    const activities = (own: JobActivities): Partial<JobActivities> => ({
+      lostBatchCounts: async (input) => {
+        if (input.batchId.startsWith('held-stalled-')) await countsHeld();
+        return own.lostBatchCounts(input);
+      },
+    });
+    testbed = await createJobTestbed('dev-server', undefined, {}, { workflowInterceptorModules, activities });
     jobs = testbed.jobs;
   });
   afterAll(async () => {
+    releaseCounts();
     await testbed?.teardown();
   });
 
@@ -115,5 +133,52 @@ describe('a batch run that has ended, closing, or been replaced (dev server)', (
     expect(b).toMatchObject({ status: 'failed' });
     expect(b?.error).toContain('terminated');
     expect(await jobs.status(`${name}/do_small_job:b`)).toMatchObject({ status: 'failed' });
+  });
+
+  it('ends a batch terminated twice with the counts its history gives, not those it last heard', async () => {
+    // held-muted-: the batch's reports never reach the root (mute-batch-reports), and it closes only when told.
+    const name = uniqueName('held-muted-twice');
+    const parts = [{ name: 'a' }, { name: 'b' }, { name: 'c', durationMs: 60_000 }];
+    await jobs.start('do_big_job', { name, maxParallel: 3, data: { parts } });
+    // The batch is asked directly: two children have succeeded, which the root has not heard.
+    await statusWhen<RootJobStatus>(
+      jobs,
+      name,
+      (root) => root.counts.success === 2 && root.counts.running === 1,
+    );
+    const batch = testbed.client.workflow.getHandle(batchWorkflowId(name, 0));
+    const first = (await batch.describe()).runId;
+    await batch.terminate('an operator, once');
+    await eventually('the run replacing it', async () => {
+      const { runId, status } = await batch.describe();
+      return runId !== first && status.name === 'RUNNING' ? true : undefined;
+    });
+    await batch.terminate('an operator, twice');
+
+    const final = await jobs.wait(name);
+    expect(final).toMatchObject({ status: 'failed', counts: { success: 2, failed: 1 } });
+    const read = (await jobs.status(name, { limit: 10 })) as RootJobStatus;
+    expect(read.children.map((child) => child.status).sort()).toEqual(['failed', 'success', 'success']);
+  });
+
+  it('reads a root whose batch run was terminated before any worker ran it', async () => {
+    // held-stalled-: the run replacing the lost batch never completes a workflow task (stall-replacement).
+    const name = uniqueName('held-stalled');
+    await jobs.start('do_big_job', { name, data: { parts: [{ name: 'a', durationMs: 60_000 }] } });
+    await statusWhen<RootJobStatus>(jobs, name, (root) => root.counts.running === 1);
+    const batch = testbed.client.workflow.getHandle(batchWorkflowId(name, 0));
+    const first = (await batch.describe()).runId;
+    await batch.terminate('an operator, once');
+    await eventually('the run replacing it', async () => {
+      const { runId } = await batch.describe();
+      return runId !== first ? true : undefined;
+    });
+    await batch.terminate('an operator, twice');
+
+    // Until the root has ended it, the batch is open in the root's view, and its run holds nothing to read.
+    const read = (await jobs.status(name, { limit: 10 })) as RootJobStatus;
+    expect(read).toMatchObject({ stoppedAt: null, total: 1 });
+    releaseCounts();
+    expect(await jobs.wait(name)).toMatchObject({ status: 'failed', counts: { failed: 1 } });
   });
 });

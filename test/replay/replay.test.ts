@@ -51,6 +51,7 @@ describe('recorded job histories replay against the current workflow code', () =
         'batches-closed',
         'stale-batch-close',
         'earlier-batches',
+        'twice-lost',
       ]),
     );
   });
