@@ -13,11 +13,13 @@
  * failed, with its error); no child has used more attempts than its limit; no more children run than the
  * largest limit the root (or its key) has had; a start is refused only while the root of that name has not
  * stopped (a stopping root is waited for). At the end, with a worker up and nothing paused: every root stops within
- * a bound, every child has a final status, and the root's counts are its children's.
+ * a bound, every child has a final status, and the root's counts are its children's; measured from the processors'
+ * own log, no more ran at once than a root's (or its key's) largest limit, and none began once an interrupt of it
+ * or of its root had had time to reach the workers (until a retry put it back in line).
  */
 import type { FuzzSystem as Real } from './fuzz-system';
 import { checkInvariants, settle } from './invariants';
-import { tolerate, type Model, type RootModel } from './model';
+import { restartInterruptWindows, tolerate, type Model, type RootModel } from './model';
 import { runJobs } from '../helpers/cli';
 import fc from 'fast-check';
 import { DuplicateJobError } from '../../src/errors';
@@ -125,12 +127,16 @@ class Interrupt extends Operation {
   }
   async act(model: Model, real: Real): Promise<void> {
     const root = target(model, this.index);
-    const id = this.child === null ? root.name : `${root.name}/c${this.child % Math.max(1, root.size)}`;
-    if (!this.viaCli) return tolerate(() => real.jobs.interrupt(id, { force: this.force }));
-    const env = { ...process.env, TEMPORAL_ADDRESS: real.address(), TEMPORAL_TASK_QUEUE: real.taskQueue };
-    const { code, stderr } = await runJobs(env, 'interrupt', id, ...(this.force ? ['--force'] : []));
-    // 2: the job had stopped or never started, said in one line; anything else is a fault.
-    if (code !== 0 && code !== 2) throw new Error(`jobs interrupt ${id} exited ${code}: ${stderr}`);
+    const child = this.child === null ? null : `c${this.child % Math.max(1, root.size)}`;
+    const id = child === null ? root.name : `${root.name}/${child}`;
+    if (!this.viaCli) await tolerate(() => real.jobs.interrupt(id, { force: this.force }));
+    else {
+      const env = { ...process.env, TEMPORAL_ADDRESS: real.address(), TEMPORAL_TASK_QUEUE: real.taskQueue };
+      const { code, stderr } = await runJobs(env, 'interrupt', id, ...(this.force ? ['--force'] : []));
+      // 2: the job had stopped or never started, said in one line; anything else is a fault.
+      if (code !== 0 && code !== 2) throw new Error(`jobs interrupt ${id} exited ${code}: ${stderr}`);
+    }
+    model.interrupts.push({ tag: root.tag, child, from: Date.now(), until: Infinity });
   }
   toString = () =>
     `interrupt #${this.index}${this.child === null ? '' : ` child ${this.child}`}${this.force ? ' (forced)' : ''}` +
@@ -162,6 +168,9 @@ class Control extends Operation {
     }
     if (this.what === 'retry') {
       root.retries++;
+      // Children interrupted before are back in line: they may run again.
+      for (const window of model.interrupts)
+        if (window.tag === root.tag) window.until = Math.min(window.until, Date.now());
       root.paused = false; // a finished root runs again unpaused
       const statuses = this.value % 2 === 0 ? (['failed'] as const) : (['failed', 'cancelled'] as const);
       await tolerate(() => jobs.retry(root.name, { statuses: [...statuses] }));
@@ -203,16 +212,18 @@ class Limit extends Operation {
 }
 
 class KillWorker extends Operation {
-  async act(_model: Model, real: Real): Promise<void> {
+  async act(model: Model, real: Real): Promise<void> {
     await real.killWorker();
     await real.startWorker();
+    restartInterruptWindows(model);
   }
   toString = () => 'kill a worker (SIGKILL) and start another';
 }
 
 class RestartServer extends Operation {
-  async act(_model: Model, real: Real): Promise<void> {
+  async act(model: Model, real: Real): Promise<void> {
     await real.restartServer();
+    restartInterruptWindows(model);
   }
   toString = () => 'kill the server (SIGKILL) and start it again on its database';
 }
@@ -313,6 +324,7 @@ export async function runModel(real: Real, cmds: Iterable<Command>): Promise<voi
     keyLimitSeen: KEY_LIMIT,
     starts: 0,
     limits: new Map(),
+    interrupts: [],
   };
   await real.jobs.limit(keyOf(model), KEY_LIMIT); // before any keyed root starts: the bound holds from the first
   await fc.asyncModelRun(() => ({ model, real }), cmds);

@@ -9,6 +9,11 @@ import { diagnoseOpenRoot } from './diagnose';
 import type { FuzzSystem as Real } from './fuzz-system';
 import { tolerate, type Model } from './model';
 
+/**
+ * An interrupt reaches a pack that is running within a heartbeat or two (the worker's heartbeats go out every
+ * second): a child in it may begin meanwhile. Past this, one that begins is a fault.
+ */
+const INTERRUPT_REACHES_MS = 10_000;
 /** Once nothing holds them, every root stops within this. */
 const SETTLE_MS = 180_000;
 
@@ -91,7 +96,8 @@ export async function settle(model: Model, real: Real): Promise<void> {
 
 /**
  * Measured from the processors themselves (each run logs its start and end in the worker): no more of a root's
- * children ran at once than its largest limit, nor of the keyed roots than the key's.
+ * children ran at once than its largest limit, nor of the keyed roots than the key's; and none began once an
+ * interrupt of it (or of its root) had had time to reach the workers, until a retry put it back in line.
  */
 function checkProcessorRuns(model: Model, real: Real): void {
   const runs = real.processorRuns().filter((run) => model.limits.has(run.root));
@@ -99,6 +105,19 @@ function checkProcessorRuns(model: Model, real: Real): void {
     const most = maxOverlap(runs.filter((run) => run.root === tag));
     if (most > maxParallel)
       throw new Error(`${tag}: ${most} processors ran at once, its limit is ${maxParallel}`);
+  }
+  for (const { tag, child, from, until } of model.interrupts) {
+    const late = runs.find(
+      (run) =>
+        run.root === tag &&
+        (child === null || run.name === child) &&
+        run.start > from + INTERRUPT_REACHES_MS &&
+        run.start < until,
+    );
+    if (late)
+      throw new Error(
+        `${tag}: child ${late.name} began ${late.start - from} ms after an interrupt of ${child ?? 'its root'}`,
+      );
   }
   const keyed = runs.filter((run) => model.limits.get(run.root)?.keyed);
   const most = maxOverlap(keyed);

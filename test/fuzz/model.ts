@@ -21,6 +21,17 @@ export interface RootModel {
   keyed: boolean;
 }
 
+/**
+ * An interrupt of a root (child: null) or of one child, sent at `from`: no processor of it may begin once the
+ * interrupt has had time to reach the workers, until a retry (`until`) puts children back in line.
+ */
+export interface InterruptWindow {
+  tag: string;
+  child: string | null;
+  from: number;
+  until: number;
+}
+
 export interface Model {
   run: string;
   roots: Map<string, RootModel>;
@@ -31,6 +42,14 @@ export interface Model {
   starts: number;
   /** The largest parallel limit each start (by tag) has had, and whether it shares the key. */
   limits: Map<string, { maxParallel: number; keyed: boolean }>;
+  interrupts: InterruptWindow[];
+}
+
+/** A fault (a worker or the server killed) delays what interrupts sent before it reach the workers. */
+export function restartInterruptWindows(model: Model): void {
+  const now = Date.now();
+  for (const window of model.interrupts)
+    if (window.until === Infinity) window.from = Math.max(window.from, now);
 }
 
 /** Errors an operation on a root may rightly meet: the root has stopped, or never started. */
