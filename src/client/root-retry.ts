@@ -14,7 +14,7 @@ import { countIn } from '../jobs/status';
 import { JobOwnerId } from '../search-attributes';
 import type { rootJobWorkflow } from '../workflows';
 import type { RootControls } from './root-controls';
-import { runInput, runResult } from './run-history';
+import { runInput, runOutcome } from './run-history';
 import { rootStartOptions } from './start-root-job';
 
 export interface RetryOutcome {
@@ -50,8 +50,13 @@ export async function retryRoot(
     .getHandle(id)
     .result()
     .catch(() => undefined);
-  const last = await runResult<RootJobState>(client, { workflowId: id });
-  if (!last.closed) throw new Error(`Job "${id}" started again meanwhile; see \`jobs status ${id}\`.`);
+  const last = await runOutcome<RootJobState>(client, { workflowId: id });
+  if (last.kind === 'open')
+    throw new Error(`Job "${id}" started again meanwhile; see \`jobs status ${id}\`.`);
+  if (last.kind === 'lost')
+    throw new InvalidJobInputError(
+      `Job "${id}" did not stop by itself (its workflow was ${last.how}): it cannot be retried; start it again.`,
+    );
   const rerun = countIn(last.result.counts, which);
   const unplanned = last.result.unplanned;
   if (rerun === 0 && !unplanned)

@@ -5,6 +5,7 @@
  * started"), and the old batches' reports, addressed to the root's workflow id, reached the new root.
  */
 import { JobClient } from '../../src/client/job-client';
+import { InvalidJobInputError } from '../../src/errors';
 import type { RootJobStatus } from '../../src/contract/jobs';
 import { batchReportSignal } from '../../src/contract/messages';
 import { batchWorkflowId } from '../../src/jobs/ids';
@@ -83,6 +84,11 @@ describe('a new root of the name of a root an operator terminated (dev server)',
     expect(lost).toMatchObject({ status: 'failed', total: 4, counts: { failed: 4 }, progress: 1 });
     expect(lost.error).toBe('its workflow was terminated before 4 of its children ended');
     expect(await jobs.wait(name)).toMatchObject({ status: 'failed', total: 4 });
+    // It did not stop by itself: a retry is refused, saying so (it was a bare Error, exit 1, in the CLI).
+    await expect(jobs.retry(name)).rejects.toThrow(
+      `Job "${name}" did not stop by itself (its workflow was terminated): it cannot be retried; start it again.`,
+    );
+    await expect(jobs.retry(name)).rejects.toBeInstanceOf(InvalidJobInputError);
 
     await jobs.start('gated', { name, batchSize: 1, data: { names: ['x', 'y'] } });
     // Every batch the terminated root left is ended, not only those the new root's batches collide with.
