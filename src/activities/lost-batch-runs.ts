@@ -7,9 +7,9 @@
  */
 import type { ChildOutcome } from '../contract/activities';
 import type { Client } from '@temporalio/client';
-import { decodeFromPayloadsAtIndex } from '@temporalio/common/lib/internal-non-workflow';
 import type { temporal } from '@temporalio/proto';
 import { eventTime } from '../client/run-history';
+import { decodePayloadAt } from '../client/sdk-internals';
 import { ChildBook } from '../jobs/child-book';
 import type { ChildEvent } from '../jobs/transitions';
 import type { ChildBatchInput, ChildJobState, PlannedChild, StoredChild } from '../contract/jobs';
@@ -35,7 +35,7 @@ export async function rebuildRun(
   const history = await client.workflow.getHandle(batchId, runId).fetchHistory();
   const events = history.events ?? [];
   const decode = <T>(payloads: Payloads, index = 0) =>
-    decodeFromPayloadsAtIndex<T>(client.options.loadedDataConverter, index, payloads?.payloads);
+    decodePayloadAt<T>(client.options.loadedDataConverter, index, payloads?.payloads);
   const input = await decode<ChildBatchInput>(events[0]?.workflowExecutionStartedEventAttributes?.input);
   let book: ChildBook;
   if (input.rerunOf) {

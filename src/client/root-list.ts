@@ -4,12 +4,12 @@
  * most a few seconds old while it runs), so a list of thousands of roots costs one call per page.
  */
 import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
-import { executionInfoFromRaw } from '@temporalio/client/lib/helpers';
 import { InvalidJobInputError } from '../errors';
 import { isJobStatus, totalOf } from '../jobs/status';
 import type { JobStatus, RootSnapshot, StatusCounts } from '../contract/jobs';
 import { JobName, JobOwnerId, JobStatus as JobStatusKey } from '../search-attributes';
 import { SNAPSHOT_MEMO_KEY } from '../contract/messages';
+import { executionInfo } from './sdk-internals';
 import { queryString } from './visibility-query';
 
 export interface ListedJob {
@@ -78,7 +78,7 @@ export async function listRootPage(
     nextPageToken: cursor === undefined ? undefined : pageToken(cursor),
   });
   const executions = await Promise.all(
-    (response.executions ?? []).map((raw) => executionInfoFromRaw(raw, loadedDataConverter, raw, namespace)),
+    (response.executions ?? []).map((raw) => executionInfo(raw, loadedDataConverter, namespace)),
   );
   const token = response.nextPageToken;
   return {

@@ -3,9 +3,9 @@
  * (its input) or the close event (its result).
  */
 import type { Client } from '@temporalio/client';
-import { decodeFromPayloadsAtIndex } from '@temporalio/common/lib/internal-non-workflow';
 import { temporal } from '@temporalio/proto';
 import { JobNotFoundError } from '../errors';
+import { decodePayloadAt } from './sdk-internals';
 import { FINAL_RECORD_MEMO_KEY, JOB_FAILED_TYPE } from '../contract/messages';
 
 const { HistoryEventFilterType } = temporal.api.enums.v1;
@@ -45,7 +45,7 @@ export async function runInput<T>(client: Client, run: RunRef): Promise<T> {
   const event = await firstEvent(client, run, false);
   const payloads = event?.workflowExecutionStartedEventAttributes?.input?.payloads;
   if (!payloads) throw new Error(`The run of "${run.workflowId}" has no start event to read.`);
-  return decodeFromPayloadsAtIndex<T>(client.options.loadedDataConverter, 0, payloads);
+  return decodePayloadAt<T>(client.options.loadedDataConverter, 0, payloads);
 }
 
 /**
@@ -68,7 +68,7 @@ export async function runOutcome<T>(client: Client, run: RunRef): Promise<RunOut
   if (!event) return { kind: 'open' };
   const completed = event.workflowExecutionCompletedEventAttributes;
   if (completed) {
-    const result = await decodeFromPayloadsAtIndex<T>(
+    const result = await decodePayloadAt<T>(
       client.options.loadedDataConverter,
       0,
       completed.result?.payloads,
@@ -79,7 +79,7 @@ export async function runOutcome<T>(client: Client, run: RunRef): Promise<RunOut
   const failure = event.workflowExecutionFailedEventAttributes?.failure;
   if (failure?.applicationFailureInfo?.type === JOB_FAILED_TYPE) {
     const details = failure.applicationFailureInfo.details?.payloads;
-    const result = await decodeFromPayloadsAtIndex<T>(client.options.loadedDataConverter, 0, details);
+    const result = await decodePayloadAt<T>(client.options.loadedDataConverter, 0, details);
     return { kind: 'result', result };
   }
   if (event.workflowExecutionCanceledEventAttributes) {
@@ -103,7 +103,13 @@ function closeName(event: temporal.api.history.v1.IHistoryEvent): string {
 
 /** When an event happened (ISO-8601); now if the server did not say. */
 export function eventTime(event: temporal.api.history.v1.IHistoryEvent): string {
-  const time = event.eventTime;
-  const ms = time ? Number(time.seconds ?? 0) * 1000 + Math.floor((time.nanos ?? 0) / 1e6) : Date.now();
-  return new Date(ms).toISOString();
+  return isoTime(event.eventTime) ?? new Date().toISOString();
+}
+
+/** A protobuf timestamp as ISO-8601 (to the millisecond); undefined when absent. */
+export function isoTime(
+  time: { seconds?: unknown; nanos?: number | null } | null | undefined,
+): string | undefined {
+  if (!time) return undefined;
+  return new Date(Number(time.seconds ?? 0) * 1000 + Math.floor((time.nanos ?? 0) / 1e6)).toISOString();
 }

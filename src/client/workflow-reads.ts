@@ -14,12 +14,11 @@ import {
   WorkflowNotFoundError,
 } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
-import { decodeArrayFromPayloads } from '@temporalio/common/lib/internal-non-workflow';
-import { optionalTsToDate } from '@temporalio/common/lib/time';
 import { JobNotFoundError } from '../errors';
 import type { PackState } from '../jobs/status-view';
 import { isDeadlineExceeded } from './deadline';
-import { runOutcome, runResult, type Closed, type RunOutcome } from './run-history';
+import { decodePayloads } from './sdk-internals';
+import { isoTime, runOutcome, runResult, type Closed, type RunOutcome } from './run-history';
 import { loadRun } from '../activities/batch-runs';
 import type { BatchResult } from '../contract/messages';
 import { emptyCounts, isFinal } from '../jobs/status';
@@ -189,13 +188,10 @@ export class WorkflowReads {
         id: pending.activityId ?? '',
         started: pending.state === STARTED || pending.state === CANCEL_REQUESTED,
         attempt: pending.attempt ?? 1,
-        startedAt: optionalTsToDate(pending.lastStartedTime)?.toISOString() ?? null,
+        startedAt: isoTime(pending.lastStartedTime) ?? null,
         heartbeat: pending.heartbeatDetails?.payloads?.length
           ? (
-              await decodeArrayFromPayloads(
-                this.client.options.loadedDataConverter,
-                pending.heartbeatDetails.payloads,
-              )
+              await decodePayloads(this.client.options.loadedDataConverter, pending.heartbeatDetails.payloads)
             )[0]
           : undefined,
       })),
@@ -250,7 +246,7 @@ export class WorkflowReads {
     for (const event of history.events ?? []) {
       const payloads = event.activityTaskCompletedEventAttributes?.result?.payloads;
       if (!payloads) continue;
-      const [outcomes] = await decodeArrayFromPayloads(this.client.options.loadedDataConverter, payloads);
+      const [outcomes] = await decodePayloads(this.client.options.loadedDataConverter, payloads);
       const found = Array.isArray(outcomes)
         ? (outcomes as ChildOutcome[]).find(
             (outcome) => outcome?.name === name && outcome.status === 'success',

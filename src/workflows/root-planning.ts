@@ -133,7 +133,7 @@ export async function startBatches(
 
 /**
  * Starts a new run of an ended batch whose children in `statuses` run again (`jobs retry`). The root has
- * reopened it (RootRun.reopen); its earlier run is found first, and the new run loads its children from it.
+ * reopened it (RootReruns.reopen, or replaceLost for a batch closed without its result); its earlier run is found first, and the new run loads its children from it.
  */
 export async function rerunBatch(
   run: RootRun,
