@@ -1,7 +1,13 @@
 /** The activities of the job worker, bound to an application's topics. */
 import type { JobApplication } from '../application';
 import type { JobActivities } from '../contract/activities';
-import { batchesStillOpen, findBatchRun, loadBatchRun, lostBatchCounts, probeBatches } from './batch-runs';
+import {
+  batchesStillOpen,
+  findBatchRun,
+  loadBatchRun,
+  lostBatchCounts,
+  probeBatches,
+} from './earlier-batch-runs';
 import { cancelOwnRun } from './cancel-own-run';
 import { endEarlierBatches } from './end-earlier-batches';
 import { joinConcurrencyKey } from './join-concurrency-key';

@@ -77,7 +77,7 @@ function apply(book: ChildBook, name: string, event: ChildEvent): void {
   if (index !== undefined) book.apply(index, event);
 }
 
-/** What the batch applied for a pack's outcome (BatchRun.settle). */
+/** What the batch applied for a pack's outcome (BatchDispatcher.settle). */
 function outcomeEvent(outcome: ChildOutcome): ChildEvent {
   const { attempt, startedAt, stoppedAt: at, error = '' } = outcome;
   switch (outcome.status) {
@@ -92,7 +92,7 @@ function outcomeEvent(outcome: ChildOutcome): ChildEvent {
   }
 }
 
-/** What the batch applied for a child workflow's final record (BatchRun.settleChildWorkflow). */
+/** What the batch applied for a child workflow's final record (BatchDispatcher.settleChildWorkflow). */
 function recordEvent(final: ChildJobState, closedAt: string): ChildEvent {
   const { attempts: attempt, startedAt, error, result } = final;
   const at = final.stoppedAt ?? closedAt;

@@ -1,6 +1,6 @@
 /**
  * Concurrency keys from the client: set or lift a key's limit (`jobs limit KEY N`), and read how its roots
- * share it. A key's workflow (workflows/concurrency-key.ts) starts with its first root or its first limit.
+ * share it. A key's workflow (workflows/key/key-workflow.ts) starts with its first root or its first limit.
  */
 import { type Client, WorkflowNotFoundError } from '@temporalio/client';
 import { concurrencyKeyWorkflowId } from '../jobs/ids';

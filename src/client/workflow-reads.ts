@@ -19,7 +19,7 @@ import type { PackState } from '../jobs/status-view';
 import { isDeadlineExceeded } from './deadline';
 import { decodePayloads } from './sdk-internals';
 import { isoTime, runOutcome, runResult, type Closed, type RunOutcome } from './run-history';
-import { loadRun } from '../activities/batch-runs';
+import { loadRun } from '../activities/earlier-batch-runs';
 import type { BatchResult } from '../contract/messages';
 import { emptyCounts, isFinal } from '../jobs/status';
 

@@ -1,5 +1,5 @@
 /** Every workflow the job worker runs. */
-export { rootJobWorkflow } from './root-job';
-export { childBatchWorkflow } from './child-batch';
-export { childJobWorkflow } from './child-job';
-export { concurrencyKeyWorkflow } from './concurrency-key';
+export { rootJobWorkflow } from './root/root-workflow';
+export { childBatchWorkflow } from './batch/batch-workflow';
+export { childJobWorkflow } from './child/child-workflow';
+export { concurrencyKeyWorkflow } from './key/key-workflow';

@@ -116,7 +116,7 @@ describe('rerun requests to a running batch', () => {
     let taken = 0;
     const rerun = new Set<string>();
     for (const request of [second, first]) {
-      if (request.sequence <= taken) continue; // the batch's rule (child-batch.ts)
+      if (request.sequence <= taken) continue; // the batch's rule (workflows/batch/batch-workflow.ts)
       taken = request.sequence;
       request.statuses.forEach((status) => rerun.add(status));
     }

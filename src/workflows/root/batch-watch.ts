@@ -6,7 +6,7 @@
  * replaced by a run that rebuilds its records and fails the children that had not ended (RootReruns), so the
  * root always ends, by its rule.
  */
-import type { ClosedBatch } from '../contract/activities';
+import type { ClosedBatch } from '../../contract/activities';
 import {
   ActivityFailure,
   ApplicationFailure,
@@ -19,10 +19,10 @@ import {
   patched,
   sleep,
 } from '@temporalio/workflow';
-import type { StatusCounts } from '../contract/jobs';
-import { batchesStillOpen, lostBatchCounts, probeBatches } from './activity-proxies';
-import type { BatchReport } from '../contract/messages';
-import type { RootReruns } from './root-reruns';
+import type { StatusCounts } from '../../contract/jobs';
+import { batchesStillOpen, lostBatchCounts, probeBatches } from '../activity-proxies';
+import type { BatchReport } from '../../contract/messages';
+import type { RootReruns } from './reruns';
 import type { RootRun } from './root-run';
 
 /** Roots that ran before this did not watch their batches (patched; fixture lost-batch). */

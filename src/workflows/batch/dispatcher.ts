@@ -3,13 +3,13 @@
  * child workflows (`launchChildWorkflow`) — applies what comes back, schedules retries, and delivers
  * interrupts (`interrupt`). Every status change goes through the ChildBook's guarded transitions.
  */
-import type { PackHeartbeat, ChildOutcome } from '../contract/activities';
+import type { PackHeartbeat, ChildOutcome } from '../../contract/activities';
 import {
   type TopicDurations,
   type InFlightChild,
   type ChildBatchInput,
   type ChildJobState,
-} from '../contract/jobs';
+} from '../../contract/jobs';
 import {
   ActivityFailure,
   CancellationScope,
@@ -20,19 +20,19 @@ import {
   sleep,
   startChild,
 } from '@temporalio/workflow';
-import type { ChildBook, Pack } from '../jobs/child-book';
-import { observeDuration } from '../jobs/packing';
-import { retryDelayMs } from '../jobs/retry';
-import type { BatchLease } from '../jobs/slots';
-import { isFinal } from '../jobs/status';
-import type { ChildEvent } from '../jobs/transitions';
-import { newJobSearchAttributes } from '../search-attributes';
-import { packActivity } from './activity-proxies';
-import { childJobWorkflow } from './child-job';
-import { failureMessage } from './failure-message';
-import { closedJob } from './job-close';
-import { notify } from './notify';
-import { interruptSignal } from '../contract/messages';
+import type { ChildBook, Pack } from '../../jobs/child-book';
+import { observeDuration } from '../../jobs/packing';
+import { retryDelayMs } from '../../jobs/retry';
+import type { BatchLease } from '../../jobs/slots';
+import { isFinal } from '../../jobs/status';
+import type { ChildEvent } from '../../jobs/transitions';
+import { newJobSearchAttributes } from '../../search-attributes';
+import { packActivity } from '../activity-proxies';
+import { childJobWorkflow } from '../child/child-workflow';
+import { failureMessage } from '../failure-message';
+import { closedJob } from '../job-close';
+import { notify } from '../notify';
+import { interruptSignal } from '../../contract/messages';
 
 const PACK_SCOPES = 'pack-scopes';
 
@@ -48,7 +48,7 @@ interface RunningPack extends Pack {
   scope: CancellationScope;
 }
 
-export class BatchRun {
+export class BatchDispatcher {
   readonly lease: BatchLease;
   readonly durations: TopicDurations;
   /** Children handed to workers that are interrupted meanwhile, and whether forced. */

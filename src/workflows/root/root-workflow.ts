@@ -1,10 +1,10 @@
 /**
- * A big job: plans its children and starts one batch workflow per page (root-planning.ts), lends its running
+ * A big job: plans its children and starts one batch workflow per page (planning.ts), lends its running
  * slots to its batches, derives its status and progress from their reports with Oro's rule (root-run.ts),
- * notices a batch that closed without telling it (root-batch-watch.ts), and starts follow-up jobs when it stops. Where an interrupt is handled: `RootRun.interrupt()`. The root
+ * notices a batch that closed without telling it (batch-watch.ts), and starts follow-up jobs when it stops. Where an interrupt is handled: `RootRun.interrupt()`. The root
  * continues as new when its history grows long; its batches outlive that.
  */
-import type { RootCarry } from '../contract/carry';
+import type { RootCarry } from '../../contract/carry';
 import {
   CancellationScope,
   allHandlersFinished,
@@ -14,11 +14,11 @@ import {
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
-import { carryFull } from '../jobs/carry-size';
-import { jsonBytes } from '../jobs/options';
-import { finalRootStatus, totalOf } from '../jobs/status';
-import type { RootJobInput, RootJobState } from '../contract/jobs';
-import { startFollowUpJobs } from './activity-proxies';
+import { carryFull } from '../../jobs/carry-size';
+import { jsonBytes } from '../../jobs/options';
+import { finalRootStatus, totalOf } from '../../jobs/status';
+import type { RootJobInput, RootJobState } from '../../contract/jobs';
+import { startFollowUpJobs } from '../activity-proxies';
 import {
   SNAPSHOT_MEMO_KEY,
   batchReportSignal,
@@ -26,14 +26,14 @@ import {
   interruptSignal,
   keyGrantSignal,
   rootJobQuery,
-} from '../contract/messages';
-import { setControlHandlers } from './root-controls';
-import { RootKeyLease } from './root-key-lease';
-import { keepSnapshot, snapshotOf } from './root-snapshot';
-import { planPages, startBatches } from './root-planning';
-import { RootBatchWatch } from './root-batch-watch';
-import { RootReruns } from './root-reruns';
-import { closeAs, watchCancelRequest } from './job-close';
+} from '../../contract/messages';
+import { setControlHandlers } from './controls';
+import { RootKeyLease } from './key-lease';
+import { keepSnapshot, snapshotOf } from './snapshot';
+import { planPages, startBatches } from './planning';
+import { RootBatchWatch } from './batch-watch';
+import { RootReruns } from './reruns';
+import { closeAs, watchCancelRequest } from '../job-close';
 import { RootRun } from './root-run';
 
 /** A root that stopped planning early keeps its cursor in its record (patched; fixture retry-unplanned). */

@@ -1,8 +1,8 @@
 /**
  * A page of one root's children (see README, "Fan-out design"). It holds their records, hands them to
- * workers while it holds running slots lent by the root (`BatchRun.launchPack` / `launchChildWorkflow`),
+ * workers while it holds running slots lent by the root (`BatchDispatcher.launchPack` / `launchChildWorkflow`),
  * gives slots back when it cannot use them, reports its counts, and ends with every child's final record.
- * Where an interrupt reaches children: `BatchRun.interrupt`.
+ * Where an interrupt reaches children: `BatchDispatcher.interrupt`.
  */
 import {
   type BatchResult,
@@ -15,17 +15,17 @@ import {
   interruptSignal,
   packInterruptsQuery,
   rerunChildrenSignal,
-} from '../contract/messages';
+} from '../../contract/messages';
 import { CancellationScope, condition, patched, setHandler, workflowInfo } from '@temporalio/workflow';
-import { ChildBook, type RoundsOf } from '../jobs/child-book';
-import { mergeDurations, packRounds } from '../jobs/packing';
-import { spareSlots } from '../jobs/slots';
-import { withoutResult } from '../jobs/status-view';
-import type { ChildBatchInput } from '../contract/jobs';
-import { loadBatchRun } from './activity-proxies';
-import { BatchReporter } from './batch-reporter';
-import { BatchRun } from './batch-run';
-import { batchResultRecords } from './batch-result';
+import { ChildBook, type RoundsOf } from '../../jobs/child-book';
+import { mergeDurations, packRounds } from '../../jobs/packing';
+import { spareSlots } from '../../jobs/slots';
+import { withoutResult } from '../../jobs/status-view';
+import type { ChildBatchInput } from '../../contract/jobs';
+import { loadBatchRun } from '../activity-proxies';
+import { BatchReporter } from './reporter';
+import { BatchDispatcher } from './dispatcher';
+import { batchResultRecords } from './result';
 
 const RERUN_SEQUENCES = 'rerun-sequences';
 /**
@@ -36,7 +36,7 @@ const RERUN_IN_PLACE_MAX_EVENTS = 20_000;
 
 export async function childBatchWorkflow(input: ChildBatchInput): Promise<BatchResult> {
   const book = await openBook(input);
-  const run = new BatchRun(input, book, () => reporter.changed());
+  const dispatcher = new BatchDispatcher(input, book, () => reporter.changed());
   let reruns = 0;
   let closing = false;
   const reporter = new BatchReporter(
@@ -44,22 +44,23 @@ export async function childBatchWorkflow(input: ChildBatchInput): Promise<BatchR
     input.index,
     {
       counts: () => book.counts(),
-      lease: run.lease,
+      lease: dispatcher.lease,
       needed: () => book.slotsWanted(roundsOf),
-      durations: run.durations,
+      durations: dispatcher.durations,
       reruns: () => reruns,
     },
     input.rootRun,
   );
   const lastSequence = new Map<number, number>();
-  const roundsOf: RoundsOf = (spec) => packRounds(run.durations, spec.topic, spec.pack);
-  const interruptAll = (force: boolean) => book.records.forEach((_, index) => run.interrupt(index, force));
+  const roundsOf: RoundsOf = (spec) => packRounds(dispatcher.durations, spec.topic, spec.pack);
+  const interruptAll = (force: boolean) =>
+    book.records.forEach((_, index) => dispatcher.interrupt(index, force));
 
   setHandler(grantSlotsSignal, ({ total, durations, recalled, run: forRun }) => {
     if ((forRun ?? 0) !== (input.run ?? 0)) return; // sent to an earlier run of this batch, which has closed
-    run.lease.received = Math.max(run.lease.received, total);
-    if (recalled) run.lease.recalled = Math.max(run.lease.recalled ?? 0, recalled);
-    mergeDurations(run.durations, durations);
+    dispatcher.lease.received = Math.max(dispatcher.lease.received, total);
+    if (recalled) dispatcher.lease.recalled = Math.max(dispatcher.lease.recalled ?? 0, recalled);
+    mergeDurations(dispatcher.durations, durations);
   });
   setHandler(interruptSignal, ({ force }) => interruptAll(force));
   // A rerun while it runs (`jobs retry`); once it closes, the root starts a new run of it instead.
@@ -73,23 +74,23 @@ export async function childBatchWorkflow(input: ChildBatchInput): Promise<BatchR
   });
   setHandler(interruptChildSignal, ({ name, force }) => {
     const index = book.indexOf(name);
-    if (index !== undefined) run.interrupt(index, force);
+    if (index !== undefined) dispatcher.interrupt(index, force);
   });
   setHandler(childTransitionSignal, ({ name, sequence, status, attempt, at, error }) => {
     const index = book.indexOf(name);
     if (index === undefined || (lastSequence.get(index) ?? 0) >= sequence) return;
     lastSequence.set(index, sequence);
-    if (status === 'running') run.childTransition(index, { type: 'start', attempt, at });
-    else run.childTransition(index, { type: 'retry', attempt, error: error ?? '' });
+    if (status === 'running') dispatcher.childTransition(index, { type: 'start', attempt, at });
+    else dispatcher.childTransition(index, { type: 'retry', attempt, error: error ?? '' });
   });
-  setHandler(childCancelledSignal, (record) => run.childCancelled(record));
+  setHandler(childCancelledSignal, (record) => dispatcher.childCancelled(record));
   setHandler(batchPageQuery, ({ offset, limit, statuses }) => {
     const matching = statuses
       ? book.records.filter((record) => statuses.includes(record.status))
       : book.records;
     return {
       counts: book.counts(),
-      inFlight: run.inFlight(),
+      inFlight: dispatcher.inFlight(),
       matched: matching.length,
       children: matching.slice(offset, offset + limit).map(withoutResult),
     };
@@ -99,24 +100,25 @@ export async function childBatchWorkflow(input: ChildBatchInput): Promise<BatchR
     if (index === undefined) return null;
     return {
       record: book.records[index],
-      inFlight: run.inFlightOf(index),
-      interrupted: run.isInterrupted(index),
+      inFlight: dispatcher.inFlightOf(index),
+      interrupted: dispatcher.isInterrupted(index),
     };
   });
-  setHandler(packInterruptsQuery, (pack) => run.packInterrupts(pack));
+  setHandler(packInterruptsQuery, (pack) => dispatcher.packInterrupts(pack));
   // "Request Cancellation" on a batch means a graceful interrupt of its children.
   CancellationScope.current().cancelRequested.catch(() => interruptAll(false));
 
   return CancellationScope.nonCancellable(async () => {
     const reporting = reporter.run();
-    const canLaunch = () => spareSlots(run.lease) > 0 && book.readyCount > 0;
+    const canLaunch = () => spareSlots(dispatcher.lease) > 0 && book.readyCount > 0;
     for (;;) {
       await condition(() => book.allFinal || canLaunch());
       if (book.allFinal) break;
       while (canLaunch()) {
-        const pack = book.takePack(spareSlots(run.lease), roundsOf);
-        if (book.specs[pack.indexes[0]].runAs === 'workflow') void run.launchChildWorkflow(pack.indexes[0]);
-        else run.launchPack(pack);
+        const pack = book.takePack(spareSlots(dispatcher.lease), roundsOf);
+        if (book.specs[pack.indexes[0]].runAs === 'workflow')
+          void dispatcher.launchChildWorkflow(pack.indexes[0]);
+        else dispatcher.launchPack(pack);
       }
     }
     closing = true; // a rerun from now on is the root's to start: the result must match the last report

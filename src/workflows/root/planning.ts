@@ -2,7 +2,7 @@
  * How a root plans its children and starts their batches: the planner runs as an activity (several pages a
  * call), names are checked, and one batch workflow per page starts at once, with its first slots.
  */
-import type { PlannedPages } from '../contract/activities';
+import type { PlannedPages } from '../../contract/activities';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import {
   CancellationScope,
@@ -18,16 +18,16 @@ import {
   childJobId,
   childKey,
   plannedNameReason,
-} from '../jobs/ids';
-import { slotsForChildren } from '../jobs/packing';
-import { batchStarted, grantSlots, openBatch } from '../jobs/slots';
-import { emptyCounts } from '../jobs/status';
-import type { BatchRerun, PlannedChild, RootJobInput } from '../contract/jobs';
-import { JobChildKeys, JobKind, JobRootId } from '../search-attributes';
-import { endEarlierBatches, findBatchRun, planChildren } from './activity-proxies';
-import { childBatchWorkflow } from './child-batch';
-import { failureMessage } from './failure-message';
-import { interruptSignal } from '../contract/messages';
+} from '../../jobs/ids';
+import { slotsForChildren } from '../../jobs/packing';
+import { batchStarted, grantSlots, openBatch } from '../../jobs/slots';
+import { emptyCounts } from '../../jobs/status';
+import type { BatchRerun, PlannedChild, RootJobInput } from '../../contract/jobs';
+import { JobChildKeys, JobKind, JobRootId } from '../../search-attributes';
+import { endEarlierBatches, findBatchRun, planChildren } from '../activity-proxies';
+import { childBatchWorkflow } from '../batch/batch-workflow';
+import { failureMessage } from '../failure-message';
+import { interruptSignal } from '../../contract/messages';
 import type { RootRun } from './root-run';
 
 /** The next pages of children, checked; undefined (and the root's error set) when planning failed. */

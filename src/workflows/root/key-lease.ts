@@ -1,15 +1,15 @@
 /**
  * A root that carries a concurrency key: it runs only as many children as its key lets it (the key's
- * workflow shares them among its roots, concurrency-key.ts). It joins the key as it starts, tells it what it
+ * workflow shares them among its roots, key/key-workflow.ts). It joins the key as it starts, tells it what it
  * holds and wants, takes its grants (which cap the root's own slot pool), and leaves it when it stops.
  */
-import type { KeyLeaseCarry, KeyLease } from '../contract/carry';
+import type { KeyLeaseCarry, KeyLease } from '../../contract/carry';
 import { CancellationScope, condition, getExternalWorkflowHandle, sleep } from '@temporalio/workflow';
-import { concurrencyKeyWorkflowId } from '../jobs/ids';
-import { createKeyLease, keyAllowance, keyReport, takeKeyGrant } from '../jobs/key-lease';
-import { joinConcurrencyKey } from './activity-proxies';
-import { failureMessage } from './failure-message';
-import { keyReportSignal, type KeyReport } from '../contract/messages';
+import { concurrencyKeyWorkflowId } from '../../jobs/ids';
+import { createKeyLease, keyAllowance, keyReport, takeKeyGrant } from '../../jobs/key-lease';
+import { joinConcurrencyKey } from '../activity-proxies';
+import { failureMessage } from '../failure-message';
+import { keyReportSignal, type KeyReport } from '../../contract/messages';
 import type { RootRun } from './root-run';
 
 /** Reports that only change how many more it wants go out at most this often. */

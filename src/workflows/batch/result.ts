@@ -1,4 +1,4 @@
-import type { StoredChild } from '../contract/jobs';
+import type { StoredChild } from '../../contract/jobs';
 
 /** A batch's result must stay well under Temporal's 2 MB payload limit; larger results stay in its history. */
 const RESULTS_BUDGET_BYTES = 1024 * 1024;

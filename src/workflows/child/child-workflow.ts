@@ -11,14 +11,14 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import { isFinal } from '../jobs/status';
-import { applyTransition, newChildRecord, type ChildEvent } from '../jobs/transitions';
-import type { ChildJobInput, ChildJobState } from '../contract/jobs';
-import { JobStatus as JobStatusKey } from '../search-attributes';
-import { processorActivity } from './activity-proxies';
-import { failureMessage } from './failure-message';
-import { closeAs, watchCancelRequest } from './job-close';
-import { notify } from './notify';
+import { isFinal } from '../../jobs/status';
+import { applyTransition, newChildRecord, type ChildEvent } from '../../jobs/transitions';
+import type { ChildJobInput, ChildJobState } from '../../contract/jobs';
+import { JobStatus as JobStatusKey } from '../../search-attributes';
+import { processorActivity } from '../activity-proxies';
+import { failureMessage } from '../failure-message';
+import { closeAs, watchCancelRequest } from '../job-close';
+import { notify } from '../notify';
 import {
   attemptFailedSignal,
   attemptStartedSignal,
@@ -27,7 +27,7 @@ import {
   childTransitionSignal,
   interruptSignal,
   packInterruptsQuery,
-} from '../contract/messages';
+} from '../../contract/messages';
 
 export async function childJobWorkflow(input: ChildJobInput): Promise<ChildJobState> {
   const attemptsBefore = input.attemptsBefore ?? 0;

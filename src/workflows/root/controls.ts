@@ -5,11 +5,11 @@
  * from the batches, which return them as running children finish; nothing running is stopped.
  */
 import { ApplicationFailure, setHandler } from '@temporalio/workflow';
-import { JobFinishedError } from '../errors';
-import { checkMaxParallel, checkRerunStatuses } from '../jobs/options';
-import { pausePool, resizePool } from '../jobs/slots';
-import { pauseUpdate, retryUpdate, scaleUpdate, type RootControlAnswer } from '../contract/messages';
-import type { RootReruns } from './root-reruns';
+import { JobFinishedError } from '../../errors';
+import { checkMaxParallel, checkRerunStatuses } from '../../jobs/options';
+import { pausePool, resizePool } from '../../jobs/slots';
+import { pauseUpdate, retryUpdate, scaleUpdate, type RootControlAnswer } from '../../contract/messages';
+import type { RootReruns } from './reruns';
 import type { RootRun } from './root-run';
 
 export function setControlHandlers(run: RootRun, reruns: RootReruns): void {

@@ -3,11 +3,11 @@
  * wait), otherwise at most one per second while its counts change, so that the root's history grows with
  * time, not with children.
  */
-import { type TopicDurations, type StatusCounts } from '../contract/jobs';
+import { type TopicDurations, type StatusCounts } from '../../contract/jobs';
 import { CancellationScope, condition, getExternalWorkflowHandle, sleep } from '@temporalio/workflow';
-import { payableRecall, slotsToRelease, slotsWanted, type BatchLease } from '../jobs/slots';
-import { notify } from './notify';
-import { batchReportSignal, type BatchReport } from '../contract/messages';
+import { payableRecall, slotsToRelease, slotsWanted, type BatchLease } from '../../jobs/slots';
+import { notify } from '../notify';
+import { batchReportSignal, type BatchReport } from '../../contract/messages';
 
 const REPORT_INTERVAL_MS = 1000;
 

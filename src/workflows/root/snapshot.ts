@@ -3,8 +3,8 @@
  * status read can answer (saying how old it is) when no worker does.
  */
 import { CancellationScope, condition, sleep, upsertMemo } from '@temporalio/workflow';
-import type { RootSnapshot } from '../contract/jobs';
-import { SNAPSHOT_MEMO_KEY } from '../contract/messages';
+import type { RootSnapshot } from '../../contract/jobs';
+import { SNAPSHOT_MEMO_KEY } from '../../contract/messages';
 import type { RootRun } from './root-run';
 
 /** The snapshot a status read falls back on without a worker is at most this old while the root runs. */

@@ -2,13 +2,13 @@
  * A root's state while it runs: its record and batches, its slot pool, and what it does when a batch reports
  * or an interrupt comes (`interrupt()`). Its status changes here, by Oro's rule over the batches' counts.
  */
-import type { SlotPool, RootCarry } from '../contract/carry';
+import type { SlotPool, RootCarry } from '../../contract/carry';
 import {
   type TopicDurations,
   type RootJobInput,
   type RootJobState,
   type StatusCounts,
-} from '../contract/jobs';
+} from '../../contract/jobs';
 import {
   CancellationScope,
   patched,
@@ -17,7 +17,7 @@ import {
   upsertSearchAttributes,
   type SignalDefinition,
 } from '@temporalio/workflow';
-import { mergeDurations } from '../jobs/packing';
+import { mergeDurations } from '../../jobs/packing';
 import {
   closeBatch,
   createSlotPool,
@@ -28,7 +28,7 @@ import {
   recallSlots,
   releaseQuarantine,
   reportBatch,
-} from '../jobs/slots';
+} from '../../jobs/slots';
 import {
   addCounts,
   describeProgress,
@@ -38,10 +38,10 @@ import {
   rootStatus,
   subtractCounts,
   totalOf,
-} from '../jobs/status';
-import { JobStatus } from '../search-attributes';
-import { notify } from './notify';
-import { grantSlotsSignal, interruptSignal, type BatchReport } from '../contract/messages';
+} from '../../jobs/status';
+import { JobStatus } from '../../search-attributes';
+import { notify } from '../notify';
+import { grantSlotsSignal, interruptSignal, type BatchReport } from '../../contract/messages';
 
 /** A pack's heartbeat timeout: a lost batch run's children have surely stopped by then. */
 const LOST_RUN_QUARANTINE_MS = 10_000;
@@ -67,12 +67,12 @@ export class RootRun {
   /** Signals sent and not yet delivered: a run that continues as new waits for them (the server drops a
    * signal whose sender has closed). */
   signalsInFlight = 0;
-  /** The record changed since the last snapshot (root-snapshot.ts). */
+  /** The record changed since the last snapshot (snapshot.ts). */
   snapshotDue = true;
   private readonly countsBeforeRerun = new Map<number, StatusCounts>();
   /** The planner activity running now, if any. */
   planning: CancellationScope | undefined;
-  /** Told of each batch run this run of the root starts, with the promise of its result (root-batch-watch.ts). */
+  /** Told of each batch run this run of the root starts, with the promise of its result (batch-watch.ts). */
   onBatchStarted: ((index: number, result: Promise<unknown>) => void) | undefined;
   /** Told of each batch that a new run will replace (reopened for a rerun, or replacing a lost run). */
   onBatchRerun: ((index: number) => void) | undefined;

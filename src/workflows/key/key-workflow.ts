@@ -19,9 +19,9 @@ import {
   leaveKey,
   reportToKey,
   type KeyState,
-} from '../jobs/key-shares';
-import { allowedTo, heldBy } from '../jobs/slots';
-import { keyGrantSignal, keyQuery, keyReportSignal, setKeyLimitSignal } from '../contract/messages';
+} from '../../jobs/key-shares';
+import { allowedTo, heldBy } from '../../jobs/slots';
+import { keyGrantSignal, keyQuery, keyReportSignal, setKeyLimitSignal } from '../../contract/messages';
 
 /** Well under the server's warning at 10,240 events. */
 const CONTINUE_AS_NEW_AFTER_EVENTS = 4000;

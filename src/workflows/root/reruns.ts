@@ -4,10 +4,10 @@
  * which loads its children from the run before. A retry a batch missed because it was just ending is
  * noticed in its last report, and the batch is reopened instead.
  */
-import { type RerunnableStatus, type RootJobInput } from '../contract/jobs';
-import { countIn, rerunCounts, rerunRequest } from '../jobs/status';
-import { rerunChildrenSignal, type BatchReport } from '../contract/messages';
-import { rerunBatch } from './root-planning';
+import { type RerunnableStatus, type RootJobInput } from '../../contract/jobs';
+import { countIn, rerunCounts, rerunRequest } from '../../jobs/status';
+import { rerunChildrenSignal, type BatchReport } from '../../contract/messages';
+import { rerunBatch } from './planning';
 import type { RootRun } from './root-run';
 
 export class RootReruns {
