@@ -12,7 +12,7 @@ import {
   type ConnectionSettings,
 } from '../src/connection';
 import * as path from 'node:path';
-import { defaultDevServerDbFile, startDevServer, type DevServer } from '../src/dev-server';
+import { defaultDevServerDbFile, startDevServer, type DevServer } from '../src/provisioning/dev-server';
 import { DEMO_JOB_NAME, DEMO_OWNER, demoBigJob } from '../src/example/demo-job';
 import { createSeedApplication } from '../src/example/seed-app';
 import { JobClient } from '../src/client/job-client';

@@ -18,7 +18,7 @@ import { AesGcmCodec } from '../src/codec/aes-gcm-codec';
 import { createCodecServer } from '../src/codec/codec-server';
 import { connectClient, connectionSettingsFromEnv } from '../src/connection';
 import { startDashboard } from '../src/dashboard/dashboard-server';
-import { startDevServer } from '../src/dev-server';
+import { startDevServer } from '../src/provisioning/dev-server';
 import { createSeedApplication } from '../src/example/seed-app';
 import { freePort } from '../src/provisioning/ports';
 import { resolveSchemathesis } from '../src/provisioning/schemathesis';

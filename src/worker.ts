@@ -1,22 +1,13 @@
 /**
- * The job worker: runs the root, batch and child workflows and the application's processors.
- * `npm run worker` runs one for the seed example against TEMPORAL_ADDRESS until Ctrl-C.
+ * The job worker: runs the root, batch and child workflows and the application's processors. `jobs worker`
+ * (and `npm run worker`, for the seed example) runs one against TEMPORAL_ADDRESS until Ctrl-C.
  */
-import {
-  DefaultLogger,
-  NativeConnection,
-  Runtime,
-  Worker,
-  type WorkerOptions,
-  type WorkflowBundle,
-} from '@temporalio/worker';
+import { NativeConnection, Worker, type WorkerOptions, type WorkflowBundle } from '@temporalio/worker';
 import { createActivities } from './activities';
 import { DEFAULT_MAX_PARALLEL } from './jobs/options';
 import type { JobApplication } from './application';
 import { jobDataConverter } from './codec/codec-settings';
 import { tracingPlugin, type JobTracing } from './tracing';
-import { connectWorker, connectionSettingsFromEnv, taskQueueFromEnv } from './connection';
-import { createSeedApplication } from './example/seed-app';
 
 export interface JobWorkerOptions {
   connection: NativeConnection;
@@ -74,24 +65,6 @@ export function jobWorkerSettings(app: JobApplication, maxConcurrentProcessors =
   } satisfies Partial<WorkerOptions>;
 }
 
-async function main(): Promise<void> {
-  Runtime.install({ logger: new DefaultLogger('WARN') });
-  const settings = connectionSettingsFromEnv();
-  const taskQueue = taskQueueFromEnv();
-  const connection = await connectWorker(settings);
-  const worker = await createJobWorker({
-    connection,
-    namespace: settings.namespace,
-    taskQueue,
-    app: createSeedApplication(),
-  });
-  console.log(
-    `Worker polling task queue "${taskQueue}" on ${settings.address}; Ctrl-C stops it after in-flight work.`,
-  );
-  await runUntilStopped(worker, (line) => console.log(line));
-  await connection.close();
-}
-
 /**
  * Runs a worker until a shutdown signal (Ctrl-C, SIGTERM) has let its in-flight work finish (at most the
  * grace time, then processors see their signal fire and their children run again elsewhere), and says how
@@ -112,11 +85,4 @@ export async function runUntilStopped(worker: Worker, print: (line: string) => v
   }
   if (askedAt !== undefined)
     print(`Worker stopped ${((Date.now() - askedAt) / 1000).toFixed(1)} s after it was asked to.`);
-}
-
-if (require.main === module) {
-  main().catch((err: unknown) => {
-    console.error(err instanceof Error ? err.message : err);
-    process.exit(1);
-  });
 }

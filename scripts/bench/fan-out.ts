@@ -5,7 +5,7 @@
  * and PostgreSQL. Several servers run interleaved, round after round, and the medians are put side by side.
  */
 import { JobClient } from '../../src/client/job-client';
-import { largestHistory } from '../../src/history-report';
+import { largestHistory } from '../../test/helpers/history-report';
 import type { RootJobStatus } from '../../src/contract/jobs';
 import { measure, median, startBenchServer, type Measurement, type ServerTuning } from './harness';
 import { MODES, type BenchMode } from './modes';

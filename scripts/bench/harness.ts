@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, Worker, type WorkflowBundle } from '@temporalio/worker';
-import { devServerTuningFlags } from '../../src/dev-server-tuning';
+import { devServerTuningFlags } from '../../src/provisioning/dev-server-tuning';
 import { TemporalOnPostgres } from '../../src/prod-server/temporal-on-postgres';
 import { TEMPORAL_SERVER_VERSION } from '../../src/provisioning/temporal-server';
 import { resolveTemporalCli } from '../../src/provisioning/temporal-cli';

@@ -1,6 +1,6 @@
 /** `jobs dev` and `jobs worker`: the processes a user runs, each until Ctrl-C. */
 import { connectWorker, taskQueueFromEnv } from '../connection';
-import { startDevServer } from '../dev-server';
+import { startDevServer } from '../provisioning/dev-server';
 import { createJobWorker, runUntilStopped } from '../worker';
 import { loadApplication } from './app-loader';
 import { parse, portNumber } from './args';

@@ -1,4 +1,4 @@
-import { largestHistory } from '../../src/history-report';
+import { largestHistory } from '../helpers/history-report';
 import { createJobTestbed, uniqueName, type JobTestbed } from '../helpers/jobs';
 
 const CHILDREN = 5000;

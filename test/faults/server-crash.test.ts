@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { JobClient } from '../../src/client/job-client';
-import { startDevServer, type DevServer } from '../../src/dev-server';
+import { startDevServer, type DevServer } from '../../src/provisioning/dev-server';
 import type { RootJobStatus } from '../../src/contract/jobs';
 import { freePort } from '../../src/provisioning/ports';
 import { JOB_WORKFLOWS_PATH, jobWorkerSettings } from '../../src/worker';

@@ -9,7 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { JobClient } from '../../src/client/job-client';
-import { startDevServer, type DevServer } from '../../src/dev-server';
+import { startDevServer, type DevServer } from '../../src/provisioning/dev-server';
 import { freePort } from '../../src/provisioning/ports';
 import { app, type ProcessorRun } from '../fixtures/fuzz-app';
 import { killProcessGroup, startWorkerProcess } from '../helpers/worker-process';

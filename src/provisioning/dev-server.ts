@@ -2,12 +2,12 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Connection } from '@temporalio/client';
-import { defaultLog, type Log } from './provisioning/executable';
-import { projectRoot } from './provisioning/paths';
-import { canConnect, waitForPort } from './provisioning/ports';
-import { resolveTemporalCli } from './provisioning/temporal-cli';
+import { defaultLog, type Log } from './executable';
+import { projectRoot } from './paths';
+import { canConnect, waitForPort } from './ports';
+import { resolveTemporalCli } from './temporal-cli';
 import { devServerTuningFlags } from './dev-server-tuning';
-import { searchAttributeFlags } from './search-attributes';
+import { searchAttributeFlags } from '../search-attributes';
 
 export interface DevServerOptions {
   /** gRPC port (default 7233). */
