@@ -16,7 +16,7 @@ import { defaultDevServerDbFile, startDevServer, type DevServer } from '../src/p
 import { DEMO_JOB_NAME, DEMO_OWNER, demoBigJob } from '../src/example/demo-job';
 import { createSeedApplication } from '../src/example/seed-app';
 import { JobClient } from '../src/client/job-client';
-import type { RootJobStatus } from '../src/contract/jobs';
+import type { RootStatusAnswer } from '../src/contract/jobs';
 import { canConnect } from '../src/provisioning/ports';
 import { createJobWorker } from '../src/worker';
 import { DEFAULT_DASHBOARD_PORT } from '../src/cli/ui-command';
@@ -97,14 +97,14 @@ async function startDemoDashboard(jobs: JobClient, uiUrl: string) {
   return startDashboard({ jobs, port, protectReads: false, webUiUrl: uiUrl });
 }
 
-async function printSummary(jobs: JobClient, final: RootJobStatus, uiUrl: string): Promise<void> {
+async function printSummary(jobs: JobClient, final: RootStatusAnswer, uiUrl: string): Promise<void> {
   const seconds = ((Date.parse(final.stoppedAt!) - Date.parse(final.startedAt!)) / 1000).toFixed(1);
   const { success, failed, cancelled } = final.counts;
   console.log(
     `\nSummary: "${final.id}" ended ${final.status} in ${seconds} s: ` +
       `${success} succeeded, ${failed} failed, ${cancelled} cancelled of ${final.total}.`,
   );
-  const all = (await jobs.status(final.id, { limit: final.total })) as RootJobStatus;
+  const all = (await jobs.status(final.id, { limit: final.total })) as RootStatusAnswer;
   for (const child of all.children.filter((c) => c.status === 'failed')) {
     console.log(`  failed as planned: ${child.name}: ${child.error}`);
   }

@@ -11,7 +11,7 @@ import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { createSeedApplication } from '../src/example/seed-app';
 import type { Client } from '@temporalio/client';
 import { batchWorkflowId, concurrencyKeyWorkflowId } from '../src/jobs/ids';
-import type { RootJobStatus } from '../src/contract/jobs';
+import type { RootStatusAnswer } from '../src/contract/jobs';
 import type { JobClient } from '../src/client/job-client';
 import { createJobTestbed } from '../test/helpers/jobs';
 import { statusWhen } from '../test/helpers/jobs';
@@ -25,7 +25,7 @@ type Scenario = (
   client: Client,
 ) => Promise<string[] | { roots: string[]; others: string[] }>;
 
-const running = (child: string) => (root: RootJobStatus) =>
+const running = (child: string) => (root: RootStatusAnswer) =>
   root.children.some((c) => c.name === `do_small_job:${child}` && c.status === 'running');
 
 const scenarios: Record<string, Scenario> = {
@@ -159,11 +159,11 @@ const scenarios: Record<string, Scenario> = {
     const name = 'held-stale-batch-close';
     const parts = [{ name: 'a' }, { name: 'b', failTimes: 1 }];
     await jobs.start('do_big_job', { name, maxAttempts: 1, data: { parts } });
-    await statusWhen<RootJobStatus>(jobs, name, (root) => root.counts.failed === 1);
+    await statusWhen<RootStatusAnswer>(jobs, name, (root) => root.counts.failed === 1);
     await jobs.retry(name);
     const release = () => client.workflow.getHandle(batchWorkflowId(name, 0)).signal('test-release-batch');
     await release();
-    await statusWhen<RootJobStatus>(jobs, name, (root) => root.counts.success === 2);
+    await statusWhen<RootStatusAnswer>(jobs, name, (root) => root.counts.success === 2);
     await release();
     await jobs.wait(name);
     return { roots: [], others: [name] };
@@ -195,7 +195,7 @@ const scenarios: Record<string, Scenario> = {
       { name: 'long', durationMs: 3000 },
     ];
     await jobs.start('do_big_job', { name, runChildrenAs: 'workflow', data: { parts } });
-    await statusWhen<RootJobStatus>(
+    await statusWhen<RootStatusAnswer>(
       jobs,
       name,
       (root) => root.counts.failed === 1 && root.counts.running === 1,
@@ -250,7 +250,7 @@ const scenarios: Record<string, Scenario> = {
     const name = 'held-muted-twice-lost';
     const parts = [{ name: 'a' }, { name: 'b' }, { name: 'c', durationMs: 60_000 }];
     await jobs.start('do_big_job', { name, maxParallel: 3, data: { parts } });
-    await statusWhen<RootJobStatus>(jobs, name, (root) => root.counts.success === 2);
+    await statusWhen<RootStatusAnswer>(jobs, name, (root) => root.counts.success === 2);
     const batch = client.workflow.getHandle(batchWorkflowId(name, 0));
     const first = (await batch.describe()).runId;
     await batch.terminate('recording twice-lost, once');

@@ -6,7 +6,7 @@ import { defineSearchAttributeKey, SearchAttributeType, type SearchAttributePair
  * KeywordList slots per namespace.
  */
 export const JobName = defineSearchAttributeKey('JobName', SearchAttributeType.KEYWORD);
-export const JobStatus = defineSearchAttributeKey('JobStatus', SearchAttributeType.KEYWORD);
+export const JobStatusAttribute = defineSearchAttributeKey('JobStatus', SearchAttributeType.KEYWORD);
 export const JobRootId = defineSearchAttributeKey('JobRootId', SearchAttributeType.KEYWORD);
 export const JobOwnerId = defineSearchAttributeKey('JobOwnerId', SearchAttributeType.KEYWORD);
 /** `root`, `batch` or `child`. */
@@ -14,7 +14,14 @@ export const JobKind = defineSearchAttributeKey('JobKind', SearchAttributeType.K
 /** On a batch: the keys of its children's names (`childKey`), so a child's batch is found in one query. */
 export const JobChildKeys = defineSearchAttributeKey('JobChildKeys', SearchAttributeType.KEYWORD_LIST);
 
-export const jobSearchAttributes = [JobName, JobStatus, JobRootId, JobOwnerId, JobKind, JobChildKeys];
+export const jobSearchAttributes = [
+  JobName,
+  JobStatusAttribute,
+  JobRootId,
+  JobOwnerId,
+  JobKind,
+  JobChildKeys,
+];
 
 /** The Temporal CLI's name of a search attribute's type. */
 export function searchAttributeTypeName(
@@ -43,6 +50,6 @@ export function newJobSearchAttributes(
     { key: JobName, value: name },
     { key: JobRootId, value: rootId },
     { key: JobOwnerId, value: ownerId },
-    { key: JobStatus, value: 'new' },
+    { key: JobStatusAttribute, value: 'new' },
   ];
 }

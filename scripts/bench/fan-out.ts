@@ -6,7 +6,7 @@
  */
 import { JobClient } from '../../src/client/job-client';
 import { largestHistory } from '../../test/helpers/history-report';
-import type { RootJobStatus } from '../../src/contract/jobs';
+import type { RootStatusAnswer } from '../../src/contract/jobs';
 import { measure, median, startBenchServer, type Measurement, type ServerTuning } from './harness';
 import { MODES, type BenchMode } from './modes';
 
@@ -81,7 +81,7 @@ async function fanOutOnce(children: number, mode: BenchMode, server: ServerTunin
         }
       }),
     );
-    const final: RootJobStatus = measured.value;
+    const final: RootStatusAnswer = measured.value;
     if (final.status !== 'success' || final.counts.success !== children) {
       throw new Error(`fan-out on ${bench.label} ended ${final.status}: ${JSON.stringify(final.counts)}`);
     }
@@ -102,7 +102,7 @@ function line(children: number, run: FanOutRun): string {
 }
 
 async function progress(jobs: JobClient, name: string): Promise<void> {
-  const status = (await jobs.status(name, { limit: 0 }).catch(() => undefined)) as RootJobStatus | undefined;
+  const status = (await jobs.status(name, { limit: 0 }).catch(() => undefined)) as RootStatusAnswer | undefined;
   if (!status) return;
   const done = status.counts.success + status.counts.failed + status.counts.cancelled;
   process.stderr.write(`  ${done}/${status.total} done, ${status.counts.running} running\n`);

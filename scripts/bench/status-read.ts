@@ -3,7 +3,7 @@
  * page of 50 children, and one child by id — while the root runs and after it has finished.
  */
 import { JobClient } from '../../src/client/job-client';
-import type { RootJobStatus } from '../../src/contract/jobs';
+import type { RootStatusAnswer } from '../../src/contract/jobs';
 import { median, startBenchServer, type ServerTuning } from './harness';
 
 const PAGE = 50;
@@ -23,7 +23,7 @@ export async function benchStatusRead(children: number, reads: number, tuning: S
       // Every child planned (so every child id exists) and some finished.
       await waitFor(jobs, name, (root) => root.total === children && root.counts.success > 0);
       const running = await timeReads(jobs, name, children, reads);
-      const before = (await jobs.status(name, { limit: 0 })) as RootJobStatus;
+      const before = (await jobs.status(name, { limit: 0 })) as RootStatusAnswer;
       await jobs.wait(name);
       return { running, finished: await timeReads(jobs, name, children, reads), doneWhileReading: before };
     });
@@ -72,10 +72,10 @@ async function timeReads(jobs: JobClient, name: string, children: number, reads:
 async function waitFor(
   jobs: JobClient,
   name: string,
-  ready: (root: RootJobStatus) => boolean,
+  ready: (root: RootStatusAnswer) => boolean,
 ): Promise<void> {
   for (;;) {
-    const root = (await jobs.status(name, { limit: 0 }).catch(() => undefined)) as RootJobStatus | undefined;
+    const root = (await jobs.status(name, { limit: 0 }).catch(() => undefined)) as RootStatusAnswer | undefined;
     if (root && ready(root)) return;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }

@@ -8,7 +8,7 @@ import {
 } from '../connection';
 import { JobClient } from '../client/job-client';
 import { parseJobId } from '../jobs/ids';
-import type { RootJobStatus } from '../contract/jobs';
+import type { RootStatusAnswer } from '../contract/jobs';
 import { loadApplication } from './app-loader';
 import type { Options } from './args';
 import { ExitCode, UsageError } from './exit-codes';
@@ -61,7 +61,7 @@ export const print = (lines: string[]) =>
 export const printJson = (value: unknown) =>
   process.stdout.write(`${printableJson(JSON.stringify(value, null, 2))}\n`);
 
-export function exitCodeOf(root: RootJobStatus): number {
+export function exitCodeOf(root: RootStatusAnswer): number {
   if (root.status === 'success') return ExitCode.ok;
   return root.status === 'failed' ? ExitCode.failed : ExitCode.cancelled;
 }

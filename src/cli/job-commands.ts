@@ -75,7 +75,7 @@ export const jobCommands: Record<string, Command> = {
     const jobs = await jobClient(values);
     const answer = await jobs.status(positionals[0], request);
     if (values.json) printJson(answer);
-    else if ('children' in answer) print([...rootHeader(answer), '', ...childrenTable(answer.children)]);
+    else if (answer.kind === 'root') print([...rootHeader(answer), '', ...childrenTable(answer.children)]);
     else print(childLines(answer as ChildJobState));
     return ExitCode.ok;
   },

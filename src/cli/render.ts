@@ -1,17 +1,17 @@
 /** Text views of job status for people: the status table and the live watch view. */
 import { printable } from './printable';
-import { JOB_STATUSES, type ChildJobState, type ChildRecord, type RootJobStatus } from '../contract/jobs';
+import { JOB_STATUSES, type ChildJobState, type ChildRecord, type RootStatusAnswer } from '../contract/jobs';
 
 export function progressBar(progress: number, width = 30): string {
   const filled = Math.round(progress * width);
   return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${(progress * 100).toFixed(1).padStart(5)}%`;
 }
 
-export function countsLine(root: RootJobStatus): string {
+export function countsLine(root: RootStatusAnswer): string {
   return JOB_STATUSES.map((status) => `${status} ${root.counts[status]}`).join(' | ');
 }
 
-export function rootHeader(root: RootJobStatus): string[] {
+export function rootHeader(root: RootStatusAnswer): string[] {
   return [
     `Job ${root.id} (${root.topic}), owner ${root.ownerId}: ${root.status.toUpperCase()}${root.interrupted ? ' (interrupted)' : ''}`,
     `${progressBar(root.progress)}  ${root.counts.success + root.counts.failed + root.counts.cancelled}/${root.total} done`,
@@ -56,7 +56,7 @@ export function childLines(child: ChildJobState): string[] {
 }
 
 /** The live view: header, then the running and the failed children; written raw, so escaped here. */
-export function watchLines(root: RootJobStatus, running: ChildRecord[], failed: ChildRecord[]): string[] {
+export function watchLines(root: RootStatusAnswer, running: ChildRecord[], failed: ChildRecord[]): string[] {
   const lines = rootHeader(root);
   if (running.length > 0) {
     lines.push('running:');

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { JobClient } from '../client/job-client';
-import type { RootJobStatus } from '../contract/jobs';
+import type { RootStatusAnswer } from '../contract/jobs';
 import { snapshotLine, watchLines } from './render';
 
 /**
@@ -12,11 +12,11 @@ export async function watchRoot(
   id: string,
   out: NodeJS.WritableStream & { isTTY?: boolean; columns?: number } = process.stdout,
   intervalMs = 1000,
-): Promise<RootJobStatus> {
+): Promise<RootStatusAnswer> {
   let drawnLines = 0;
   let lastLine = '';
   for (;;) {
-    const root = (await jobs.status(id, { limit: 0 })) as RootJobStatus;
+    const root = (await jobs.status(id, { limit: 0 })) as RootStatusAnswer;
     const running = root.counts.running > 0 ? await children(jobs, id, 'running') : [];
     const failed = root.counts.failed > 0 ? await children(jobs, id, 'failed') : [];
     if (out.isTTY) {
@@ -43,6 +43,6 @@ export async function watchRoot(
 }
 
 async function children(jobs: JobClient, id: string, status: 'running' | 'failed') {
-  const page = (await jobs.status(id, { status, limit: 8 })) as RootJobStatus;
+  const page = (await jobs.status(id, { status, limit: 8 })) as RootStatusAnswer;
   return page.children;
 }

@@ -7,7 +7,7 @@ import {
   type ChildJobState,
   type ChildPageRequest,
   type JobStatus,
-  type RootJobStatus,
+  type RootStatusAnswer,
 } from '../contract/jobs';
 import type { Client } from '@temporalio/client';
 import { WorkflowFailedError, WorkflowNotFoundError } from '@temporalio/client';
@@ -42,7 +42,7 @@ export interface InterruptOutcome {
   message: string;
 }
 
-export type JobStatusAnswer = RootJobStatus | ChildJobState;
+export type JobStatusAnswer = RootStatusAnswer | ChildJobState;
 
 export class JobClient {
   private readonly roots: StatusReader;
@@ -93,7 +93,7 @@ export class JobClient {
   }
 
   /** Waits for a root to stop and returns its final record (with the first page of children). */
-  async wait(id: string): Promise<RootJobStatus> {
+  async wait(id: string): Promise<RootStatusAnswer> {
     if (parseJobId(id).kind !== 'root')
       throw new InvalidJobInputError(`"${id}" is a child job; wait takes a root job id.`);
     try {
@@ -103,7 +103,7 @@ export class JobClient {
       // A job that ended failed or cancelled closes its workflow so; its record says how it ended.
       if (!(err instanceof WorkflowFailedError)) throw err;
     }
-    return (await this.status(id)) as RootJobStatus;
+    return (await this.status(id)) as RootStatusAnswer;
   }
 
   /** Interrupts a root or a child: graceful by default, `force` also stops running processors. */

@@ -16,7 +16,7 @@ import { parseJobId } from '../jobs/ids';
 import { checkMaxParallel } from '../jobs/options';
 import { isDeadlineExceeded } from './deadline';
 import { isJobStatus } from '../jobs/status';
-import { JobStatus } from '../search-attributes';
+import { JobStatusAttribute } from '../search-attributes';
 import {
   pauseUpdate,
   retryUpdate,
@@ -85,7 +85,7 @@ export class RootControls {
   private async notOpen(id: string): Promise<Error> {
     try {
       const described = await this.client.workflow.getHandle(id).describe();
-      const status = described.typedSearchAttributes.get(JobStatus);
+      const status = described.typedSearchAttributes.get(JobStatusAttribute);
       return new JobFinishedError(id, isJobStatus(status) ? status : described.status.name.toLowerCase());
     } catch (err) {
       if (err instanceof WorkflowNotFoundError) return new JobNotFoundError(id);

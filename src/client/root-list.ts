@@ -7,7 +7,7 @@ import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
 import { InvalidJobInputError } from '../errors';
 import { isJobStatus, totalOf } from '../jobs/status';
 import type { JobStatus, RootSnapshot, StatusCounts } from '../contract/jobs';
-import { JobName, JobOwnerId, JobStatus as JobStatusKey } from '../search-attributes';
+import { JobName, JobOwnerId, JobStatusAttribute } from '../search-attributes';
 import { SNAPSHOT_MEMO_KEY } from '../contract/messages';
 import { executionInfo } from './sdk-internals';
 import { queryString } from './visibility-query';
@@ -54,7 +54,7 @@ export function rootQuery({ status, name }: RootListFilter): string {
 }
 
 export function listedJobOf(execution: WorkflowExecutionInfo): ListedJob {
-  const status = execution.typedSearchAttributes.get(JobStatusKey);
+  const status = execution.typedSearchAttributes.get(JobStatusAttribute);
   return {
     id: execution.workflowId,
     name: execution.typedSearchAttributes.get(JobName) ?? execution.workflowId,

@@ -4,7 +4,7 @@
  * refused while another root of that name is open), keeping its other children's final records and results.
  */
 import type { RootCarry } from '../contract/carry';
-import { type RerunnableStatus, type RootJobInput, type RootJobState } from '../contract/jobs';
+import { type RerunnableStatus, type RootJobInput, type RootWorkflowState } from '../contract/jobs';
 import { type Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { DuplicateJobError, InvalidJobInputError, JobFinishedError } from '../errors';
 import { parseJobId } from '../jobs/ids';
@@ -50,7 +50,7 @@ export async function retryRoot(
     .getHandle(id)
     .result()
     .catch(() => undefined);
-  const last = await runOutcome<RootJobState>(client, { workflowId: id });
+  const last = await runOutcome<RootWorkflowState>(client, { workflowId: id });
   if (last.kind === 'open')
     throw new Error(`Job "${id}" started again meanwhile; see \`jobs status ${id}\`.`);
   if (last.kind === 'lost')
@@ -79,7 +79,7 @@ export async function retryRoot(
 }
 
 /** The finished root's record, running again with every batch ended: the root reopens those to rerun. */
-function carryForRerun(state: RootJobState, input: RootJobInput, rerun: RerunnableStatus[]): RootCarry {
+function carryForRerun(state: RootWorkflowState, input: RootJobInput, rerun: RerunnableStatus[]): RootCarry {
   const maxParallel = state.maxParallel ?? input.maxParallel;
   return {
     state: {
@@ -105,7 +105,7 @@ function carryForRerun(state: RootJobState, input: RootJobInput, rerun: Rerunnab
   };
 }
 
-function withoutUnplanned({ unplanned: _unplanned, ...state }: RootJobState): RootJobState {
+function withoutUnplanned({ unplanned: _unplanned, ...state }: RootWorkflowState): RootWorkflowState {
   return state;
 }
 

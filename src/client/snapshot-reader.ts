@@ -4,7 +4,7 @@
  * ended, from their results. Both are read from the server alone.
  */
 import { SNAPSHOT_MEMO_KEY } from '../contract/messages';
-import type { ChildPageRequest, ChildRecord, RootJobStatus, RootSnapshot } from '../contract/jobs';
+import type { ChildPageRequest, ChildRecord, RootStatusAnswer, RootSnapshot } from '../contract/jobs';
 import { batchWorkflowId } from '../jobs/ids';
 import { DEFAULT_PAGE_LIMIT } from '../jobs/pages';
 import { withoutResult } from '../jobs/status-view';
@@ -17,7 +17,7 @@ export async function readSnapshot(
   reads: WorkflowReads,
   id: string,
   { offset = 0, limit = DEFAULT_PAGE_LIMIT, status }: ChildPageRequest,
-): Promise<RootJobStatus | undefined> {
+): Promise<RootStatusAnswer | undefined> {
   const snapshot = await reads.memo<RootSnapshot>(id, SNAPSHOT_MEMO_KEY);
   if (!snapshot) return undefined;
   const { at, phase: _phase, batches, ...record } = snapshot;
@@ -33,5 +33,5 @@ export async function readSnapshot(
     skip = Math.max(0, skip - matching.length);
     children.push(...take.map(withoutResult));
   }
-  return { ...RECORD_DEFAULTS, ...record, children, snapshotAt: at };
+  return { kind: 'root', ...RECORD_DEFAULTS, ...record, children, snapshotAt: at };
 }

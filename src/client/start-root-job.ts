@@ -9,9 +9,9 @@ import {
 import type { JobApplication } from '../application';
 import { DuplicateJobError } from '../errors';
 import { rootJobInput, type StartJobOptions } from '../jobs/options';
-import { JobOwnerId, JobStatus, newJobSearchAttributes } from '../search-attributes';
+import { JobOwnerId, JobStatusAttribute, newJobSearchAttributes } from '../search-attributes';
 import { isFinal } from '../jobs/status';
-import type { JobStatus as JobStatusName, RootJobInput } from '../contract/jobs';
+import type { JobStatus, RootJobInput } from '../contract/jobs';
 import type { rootJobWorkflow } from '../workflows';
 
 export interface StartedJob {
@@ -46,8 +46,8 @@ export async function startRootJob(
       const handle = client.workflow.getHandle(input.id);
       const open = await handle.describe();
       if (open.status.name !== 'RUNNING' && tries < 2) continue; // it closed meanwhile: the name is free
-      const status = open.typedSearchAttributes.get(JobStatus);
-      if (status && isFinal(status as JobStatusName) && tries < 2) {
+      const status = open.typedSearchAttributes.get(JobStatusAttribute);
+      if (status && isFinal(status as JobStatus) && tries < 2) {
         // It has stopped (its status is final) and is closing: starting its follow-ups, leaving its key.
         await client
           .withAbortSignal(AbortSignal.timeout(STOPPING_WAIT_MS), () => handle.result())

@@ -10,8 +10,8 @@ import {
   type ChildPageRequest,
   type ChildRecord,
   type JobStatus,
-  type RootJobState,
-  type RootJobStatus,
+  type RootWorkflowState,
+  type RootStatusAnswer,
   type StatusCounts,
 } from '../contract/jobs';
 import { pageSlices, type PageSlice } from '../jobs/pages';
@@ -45,10 +45,10 @@ export class StatusReader {
   ) {}
 
   /** The root's state: its query while it runs, its result once it has finished. */
-  async rootState(id: string, timeoutMs = this.reads.queryTimeoutMs): Promise<RootJobState> {
+  async rootState(id: string, timeoutMs = this.reads.queryTimeoutMs): Promise<RootWorkflowState> {
     const asked = await this.reads.queryIfOpen(id, timeoutMs, rootJobQuery);
     if (asked.open) return asked.value;
-    const closed = await this.reads.closedOutcome<RootJobState>(id);
+    const closed = await this.reads.closedOutcome<RootWorkflowState>(id);
     if (closed.kind === 'result') return closed.result;
     if (closed.kind === 'open') return this.reads.query(id, rootJobQuery); // it went on as new meanwhile
     // Closed without its result (an operator terminated it): what it knew then, ended.
@@ -56,7 +56,7 @@ export class StatusReader {
     return lostRoot(last, closed.how, closed.closedAt);
   }
 
-  async root(id: string, request: ChildPageRequest): Promise<RootJobStatus> {
+  async root(id: string, request: ChildPageRequest): Promise<RootStatusAnswer> {
     let root;
     try {
       root = await this.rootState(id, this.fallbackMs);
@@ -110,6 +110,7 @@ export class StatusReader {
     const total = counts.reduce((sum, batchCounts) => addCounts(sum, batchCounts), emptyCounts());
     const running = phase !== 'stopped';
     return {
+      kind: 'root',
       ...RECORD_DEFAULTS,
       ...record,
       // While it runs, its status follows its children (until it has any, it stays what it says: new).
@@ -156,7 +157,7 @@ export class StatusReader {
     status: JobStatus | undefined,
     live: Promise<LiveBatch> | undefined,
     fetchedWithLive: boolean,
-    rootPhase: RootJobState['phase'],
+    rootPhase: RootWorkflowState['phase'],
     lost: boolean,
   ): Promise<ChildRecord[]> {
     if (batch.done) {

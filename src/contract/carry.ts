@@ -2,7 +2,7 @@
  * What a root carries from one run into the next when it continues as new (and into a rerun of a finished
  * root): its record, its slot pool, where planning goes on, its concurrency key's lease.
  */
-import type { RerunnableStatus, RootJobState, TopicDurations } from './jobs';
+import type { RerunnableStatus, RootWorkflowState, TopicDurations } from './jobs';
 
 /** One open batch as the root's pool knows it. */
 export interface PoolEntry {
@@ -54,7 +54,7 @@ export interface KeyLeaseCarry {
 
 /** What a root carries into its next run when it continues as new. */
 export interface RootCarry {
-  state: RootJobState;
+  state: RootWorkflowState;
   pool: SlotPool;
   /** Where planning goes on; null once every page is planned. */
   cursor: string | null;

@@ -213,8 +213,11 @@ export interface RootRecord {
   concurrencyKey?: string;
 }
 
-/** What the root's query (and its final result) answers: its record and where its children are. */
-export interface RootJobState extends RootRecord {
+/**
+ * The root workflow's own state: what its query and its final result answer (its record and where its
+ * children are). Status reads turn it into a RootStatusAnswer.
+ */
+export interface RootWorkflowState extends RootRecord {
   kind: 'root';
   phase: RootPhase;
   batches: BatchSummary[];
@@ -239,8 +242,9 @@ export interface RootSnapshot extends RootRecord {
   batches: [number, number][] | null;
 }
 
-/** The status answer for a root: its record, counts and one page of its children. */
-export interface RootJobStatus extends RootRecord {
+/** The status answer for a root (`JobClient.status`): its record, counts and one page of its children. */
+export interface RootStatusAnswer extends RootRecord {
+  kind: 'root';
   children: ChildRecord[];
   /**
    * Set when no worker answered and the answer comes from the root's last snapshot, taken at this time: the
@@ -278,3 +282,8 @@ export interface InFlightChild {
   /** Among the children the pack starts at once (it starts them in order, as many as it has slots). */
   first: boolean;
 }
+
+/** @deprecated The root workflow's state is RootWorkflowState. */
+export type RootJobState = RootWorkflowState;
+/** @deprecated The root's status answer is RootStatusAnswer. */
+export type RootJobStatus = RootStatusAnswer;

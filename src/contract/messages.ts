@@ -7,7 +7,7 @@ import {
   type ChildRecord,
   type InterruptRequest,
   type JobStatus,
-  type RootJobState,
+  type RootWorkflowState,
   type StatusCounts,
   type StoredChild,
 } from './jobs';
@@ -17,10 +17,10 @@ import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 export const interruptSignal = defineSignal<[InterruptRequest]>('interrupt');
 
 // Root
-export const rootJobQuery = defineQuery<RootJobState>('rootJob');
+export const rootJobQuery = defineQuery<RootWorkflowState>('rootJob');
 /** What the root's controls answer: its record as it stands once the change is made. */
 export type RootControlAnswer = Pick<
-  RootJobState,
+  RootWorkflowState,
   'id' | 'status' | 'phase' | 'paused' | 'pausedAt' | 'maxParallel' | 'counts'
 >;
 /** Pause (no child starts; running ones finish) or resume a root. */

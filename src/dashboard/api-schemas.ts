@@ -93,7 +93,11 @@ export const jobAnswer = {
     ...rootRecord,
     children: { type: 'array', items: childRecord },
     snapshotAt: { type: 'string', description: 'Set when no worker answered: the snapshot this comes from.' },
-    kind: { type: 'string', enum: ['child'], description: 'Set on a child.' },
+    kind: {
+      type: 'string',
+      enum: ['root', 'child'],
+      description: 'Which the answer is about: a root or a child.',
+    },
     rootId: { type: 'string', description: 'Set on a child.' },
     result: { description: 'Set on a child: what its processor returned.' },
   },

@@ -3,10 +3,10 @@
  * or it timed out. Its status read is what it knew then, ended: children it had not seen end count as failed
  * (nothing will count them again), and it has stopped, by Oro's rule over them, naming how it closed.
  */
-import type { BatchSummary, RootJobState, StatusCounts } from '../contract/jobs';
+import type { BatchSummary, RootWorkflowState, StatusCounts } from '../contract/jobs';
 import { finalRootStatus, rootProgress, totalOf } from './status';
 
-export function lostRoot(last: RootJobState, how: string, closedAt: string): RootJobState {
+export function lostRoot(last: RootWorkflowState, how: string, closedAt: string): RootWorkflowState {
   const unended = totalOf(last.counts) - last.counts.success - last.counts.failed - last.counts.cancelled;
   const planning = last.phase === 'planning';
   const counts = endedCounts(last.counts);

@@ -8,7 +8,7 @@ import { createGatedApplication } from '../fixtures/gated-app';
 import { runJobs, type CliRun } from '../helpers/cli';
 import { createJobTestbed, statusWhen, uniqueName, type JobTestbed } from '../helpers/jobs';
 import { eventually } from '../helpers/testbed';
-import type { RootJobStatus } from '../../src/contract/jobs';
+import type { RootStatusAnswer } from '../../src/contract/jobs';
 import { maxOverlap } from '../helpers/overlap';
 
 describe('jobs pause, resume, scale, retry and limit (real CLI process, dev server)', () => {
@@ -36,7 +36,7 @@ describe('jobs pause, resume, scale, retry and limit (real CLI process, dev serv
     const name = uniqueName('cli-controls');
     const children = ['c0', 'c1', 'c2', 'c3', 'c4'];
     await testbed.jobs.start('gated', { name, maxParallel: 1, data: { names: children } });
-    await statusWhen<RootJobStatus>(testbed.jobs, name, (root) => root.counts.running === 1);
+    await statusWhen<RootStatusAnswer>(testbed.jobs, name, (root) => root.counts.running === 1);
 
     const paused = await jobs('pause', name);
     expect(paused.code).toBe(0);
@@ -46,7 +46,7 @@ describe('jobs pause, resume, scale, retry and limit (real CLI process, dev serv
       /paused since \d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ: no child starts until `jobs resume`/,
     );
     gate.release(1);
-    await statusWhen<RootJobStatus>(testbed.jobs, name, (root) => root.counts.success === 1);
+    await statusWhen<RootStatusAnswer>(testbed.jobs, name, (root) => root.counts.success === 1);
 
     const scaled = await jobs('scale', name, '--max-parallel', '3', '--json');
     expect(scaled.code).toBe(0);
@@ -80,7 +80,7 @@ describe('jobs pause, resume, scale, retry and limit (real CLI process, dev serv
     );
     await testbed.jobs.wait(name);
     expectOneLineError(await jobs('pause', name), 2, /has already finished \(success\); only an open root/);
-    expect((await testbed.jobs.status(name)) as RootJobStatus).toMatchObject({
+    expect((await testbed.jobs.status(name)) as RootStatusAnswer).toMatchObject({
       paused: false,
       maxParallel: 2,
     });
@@ -177,7 +177,7 @@ describe('jobs pause, resume, scale, retry and limit (real CLI process, dev serv
     for (const name of names)
       expect(await jobs('wait', name)).toMatchObject({ code: 0, stdout: `${name}: success\n` });
     const records = await Promise.all(
-      names.map(async (name) => ((await testbed.jobs.status(name)) as RootJobStatus).children),
+      names.map(async (name) => ((await testbed.jobs.status(name)) as RootStatusAnswer).children),
     );
     const runs = records
       .flat()

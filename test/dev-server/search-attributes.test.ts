@@ -1,7 +1,7 @@
 import type { Client } from '@temporalio/client';
 import { eventually, listWorkflowIds } from '../helpers/testbed';
 import { createJobTestbed, statusWhen, uniqueName, type JobTestbed } from '../helpers/jobs';
-import type { RootJobStatus } from '../../src/contract/jobs';
+import type { RootStatusAnswer } from '../../src/contract/jobs';
 import { childKey } from '../../src/jobs/ids';
 
 /** Visibility is eventually consistent: wait until the query returns what is expected. */
@@ -28,7 +28,7 @@ describe('search attributes on the dev server', () => {
       runChildrenAs: 'workflow', // each child a workflow of its own, listed with its JobStatus
       data: { parts: [{ name: 'ok' }, { name: 'bad', valid: false }, { name: 'slow', durationMs: 8000 }] },
     });
-    await statusWhen<RootJobStatus>(testbed.jobs, name, (status) => status.status === 'running');
+    await statusWhen<RootStatusAnswer>(testbed.jobs, name, (status) => status.status === 'running');
     await listed(testbed.client, `JobKind = 'root' AND JobStatus = 'running' AND JobName = '${name}'`, [
       name,
     ]);

@@ -4,7 +4,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createSeedApplication } from '../../src/example/seed-app';
 import { JobClient } from '../../src/client/job-client';
 import { isFinal } from '../../src/jobs/status';
-import type { RootJobStatus } from '../../src/contract/jobs';
+import type { RootStatusAnswer } from '../../src/contract/jobs';
 import { createJobWorker } from '../../src/worker';
 import { createDevServerEnvironment, eventually } from '../helpers/testbed';
 import { statusWhen, uniqueName } from '../helpers/jobs';
@@ -29,7 +29,7 @@ describe('a worker killed while children run (dev server)', () => {
     const name = uniqueName('crash');
     const parts = Array.from({ length: 6 }, (_, i) => ({ name: `p${i}`, durationMs: 4000 }));
     await jobs.start('do_big_job', { name, maxParallel: 6, data: { parts } });
-    const before = await statusWhen<RootJobStatus>(
+    const before = await statusWhen<RootStatusAnswer>(
       jobs,
       name,
       (status) => status.counts.running >= 3,
@@ -69,7 +69,7 @@ describe('a worker killed while children run (dev server)', () => {
     // Short children (so they are packed, a few to a slot), enough of them to kill the worker halfway.
     const parts = Array.from({ length: 240 }, (_, i) => ({ name: `p${i}`, durationMs: 60 }));
     await jobs.start('do_big_job', { name, maxParallel: 6, data: { parts } });
-    await statusWhen<RootJobStatus>(jobs, name, (status) => status.counts.success >= 60, 60_000);
+    await statusWhen<RootStatusAnswer>(jobs, name, (status) => status.counts.success >= 60, 60_000);
     killProcessGroup(doomed);
 
     const survivor = await createJobWorker({
@@ -81,7 +81,7 @@ describe('a worker killed while children run (dev server)', () => {
     const final = await survivor.runUntil(() => jobs.wait(name));
     expect(final).toMatchObject({ status: 'success', total: 240, progress: 1 });
     expect(final.counts.success).toBe(240);
-    const all = (await jobs.status(name, { limit: 240 })) as RootJobStatus;
+    const all = (await jobs.status(name, { limit: 240 })) as RootStatusAnswer;
     expect(new Set(all.children.map((child) => child.name)).size).toBe(240);
     expect(all.children.every((child) => child.status === 'success' && child.stoppedAt !== null)).toBe(true);
     // The packs the killed worker held ran again on the survivor, as a later attempt.
@@ -107,7 +107,7 @@ describe('a worker killed while children run (dev server)', () => {
       { name: 'y', durationMs: 20_000 },
     ];
     await jobs.start('do_big_job', { name, maxParallel: 2, data: { parts } });
-    await statusWhen<RootJobStatus>(jobs, name, (status) => status.counts.running === 2, 120_000);
+    await statusWhen<RootStatusAnswer>(jobs, name, (status) => status.counts.running === 2, 120_000);
     await jobs.interrupt(`${name}/do_small_job:x`); // graceful: x would finish its work
     const batch = env.client.workflow.getHandle(`${name}/batch/0`);
     await eventually('the interrupt to reach x pack', async () => {

@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { InvalidJobInputError } from '../../src/errors';
-import type { ChildRecord, RootJobStatus } from '../../src/contract/jobs';
+import type { ChildRecord, RootStatusAnswer } from '../../src/contract/jobs';
 import { createGatedApplication } from '../fixtures/gated-app';
 import { createTimedApplication } from '../fixtures/timed-app';
 import { createJobTestbed, rootStatus, statusWhen, uniqueName, type JobTestbed } from '../helpers/jobs';
@@ -54,7 +54,7 @@ describe('a concurrency key shared by three roots (dev server)', () => {
     };
     // The first root has the key to itself for a while, then the other two join.
     await start(names[0]);
-    await statusWhen<RootJobStatus>(testbed.jobs, names[0], (root) => root.counts.success >= 2);
+    await statusWhen<RootStatusAnswer>(testbed.jobs, names[0], (root) => root.counts.success >= 2);
     await start(names[1]);
     await start(names[2]);
 
@@ -140,7 +140,7 @@ describe('a concurrency key whose limit changes (dev server)', () => {
     const name = uniqueName('keyed-gated');
     const names = Array.from({ length: 10 }, (_, i) => `g${i}`);
     await testbed.jobs.start('gated', { name, maxParallel: 6, concurrencyKey: key, data: { names } });
-    await statusWhen<RootJobStatus>(testbed.jobs, name, (root) => root.counts.running === 4);
+    await statusWhen<RootStatusAnswer>(testbed.jobs, name, (root) => root.counts.running === 4);
     expect(startedOf('g')).toBe(4);
 
     await testbed.jobs.limit(key, 1);
@@ -151,7 +151,7 @@ describe('a concurrency key whose limit changes (dev server)', () => {
     // The recall then goes key → root → batch by signal: a new limit holds within about a second.
     await new Promise((resolve) => setTimeout(resolve, 2000));
     gate.release(3);
-    await statusWhen<RootJobStatus>(testbed.jobs, name, (root) => root.counts.success === 3);
+    await statusWhen<RootStatusAnswer>(testbed.jobs, name, (root) => root.counts.success === 3);
     expect(startedOf('g')).toBe(4); // one still runs: at the limit, nothing new
     gate.release(1);
     await eventually('the next child to start', async () => startedOf('g') === 5 || undefined);
@@ -179,7 +179,7 @@ describe('a concurrency key whose limit changes (dev server)', () => {
       concurrencyKey: key,
       data: { names: ['x0', 'x1'] },
     });
-    await statusWhen<RootJobStatus>(testbed.jobs, gone, (root) => root.counts.running === 2);
+    await statusWhen<RootStatusAnswer>(testbed.jobs, gone, (root) => root.counts.running === 2);
     await testbed.client.workflow.getHandle(gone).terminate('terminated by hand in a test');
     gate.release(2); // its children finish (its batch outlives it); the key is never told
 

@@ -3,7 +3,7 @@
  * is read from the records and from the children's processors themselves.
  */
 import { InvalidJobInputError, JobFinishedError, JobNotFoundError } from '../../src/errors';
-import type { RootJobStatus } from '../../src/contract/jobs';
+import type { RootStatusAnswer } from '../../src/contract/jobs';
 import { createGatedApplication } from '../fixtures/gated-app';
 import { createJobTestbed, rootStatus, statusWhen, uniqueName, type JobTestbed } from '../helpers/jobs';
 import { eventually } from '../helpers/testbed';
@@ -21,19 +21,19 @@ describe('controls of a running root (time-skipping server)', () => {
     await testbed?.teardown();
   });
   const names = (count: number, prefix: string) => Array.from({ length: count }, (_, i) => `${prefix}${i}`);
-  const running = (status: RootJobStatus) => status.counts.running;
+  const running = (status: RootStatusAnswer) => status.counts.running;
   const startedOf = (prefix: string) => gate.started.filter((name) => name.startsWith(prefix)).length;
 
   it('pause: running children finish, none starts for a week, resume goes on where it stopped', async () => {
     const name = uniqueName('paused');
     await testbed.jobs.start('gated', { name, maxParallel: 2, data: { names: names(6, 'p') } });
-    await statusWhen<RootJobStatus>(testbed.jobs, name, (root) => running(root) === 2);
+    await statusWhen<RootStatusAnswer>(testbed.jobs, name, (root) => running(root) === 2);
 
     const paused = await testbed.jobs.pause(name);
     expect(paused).toMatchObject({ paused: true, phase: 'running', maxParallel: 2 });
     expect(paused.pausedAt).not.toBeNull();
     gate.release(2);
-    const idle = await statusWhen<RootJobStatus>(testbed.jobs, name, (root) => root.counts.success === 2);
+    const idle = await statusWhen<RootStatusAnswer>(testbed.jobs, name, (root) => root.counts.success === 2);
     expect(idle).toMatchObject({ status: 'running', paused: true, counts: { new: 4, running: 0 } });
 
     await testbed.env.sleep(WEEK_MS);
@@ -62,7 +62,7 @@ describe('controls of a running root (time-skipping server)', () => {
     const paused = await testbed.jobs.pause(name);
     expect(paused).toMatchObject({ paused: true, phase: 'planning' });
     gate.releasePlanning();
-    const planned = await statusWhen<RootJobStatus>(testbed.jobs, name, (root) => root.total === 4);
+    const planned = await statusWhen<RootStatusAnswer>(testbed.jobs, name, (root) => root.total === 4);
     expect(planned).toMatchObject({ paused: true, counts: { new: 4 } });
     await new Promise((resolve) => setTimeout(resolve, 1500)); // a batch with slots would have started them
     expect(startedOf('q')).toBe(0);
@@ -76,7 +76,7 @@ describe('controls of a running root (time-skipping server)', () => {
   it('a paused root can still be interrupted: waiting children end cancelled', async () => {
     const name = uniqueName('paused-interrupt');
     await testbed.jobs.start('gated', { name, maxParallel: 1, data: { names: names(3, 'i') } });
-    await statusWhen<RootJobStatus>(testbed.jobs, name, (root) => running(root) === 1);
+    await statusWhen<RootStatusAnswer>(testbed.jobs, name, (root) => running(root) === 1);
     await testbed.jobs.pause(name);
     await testbed.jobs.interrupt(name);
     gate.release(1);
@@ -92,12 +92,12 @@ describe('controls of a running root (time-skipping server)', () => {
   it('scale down: nothing is stopped, and no child starts until fewer than the new limit run', async () => {
     const name = uniqueName('scale-down');
     await testbed.jobs.start('gated', { name, maxParallel: 4, data: { names: names(8, 'd') } });
-    await statusWhen<RootJobStatus>(testbed.jobs, name, (root) => running(root) === 4);
+    await statusWhen<RootStatusAnswer>(testbed.jobs, name, (root) => running(root) === 4);
 
     expect(await testbed.jobs.scale(name, 1)).toMatchObject({ maxParallel: 1 });
     for (let finished = 1; finished <= 3; finished++) {
       gate.release(1);
-      await statusWhen<RootJobStatus>(testbed.jobs, name, (root) => root.counts.success === finished);
+      await statusWhen<RootStatusAnswer>(testbed.jobs, name, (root) => root.counts.success === finished);
     }
     expect(startedOf('d')).toBe(4); // three finished, one still runs: nothing new yet
     gate.release(1);

@@ -1,6 +1,6 @@
 import { JobNotFoundError } from '../../src/errors';
 import { createJobTestbed, statusWhen, uniqueName, type JobTestbed } from '../helpers/jobs';
-import type { RootJobStatus } from '../../src/contract/jobs';
+import type { RootStatusAnswer } from '../../src/contract/jobs';
 
 describe('follow-up jobs (time-skipping server)', () => {
   let testbed: JobTestbed;
@@ -32,7 +32,7 @@ describe('follow-up jobs (time-skipping server)', () => {
       data: { parts: [{ name: 'slow', durationMs: 30_000 }] },
       followUps: [{ topic: 'do_big_job', name: followUpName, payload: { parts: [{ name: 'next' }] } }],
     });
-    await statusWhen<RootJobStatus>(testbed.jobs, name, (status) => status.status === 'running');
+    await statusWhen<RootStatusAnswer>(testbed.jobs, name, (status) => status.status === 'running');
     await testbed.jobs.interrupt(name, { force: true });
     const final = await testbed.jobs.wait(name);
     expect(final).toMatchObject({ status: 'cancelled', interrupted: true, followUps: [] });
@@ -49,7 +49,7 @@ describe('follow-up jobs (time-skipping server)', () => {
       followUps: [{ topic: 'do_big_job', name: followUpName, payload: { parts: [] } }],
       followUpOn: ['cancelled'],
     });
-    await statusWhen<RootJobStatus>(testbed.jobs, name, (status) => status.status === 'running');
+    await statusWhen<RootStatusAnswer>(testbed.jobs, name, (status) => status.status === 'running');
     await testbed.jobs.interrupt(name, { force: true });
     expect((await testbed.jobs.wait(name)).followUps[0]).toMatchObject({ id: followUpName, started: true });
     expect(await testbed.jobs.wait(followUpName)).toMatchObject({ status: 'success' });

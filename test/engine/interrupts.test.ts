@@ -1,4 +1,4 @@
-import type { ChildRecord, ChildJobState, RootJobStatus } from '../../src/contract/jobs';
+import type { ChildRecord, ChildJobState, RootStatusAnswer } from '../../src/contract/jobs';
 import { createJobTestbed, rootStatus, statusWhen, uniqueName, type JobTestbed } from '../helpers/jobs';
 import { isFinal } from '../../src/jobs/status';
 import type { StartJobOptions } from '../../src/jobs/options';
@@ -8,7 +8,7 @@ const byName = (children: ChildRecord[]) =>
 /** The named children run, and the root (whose counts follow its batches' reports) says running too. */
 const running =
   (...names: string[]) =>
-  (status: RootJobStatus) =>
+  (status: RootStatusAnswer) =>
     status.status === 'running' && names.every((name) => byName(status.children)[name]?.status === 'running');
 
 describe.each<[string, StartJobOptions]>([
@@ -44,7 +44,7 @@ describe.each<[string, StartJobOptions]>([
     expect(outcome.interrupted).toBe(true);
 
     // The root stays running while its running children finish.
-    const meanwhile = await statusWhen<RootJobStatus>(testbed.jobs, name, (status) => status.interrupted);
+    const meanwhile = await statusWhen<RootStatusAnswer>(testbed.jobs, name, (status) => status.interrupted);
     expect(meanwhile.status).toBe('running');
 
     const final = await testbed.jobs.wait(name);

@@ -5,7 +5,7 @@
  */
 import { JobApplication } from '../../src/application';
 import { InvalidJobInputError, JobNotFoundError } from '../../src/errors';
-import type { ChildJobState, RootJobState, RootJobStatus } from '../../src/contract/jobs';
+import type { ChildJobState, RootWorkflowState, RootStatusAnswer } from '../../src/contract/jobs';
 import { createJobTestbed, uniqueName, type JobTestbed } from '../helpers/jobs';
 
 function limitsApplication(): JobApplication {
@@ -63,7 +63,7 @@ describe('limits (time-skipping server)', () => {
     await testbed.jobs.start('fan', { name, data: { count: 300, payloadBytes: 8 * 1024 } });
     const final = await testbed.jobs.wait(name);
     expect(final).toMatchObject({ status: 'success', total: 300 });
-    const { batches } = (await testbed.client.workflow.getHandle(name).result()) as RootJobState;
+    const { batches } = (await testbed.client.workflow.getHandle(name).result()) as RootWorkflowState;
     expect(batches.length).toBeGreaterThanOrEqual(3);
     expect(Math.max(...batches.map((batch) => batch.size))).toBeLessThan(200);
   });
@@ -83,7 +83,7 @@ describe('limits (time-skipping server)', () => {
   it('fails a child whose result is over 32 KB, with the sizes', async () => {
     const name = uniqueName('big-result');
     await testbed.jobs.start('big_result', { name, data: { resultBytes: 40_000 } });
-    const final = (await testbed.jobs.wait(name)) as RootJobStatus;
+    const final = (await testbed.jobs.wait(name)) as RootStatusAnswer;
     expect(final.status).toBe('failed');
     const child = (await testbed.jobs.status(`${name}/big`)) as ChildJobState;
     expect(child).toMatchObject({ status: 'failed', attempts: 1 });

@@ -1,5 +1,5 @@
 import { JobApplication } from '../../src/application';
-import type { ChildJobState, RootJobStatus } from '../../src/contract/jobs';
+import type { ChildJobState, RootStatusAnswer } from '../../src/contract/jobs';
 import { packOutcomes } from '../helpers/history';
 import { createJobTestbed, statusWhen, uniqueName, type JobTestbed } from '../helpers/jobs';
 
@@ -67,7 +67,7 @@ describe('packing short children into one activity (time-skipping server)', () =
     expect(final.counts).toMatchObject({ success: 59, failed: 1 });
     expect(probe.max).toBeLessThanOrEqual(4);
 
-    const all = (await testbed.jobs.status(name, { limit: 100 })) as RootJobStatus;
+    const all = (await testbed.jobs.status(name, { limit: 100 })) as RootStatusAnswer;
     const byName = Object.fromEntries(all.children.map((child) => [child.name, child]));
     expect(byName.q30).toMatchObject({ status: 'success', attempts: 2, error: null });
     expect(byName.q45).toMatchObject({ status: 'failed', attempts: 1 });
@@ -94,7 +94,7 @@ describe('packing short children into one activity (time-skipping server)', () =
     children[25].slow = true;
     probe.slowStarted = false;
     await testbed.jobs.start('many', { name, batchSize: 10, maxParallel: 2, data: { children } });
-    await statusWhen<RootJobStatus>(testbed.jobs, name, () => probe.slowStarted);
+    await statusWhen<RootStatusAnswer>(testbed.jobs, name, () => probe.slowStarted);
     await testbed.jobs.interrupt(`${name}/q25`, { force: true });
     const final = await testbed.jobs.wait(name);
     expect(final).toMatchObject({ status: 'cancelled', interrupted: false });
@@ -117,9 +117,9 @@ describe('packing short children into one activity (time-skipping server)', () =
     children[29].slow = true;
     probe.slowStarted = false;
     await testbed.jobs.start('many', { name, batchSize: 10, maxParallel: 2, data: { children } });
-    await statusWhen<RootJobStatus>(testbed.jobs, name, () => probe.slowStarted);
+    await statusWhen<RootStatusAnswer>(testbed.jobs, name, () => probe.slowStarted);
     // q29's pack runs its other children beside it; once its heartbeat tells how they ended, they read so.
-    const read = await statusWhen<RootJobStatus>(
+    const read = await statusWhen<RootStatusAnswer>(
       testbed.jobs,
       name,
       (status) => status.counts.success === 29 || status.stoppedAt !== null,

@@ -3,7 +3,7 @@
  * root (a new run of it) and on a running one (time-skipping server).
  */
 import { InvalidJobInputError } from '../../src/errors';
-import type { ChildJobState, ChildRunMode, RootJobStatus } from '../../src/contract/jobs';
+import type { ChildJobState, ChildRunMode, RootStatusAnswer } from '../../src/contract/jobs';
 import { createFlakyApplication } from '../fixtures/flaky-app';
 import { createJobTestbed, rootStatus, statusWhen, uniqueName, type JobTestbed } from '../helpers/jobs';
 
@@ -17,7 +17,7 @@ describe('retry (time-skipping server)', () => {
     flaky.release();
     await testbed?.teardown();
   });
-  const byName = (root: RootJobStatus) =>
+  const byName = (root: RootStatusAnswer) =>
     Object.fromEntries(root.children.map((child) => [child.name, child]));
 
   it.each<ChildRunMode>(['activity', 'workflow'])(
@@ -70,7 +70,7 @@ describe('retry (time-skipping server)', () => {
       maxParallel: 1,
       data: { names: ['f', 'h', 'w1', 'w2'] },
     });
-    await statusWhen<RootJobStatus>(
+    await statusWhen<RootStatusAnswer>(
       testbed.jobs,
       name,
       (root) => root.counts.running === 1 && root.counts.failed === 1,
@@ -103,7 +103,7 @@ describe('retry (time-skipping server)', () => {
       batchSize: 2,
       data: { names: ['hold', 'x', 'y', 'z'] },
     });
-    await statusWhen<RootJobStatus>(
+    await statusWhen<RootStatusAnswer>(
       testbed.jobs,
       name,
       (root) => root.counts.failed === 2 && root.counts.success === 1,
@@ -111,7 +111,7 @@ describe('retry (time-skipping server)', () => {
     flaky.failing.clear();
     const outcome = await testbed.jobs.retry(name);
     expect(outcome).toMatchObject({ rerun: 2, restarted: false });
-    await statusWhen<RootJobStatus>(testbed.jobs, name, (root) => root.counts.success === 3);
+    await statusWhen<RootStatusAnswer>(testbed.jobs, name, (root) => root.counts.success === 3);
     expect((await rootStatus(testbed.jobs, name)).status).toBe('running'); // hold still runs
     flaky.release();
     const final = await testbed.jobs.wait(name);

@@ -1,5 +1,5 @@
 import { JobApplication } from '../../src/application';
-import type { ChildJobState, RootJobStatus } from '../../src/contract/jobs';
+import type { ChildJobState, RootStatusAnswer } from '../../src/contract/jobs';
 import { isFinal } from '../../src/jobs/status';
 import { createJobTestbed, statusWhen, uniqueName, type JobTestbed } from '../helpers/jobs';
 
@@ -49,14 +49,14 @@ describe('one slot pool per root (time-skipping server)', () => {
       data: { names: ['hold', 'a', 'b', 'c', 'd', 'e'] },
     });
     try {
-      await statusWhen<RootJobStatus>(testbed.jobs, name, (root) => root.counts.running === 1);
+      await statusWhen<RootStatusAnswer>(testbed.jobs, name, (root) => root.counts.running === 1);
       expect((await testbed.jobs.status(`${name}/hold`)) as ChildJobState).toMatchObject({
         status: 'running',
       });
       await testbed.jobs.interrupt(`${name}/b`);
       await testbed.jobs.interrupt(`${name}/c`);
       // Batch 1 ends at once, all its children cancelled; the slot must still reach batch 2.
-      await statusWhen<RootJobStatus>(testbed.jobs, name, (root) => root.counts.cancelled === 2);
+      await statusWhen<RootStatusAnswer>(testbed.jobs, name, (root) => root.counts.cancelled === 2);
     } finally {
       probe.release();
     }

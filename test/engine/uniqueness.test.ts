@@ -1,6 +1,6 @@
 import { DuplicateJobError, InvalidJobInputError, JobNotFoundError } from '../../src/errors';
 import { createJobTestbed, statusWhen, uniqueName, type JobTestbed } from '../helpers/jobs';
-import type { RootJobStatus } from '../../src/contract/jobs';
+import type { RootStatusAnswer } from '../../src/contract/jobs';
 
 describe('unique root names (time-skipping server)', () => {
   let testbed: JobTestbed;
@@ -75,7 +75,7 @@ describe('unique root names (time-skipping server)', () => {
       maxParallel: 1,
       data: { parts: [{ name: 'a', durationMs: 60_000 }, { name: 'b' }] },
     });
-    const during = await statusWhen<RootJobStatus>(
+    const during = await statusWhen<RootStatusAnswer>(
       testbed.jobs,
       name,
       (status) => status.counts.running === 1,

@@ -16,7 +16,7 @@
 import type { JobActivities } from '../../src/contract/activities';
 import { DuplicateJobError } from '../../src/errors';
 import { JobClient } from '../../src/client/job-client';
-import type { RootJobStatus } from '../../src/contract/jobs';
+import type { RootStatusAnswer } from '../../src/contract/jobs';
 import { batchWorkflowId } from '../../src/jobs/ids';
 import { batchPageQuery, grantSlotsSignal } from '../../src/contract/messages';
 import { createJobTestbed, statusWhen, uniqueName, type JobTestbed } from '../helpers/jobs';
@@ -53,7 +53,7 @@ describe('a batch run that has ended, closing, or been replaced (dev server)', (
     const name = uniqueName('held-root');
     const data = { parts: [{ name: 'a' }, { name: 'b' }] };
     await jobs.start('do_big_job', { name, data });
-    const finished = await statusWhen<RootJobStatus>(jobs, name, (root) => root.counts.success === 2);
+    const finished = await statusWhen<RootStatusAnswer>(jobs, name, (root) => root.counts.success === 2);
     expect(finished).toMatchObject({ status: 'running', stoppedAt: null });
 
     const again = jobs.start('do_big_job', { name, data, ownerId: 'someone-else' });
@@ -63,7 +63,7 @@ describe('a batch run that has ended, closing, or been replaced (dev server)', (
     expect(await jobs.wait(name)).toMatchObject({ status: 'success', total: 2 });
 
     await jobs.start('do_big_job', { name, data, ownerId: 'someone-else' });
-    const first = await statusWhen<RootJobStatus>(jobs, name, (root) => root.counts.success === 2);
+    const first = await statusWhen<RootStatusAnswer>(jobs, name, (root) => root.counts.success === 2);
     expect(first.error).toBeNull();
     await testbed.client.workflow.getHandle(batchWorkflowId(name, 0)).signal('test-release-batch');
     expect(await jobs.wait(name)).toMatchObject({ status: 'success', total: 2, error: null });
@@ -73,7 +73,7 @@ describe('a batch run that has ended, closing, or been replaced (dev server)', (
     const name = uniqueName('held-retry');
     const parts = [{ name: 'a' }, { name: 'b', failTimes: 1 }];
     await jobs.start('do_big_job', { name, maxAttempts: 1, data: { parts } });
-    await statusWhen<RootJobStatus>(
+    await statusWhen<RootStatusAnswer>(
       jobs,
       name,
       (root) => root.counts.failed === 1 && root.counts.success === 1,
@@ -82,7 +82,7 @@ describe('a batch run that has ended, closing, or been replaced (dev server)', (
     const release = () =>
       testbed.client.workflow.getHandle(batchWorkflowId(name, 0)).signal('test-release-batch');
     await release(); // the run that failed closes only now; the rerun waits for it, and it must not stand for the rerun
-    await statusWhen<RootJobStatus>(jobs, name, (root) => root.counts.success === 2);
+    await statusWhen<RootStatusAnswer>(jobs, name, (root) => root.counts.success === 2);
     await release(); // the rerun's own close
     expect(await jobs.wait(name)).toMatchObject({ status: 'success', total: 2, error: null });
   });
@@ -92,9 +92,9 @@ describe('a batch run that has ended, closing, or been replaced (dev server)', (
     const parts = [1, 2, 3, 4].map((n) => ({ name: `p${n}`, failTimes: 1, durationMs: 60_000 }));
     const options = { name, maxAttempts: 1, maxParallel: 1, runChildrenAs: 'workflow' as const };
     await jobs.start('do_big_job', { ...options, data: { parts } });
-    await statusWhen<RootJobStatus>(jobs, name, (root) => root.counts.failed === 4);
+    await statusWhen<RootStatusAnswer>(jobs, name, (root) => root.counts.failed === 4);
     await jobs.retry(name);
-    await statusWhen<RootJobStatus>(jobs, name, (root) => root.counts.running === 1);
+    await statusWhen<RootStatusAnswer>(jobs, name, (root) => root.counts.running === 1);
     // A grant the root sent the first run just before it closed, delivered (by workflow id) to the rerun.
     const batch = testbed.client.workflow.getHandle(batchWorkflowId(name, 0));
     await batch.signal(grantSlotsSignal, { total: 10, durations: {} });
@@ -109,7 +109,7 @@ describe('a batch run that has ended, closing, or been replaced (dev server)', (
     const name = uniqueName('held-twice-terminated');
     const parts = [{ name: 'a' }, { name: 'b', durationMs: 60_000 }];
     await jobs.start('do_big_job', { name, batchSize: 1, maxParallel: 2, data: { parts } });
-    await statusWhen<RootJobStatus>(
+    await statusWhen<RootStatusAnswer>(
       jobs,
       name,
       (root) => root.counts.success === 1 && root.counts.running === 1,
@@ -128,7 +128,7 @@ describe('a batch run that has ended, closing, or been replaced (dev server)', (
     const final = await jobs.wait(name);
     expect(final).toMatchObject({ status: 'failed', counts: { success: 1, failed: 1 } });
     // Its last run left no result: reads rebuild its records from that run's history.
-    const read = (await jobs.status(name, { limit: 10 })) as RootJobStatus;
+    const read = (await jobs.status(name, { limit: 10 })) as RootStatusAnswer;
     const b = read.children.find((child) => child.name === 'do_small_job:b');
     expect(b).toMatchObject({ status: 'failed' });
     expect(b?.error).toContain('terminated');
@@ -141,7 +141,7 @@ describe('a batch run that has ended, closing, or been replaced (dev server)', (
     const parts = [{ name: 'a' }, { name: 'b' }, { name: 'c', durationMs: 60_000 }];
     await jobs.start('do_big_job', { name, maxParallel: 3, data: { parts } });
     // The batch is asked directly: two children have succeeded, which the root has not heard.
-    await statusWhen<RootJobStatus>(
+    await statusWhen<RootStatusAnswer>(
       jobs,
       name,
       (root) => root.counts.success === 2 && root.counts.running === 1,
@@ -157,7 +157,7 @@ describe('a batch run that has ended, closing, or been replaced (dev server)', (
 
     const final = await jobs.wait(name);
     expect(final).toMatchObject({ status: 'failed', counts: { success: 2, failed: 1 } });
-    const read = (await jobs.status(name, { limit: 10 })) as RootJobStatus;
+    const read = (await jobs.status(name, { limit: 10 })) as RootStatusAnswer;
     expect(read.children.map((child) => child.status).sort()).toEqual(['failed', 'success', 'success']);
   });
 
@@ -165,7 +165,7 @@ describe('a batch run that has ended, closing, or been replaced (dev server)', (
     // held-stalled-: the run replacing the lost batch never completes a workflow task (stall-replacement).
     const name = uniqueName('held-stalled');
     await jobs.start('do_big_job', { name, data: { parts: [{ name: 'a', durationMs: 60_000 }] } });
-    await statusWhen<RootJobStatus>(jobs, name, (root) => root.counts.running === 1);
+    await statusWhen<RootStatusAnswer>(jobs, name, (root) => root.counts.running === 1);
     const batch = testbed.client.workflow.getHandle(batchWorkflowId(name, 0));
     const first = (await batch.describe()).runId;
     await batch.terminate('an operator, once');
@@ -176,7 +176,7 @@ describe('a batch run that has ended, closing, or been replaced (dev server)', (
     await batch.terminate('an operator, twice');
 
     // Until the root has ended it, the batch is open in the root's view, and its run holds nothing to read.
-    const read = (await jobs.status(name, { limit: 10 })) as RootJobStatus;
+    const read = (await jobs.status(name, { limit: 10 })) as RootStatusAnswer;
     expect(read).toMatchObject({ stoppedAt: null, total: 1 });
     releaseCounts();
     expect(await jobs.wait(name)).toMatchObject({ status: 'failed', counts: { failed: 1 } });

@@ -5,7 +5,7 @@
  * worker's own activity here; the server is real.)
  */
 import { ApplicationFailure } from '@temporalio/common';
-import type { RootJobStatus } from '../../src/contract/jobs';
+import type { RootStatusAnswer } from '../../src/contract/jobs';
 import { JobClient } from '../../src/client/job-client';
 import { createJobTestbed, statusWhen, uniqueName, type JobTestbed } from '../helpers/jobs';
 
@@ -39,7 +39,7 @@ describe('a concurrency key that cannot be joined (dev server)', () => {
     const key = uniqueName('tenant');
     const parts = [{ name: 'a' }, { name: 'b' }];
     await jobs.start('do_big_job', { name, concurrencyKey: key, data: { parts } });
-    const failed = await statusWhen<RootJobStatus>(jobs, name, (root) => root.stoppedAt !== null);
+    const failed = await statusWhen<RootStatusAnswer>(jobs, name, (root) => root.stoppedAt !== null);
     expect(failed).toMatchObject({ status: 'failed', total: 0, interrupted: false });
     expect(failed.error).toContain(`could not join concurrency key "${key}"`);
     expect(failed.error).toContain('the key refused us');

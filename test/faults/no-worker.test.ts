@@ -7,7 +7,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { JobClient } from '../../src/client/job-client';
 import { createSeedApplication } from '../../src/example/seed-app';
-import type { RootJobStatus } from '../../src/contract/jobs';
+import type { RootStatusAnswer } from '../../src/contract/jobs';
 import { JOB_WORKFLOWS_PATH, jobWorkerSettings } from '../../src/worker';
 import { runJobs, startJobs } from '../helpers/cli';
 import { statusWhen, uniqueName } from '../helpers/jobs';
@@ -39,7 +39,7 @@ describe('no worker running (dev server)', () => {
     const name = uniqueName('sigterm');
     const parts = Array.from({ length: 4 }, (_, i) => ({ name: `p${i}`, durationMs: 4000 }));
     await jobs.start('do_big_job', { name, maxParallel: 4, data: { parts } });
-    await statusWhen<RootJobStatus>(jobs, name, (root) => root.counts.running === 4);
+    await statusWhen<RootStatusAnswer>(jobs, name, (root) => root.counts.running === 4);
     stopping.process.kill('SIGTERM');
     expect(await stopping.exited).toBe(0);
     const stoppedIn = /Worker stopped ([\d.]+) s after it was asked to/.exec(stopping.output());
@@ -65,7 +65,7 @@ describe('no worker running (dev server)', () => {
     const first = await worker(taskQueue);
     await first.runUntil(async () => {
       await jobs.start('do_big_job', { name, batchSize: 5, data: { parts } });
-      await statusWhen<RootJobStatus>(
+      await statusWhen<RootStatusAnswer>(
         jobs,
         name,
         (root) => root.counts.success === 5 && root.counts.running === 5,
@@ -74,7 +74,7 @@ describe('no worker running (dev server)', () => {
     });
 
     const started = Date.now();
-    const answer = (await jobs.status(name)) as RootJobStatus;
+    const answer = (await jobs.status(name)) as RootStatusAnswer;
     expect(Date.now() - started).toBeLessThan(10_000);
     expect(answer.snapshotAt).toBeDefined();
     expect(answer).toMatchObject({ id: name, status: 'running', total: 10 });

@@ -6,7 +6,7 @@
 import { DuplicateJobError } from '../../src/errors';
 import { JobApplication } from '../../src/application';
 import { createSeedApplication } from '../../src/example/seed-app';
-import type { ChildJobState, RootJobStatus } from '../../src/contract/jobs';
+import type { ChildJobState, RootStatusAnswer } from '../../src/contract/jobs';
 import { runJobs } from '../helpers/cli';
 import { createJobTestbed, statusWhen, uniqueName, type JobTestbed } from '../helpers/jobs';
 import { eventually, listWorkflowIds } from '../helpers/testbed';
@@ -105,7 +105,7 @@ describe('racing starts and interrupts (dev server)', () => {
           data: { parts: [{ name: 'x', durationMs: 30_000 }] },
         });
         // Right away: the batch may still be starting the child's workflow.
-        await statusWhen<RootJobStatus>(testbed.jobs, name, (root) => root.total === 1, 20_000);
+        await statusWhen<RootStatusAnswer>(testbed.jobs, name, (root) => root.total === 1, 20_000);
         await testbed.jobs.interrupt(`${name}/do_small_job:x`, { force: true });
         return name;
       }),
@@ -133,10 +133,10 @@ describe('racing starts and interrupts (dev server)', () => {
   it('a graceful interrupt, then a forced one: the running child is stopped by the second', async () => {
     const name = uniqueName('twice');
     await testbed.jobs.start('do_big_job', { name, data: { parts: [{ name: 'long', durationMs: 60_000 }] } });
-    await statusWhen<RootJobStatus>(testbed.jobs, name, (root) => root.counts.running === 1);
+    await statusWhen<RootStatusAnswer>(testbed.jobs, name, (root) => root.counts.running === 1);
     await testbed.jobs.interrupt(name);
     await new Promise((resolve) => setTimeout(resolve, 1500));
-    expect(((await testbed.jobs.status(name)) as RootJobStatus).counts.running).toBe(1); // graceful: it runs on
+    expect(((await testbed.jobs.status(name)) as RootStatusAnswer).counts.running).toBe(1); // graceful: it runs on
     const forcedAt = Date.now();
     await testbed.jobs.interrupt(name, { force: true });
     const final = await testbed.jobs.wait(name);

@@ -11,7 +11,7 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { JobClient } from '../../src/client/job-client';
 import { startDevServer, type DevServer } from '../../src/provisioning/dev-server';
-import type { RootJobStatus } from '../../src/contract/jobs';
+import type { RootStatusAnswer } from '../../src/contract/jobs';
 import { freePort } from '../../src/provisioning/ports';
 import { JOB_WORKFLOWS_PATH, jobWorkerSettings } from '../../src/worker';
 import { createCrashApp } from '../fixtures/crash-app';
@@ -67,7 +67,7 @@ async function rig(): Promise<Rig> {
 
 const names = Array.from({ length: 30 }, (_, i) => `c${i}`);
 
-function expectEveryChildOnce(final: RootJobStatus): void {
+function expectEveryChildOnce(final: RootStatusAnswer): void {
   expect(final).toMatchObject({ status: 'success', total: names.length, progress: 1 });
   expect(final.counts.success).toBe(names.length);
   expect(final.children.map((child) => child.name).sort()).toEqual([...names].sort());
@@ -80,13 +80,13 @@ describe('the Temporal server killed or paused while children run (dev server on
     try {
       const name = uniqueName('server-killed');
       await jobs.start('crash_root', { name, maxParallel: 5, data: { names } });
-      await statusWhen<RootJobStatus>(jobs, name, (root) => root.counts.success >= 5, 60_000);
+      await statusWhen<RootStatusAnswer>(jobs, name, (root) => root.counts.success >= 5, 60_000);
       server.process.kill('SIGKILL');
       await server.exited;
       await new Promise((resolve) => setTimeout(resolve, 2000));
       await restart();
       expect((await jobs.wait(name)).status).toBe('success');
-      expectEveryChildOnce((await jobs.status(name, { limit: 100 })) as RootJobStatus);
+      expectEveryChildOnce((await jobs.status(name, { limit: 100 })) as RootStatusAnswer);
     } finally {
       await close();
     }
@@ -97,14 +97,14 @@ describe('the Temporal server killed or paused while children run (dev server on
     try {
       const name = uniqueName('server-paused');
       await jobs.start('crash_root', { name, maxParallel: 5, data: { names } });
-      await statusWhen<RootJobStatus>(jobs, name, (root) => root.counts.success >= 5, 60_000);
+      await statusWhen<RootStatusAnswer>(jobs, name, (root) => root.counts.success >= 5, 60_000);
       const watching = await startJobs(env, 'done', 'watch', name);
       server.process.kill('SIGSTOP');
       await new Promise((resolve) => setTimeout(resolve, 20_000));
       server.process.kill('SIGCONT');
       expect(await watching.exited).toBe(0);
       expect(watching.output()).toMatch(/success 100\.0% 30\/30 done/);
-      expectEveryChildOnce((await jobs.status(name, { limit: 100 })) as RootJobStatus);
+      expectEveryChildOnce((await jobs.status(name, { limit: 100 })) as RootStatusAnswer);
     } finally {
       await close();
     }

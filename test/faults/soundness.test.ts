@@ -6,7 +6,7 @@
 import { JobApplication } from '../../src/application';
 import { InvalidJobInputError } from '../../src/errors';
 import { batchWorkflowId } from '../../src/jobs/ids';
-import type { ChildJobState, RootJobStatus, StatusCounts } from '../../src/contract/jobs';
+import type { ChildJobState, RootStatusAnswer, StatusCounts } from '../../src/contract/jobs';
 import { totalOf } from '../../src/jobs/status';
 import { runJobs } from '../helpers/cli';
 import { createJobTestbed, statusWhen, uniqueName, type JobTestbed } from '../helpers/jobs';
@@ -118,7 +118,7 @@ describe('soundness faults (dev server)', () => {
   it('says no final status while pages remain to be planned, in its reads nor its search attribute', async () => {
     const name = uniqueName('still-planning');
     await testbed.jobs.start('slow_planner', { name, data: {} });
-    const root = await statusWhen<RootJobStatus>(
+    const root = await statusWhen<RootStatusAnswer>(
       testbed.jobs,
       name,
       (status) => status.counts.success >= 1 && planning.waiting.length === 1,
@@ -139,7 +139,7 @@ describe('soundness faults (dev server)', () => {
       data: { names: ['w'], failTimes: 3 },
     });
     const seen: StatusCounts[] = [];
-    await statusWhen<RootJobStatus>(testbed.jobs, name, (root) => {
+    await statusWhen<RootStatusAnswer>(testbed.jobs, name, (root) => {
       seen.push(root.counts);
       return root.counts.failed_redelivered === 1 && seen.length > 1;
     });
@@ -171,7 +171,7 @@ describe('soundness faults (dev server)', () => {
   it('ends a root whose batch an operator terminated: unfinished children fail, naming it', async () => {
     const name = uniqueName('terminated-batch');
     await testbed.jobs.start('held_root', { name, maxParallel: 2, data: { names: ['a', 'b', 'c', 'd'] } });
-    await statusWhen<RootJobStatus>(testbed.jobs, name, (root) => root.counts.running === 2);
+    await statusWhen<RootStatusAnswer>(testbed.jobs, name, (root) => root.counts.running === 2);
     await testbed.client.workflow.getHandle(batchWorkflowId(name, 0)).terminate('an operator');
     const final = await testbed.jobs.wait(name);
     expect(final).toMatchObject({ status: 'failed', total: 4, counts: { failed: 4 } });
@@ -213,7 +213,7 @@ describe('soundness faults (dev server)', () => {
     // The root lists a batch before its workflow exists: a read then must not fail with "No job with id".
     const reads = [];
     for (let read = 0; read < 30; read++) reads.push(await testbed.jobs.status(name, { limit: 10 }));
-    expect(reads.every((root) => (root as RootJobStatus).id === name)).toBe(true);
+    expect(reads.every((root) => (root as RootStatusAnswer).id === name)).toBe(true);
     await testbed.jobs.interrupt(name, { force: true });
     await testbed.jobs.wait(name);
   });
@@ -227,7 +227,7 @@ describe('soundness faults (dev server)', () => {
       runChildrenAs: 'workflow',
       data: { failTimes: 7 },
     });
-    await statusWhen<RootJobStatus>(testbed.jobs, name, (root) => root.counts.failed === 1, 60_000);
+    await statusWhen<RootStatusAnswer>(testbed.jobs, name, (root) => root.counts.failed === 1, 60_000);
     await testbed.jobs.retry(name);
     // Between its retries the rerun child reads failed_redelivered with its attempts so far (its new
     // workflow's transitions were dropped as stale before: it read running, 4 attempts, all along).
@@ -272,11 +272,11 @@ describe('soundness faults (dev server)', () => {
       batchSize: 2,
       data: { names: ['a', 'b', 'c', 'd'] },
     });
-    await statusWhen<RootJobStatus>(testbed.jobs, name, (root) => root.counts.running === 1);
+    await statusWhen<RootStatusAnswer>(testbed.jobs, name, (root) => root.counts.running === 1);
     await testbed.client.workflow.getHandle(batchWorkflowId(name, 0)).terminate('an operator');
     const startedBefore = held.started.length;
     const seen: number[] = [];
-    const final = await statusWhen<RootJobStatus>(
+    const final = await statusWhen<RootStatusAnswer>(
       testbed.jobs,
       name,
       (root) => {

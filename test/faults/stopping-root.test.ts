@@ -6,7 +6,7 @@
  */
 import type { Client } from '@temporalio/client';
 import { JobClient } from '../../src/client/job-client';
-import type { RootJobStatus } from '../../src/contract/jobs';
+import type { RootStatusAnswer } from '../../src/contract/jobs';
 import { createJobTestbed, statusWhen, uniqueName, type JobTestbed } from '../helpers/jobs';
 
 let release: () => void = () => undefined;
@@ -68,7 +68,7 @@ describe('a start of a name whose root has stopped and is closing (dev server)',
     const data = { parts: [{ name: 'a' }] };
     const followUps = [{ topic: 'do_big_job', name: `${name}-next`, payload: { parts: [] } }];
     await jobs.start('do_big_job', { name, data, followUps });
-    const stopped = await statusWhen<RootJobStatus>(jobs, name, (root) => root.stoppedAt !== null);
+    const stopped = await statusWhen<RootStatusAnswer>(jobs, name, (root) => root.stoppedAt !== null);
     expect(stopped.status).toBe('success');
 
     const again = await watchedJobs.start('do_big_job', { name, data, ownerId: 'someone-else' });

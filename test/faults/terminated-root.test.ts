@@ -6,7 +6,7 @@
  */
 import { JobClient } from '../../src/client/job-client';
 import { InvalidJobInputError } from '../../src/errors';
-import type { RootJobStatus } from '../../src/contract/jobs';
+import type { RootStatusAnswer } from '../../src/contract/jobs';
 import { batchReportSignal } from '../../src/contract/messages';
 import { batchWorkflowId } from '../../src/jobs/ids';
 import { createGatedApplication, type Gate } from '../fixtures/gated-app';
@@ -59,7 +59,7 @@ describe('a new root of the name of a root an operator terminated (dev server)',
     await jobs.start('gated', { name, runChildrenAs: 'workflow', data });
     await eventually('its children running', async () => (gate.running === running + 2 ? true : undefined));
     await testbed.client.workflow.getHandle(name).terminate('an operator');
-    await statusWhen<RootJobStatus>(jobs, name, (root) => root.stoppedAt !== null);
+    await statusWhen<RootStatusAnswer>(jobs, name, (root) => root.stoppedAt !== null);
 
     await jobs.start('gated', { name, runChildrenAs: 'workflow', data });
     await eventually('its own children running', async () =>
@@ -80,7 +80,7 @@ describe('a new root of the name of a root an operator terminated (dev server)',
     const oldRuns = await Promise.all(oldBatches.map(async (batch) => (await batch.describe()).runId));
     await testbed.client.workflow.getHandle(name).terminate('an operator');
     // Its status reads as what it knew, ended: children it had not seen end failed (they read as an error before).
-    const lost = await statusWhen<RootJobStatus>(jobs, name, (root) => root.stoppedAt !== null);
+    const lost = await statusWhen<RootStatusAnswer>(jobs, name, (root) => root.stoppedAt !== null);
     expect(lost).toMatchObject({ status: 'failed', total: 4, counts: { failed: 4 }, progress: 1 });
     expect(lost.error).toBe('its workflow was terminated before 4 of its children ended');
     expect(await jobs.wait(name)).toMatchObject({ status: 'failed', total: 4 });
@@ -103,7 +103,7 @@ describe('a new root of the name of a root an operator terminated (dev server)',
     gate.open();
     const final = await jobs.wait(name);
     expect(final).toMatchObject({ status: 'success', total: 2, error: null, counts: { success: 2 } });
-    const read = (await jobs.status(name, { limit: 10 })) as RootJobStatus;
+    const read = (await jobs.status(name, { limit: 10 })) as RootStatusAnswer;
     expect(read.children.map((child) => child.name).sort()).toEqual(['x', 'y']);
   });
 });

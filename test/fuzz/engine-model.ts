@@ -23,7 +23,7 @@ import { restartInterruptWindows, tolerate, type Model, type RootModel } from '.
 import { runJobs } from '../helpers/cli';
 import fc from 'fast-check';
 import { DuplicateJobError } from '../../src/errors';
-import type { RootJobStatus } from '../../src/contract/jobs';
+import type { RootStatusAnswer } from '../../src/contract/jobs';
 import { batchWorkflowId } from '../../src/jobs/ids';
 import type { FuzzChild } from '../fixtures/fuzz-app';
 
@@ -90,7 +90,7 @@ class Start extends Operation {
     } catch (err) {
       if (err instanceof DuplicateJobError) {
         // Refused: the root of that name must not have stopped before we asked (a stopping root is waited for).
-        const open = (await real.jobs.status(name, { limit: 0 })) as RootJobStatus;
+        const open = (await real.jobs.status(name, { limit: 0 })) as RootStatusAnswer;
         if (open.stoppedAt !== null && Date.parse(open.stoppedAt) < asked - 1000)
           throw new Error(`${name}: a start was refused although its root had stopped at ${open.stoppedAt}`);
         return;

@@ -2,7 +2,7 @@
  * The invariants the fuzzer checks over every root after each operation (checkInvariants) and at the end of a
  * run, once nothing holds the roots (settle): see test/fuzz/engine-model.ts for the list.
  */
-import type { RootJobStatus } from '../../src/contract/jobs';
+import type { RootStatusAnswer } from '../../src/contract/jobs';
 import { finalRootStatus, isFinal, totalOf } from '../../src/jobs/status';
 import { maxOverlap } from '../helpers/overlap';
 import { diagnoseOpenRoot } from './diagnose';
@@ -20,9 +20,9 @@ const SETTLE_MS = 180_000;
 /** Checks every root of the model; throws naming the root and the broken invariant. */
 export async function checkInvariants(model: Model, real: Real, final = false): Promise<void> {
   for (const root of model.roots.values()) {
-    let read: RootJobStatus;
+    let read: RootStatusAnswer;
     try {
-      read = (await real.jobs.status(root.name, { limit: 200 })) as RootJobStatus;
+      read = (await real.jobs.status(root.name, { limit: 200 })) as RootStatusAnswer;
     } catch (err) {
       throw new Error(`${root.name}: a status read failed: ${(err as Error).message}`);
     }
@@ -55,7 +55,7 @@ export async function checkInvariants(model: Model, real: Real, final = false): 
         fail(`stopped with ${read.total} of ${root.size} children`);
       const pages =
         read.children.length < read.total
-          ? ((await real.jobs.status(root.name, { limit: 1000 })) as RootJobStatus).children
+          ? ((await real.jobs.status(root.name, { limit: 1000 })) as RootStatusAnswer).children
           : read.children;
       if (pages.some((record) => !isFinal(record.status))) fail('a child has no final status');
       const byStatus = Object.fromEntries(Object.keys(counts).map((status) => [status, 0])) as Record<
@@ -79,7 +79,7 @@ export async function settle(model: Model, real: Real): Promise<void> {
   const deadline = settling + SETTLE_MS;
   for (const root of model.roots.values()) {
     for (;;) {
-      const read = (await real.jobs.status(root.name, { limit: 0 })) as RootJobStatus;
+      const read = (await real.jobs.status(root.name, { limit: 0 })) as RootStatusAnswer;
       if (read.stoppedAt !== null) break;
       if (Date.now() > deadline)
         throw new Error(

@@ -2,7 +2,7 @@ import type { JobApplication } from '../../src/application';
 import { createSeedApplication } from '../../src/example/seed-app';
 import { JobClient, type JobStatusAnswer } from '../../src/client/job-client';
 import type { JobActivities } from '../../src/contract/activities';
-import type { ChildJobState, RootJobStatus } from '../../src/contract/jobs';
+import type { ChildJobState, RootStatusAnswer } from '../../src/contract/jobs';
 import { JOB_WORKFLOWS_PATH, jobWorkerSettings } from '../../src/worker';
 import {
   createDevServerTestbed,
@@ -51,8 +51,8 @@ export async function createJobTestbed(
   return { ...testbed, jobs: new JobClient(testbed.client, testbed.taskQueue, application), loggedErrors };
 }
 
-export async function rootStatus(jobs: JobClient, id: string, limit = 1000): Promise<RootJobStatus> {
-  return (await jobs.status(id, { limit })) as RootJobStatus;
+export async function rootStatus(jobs: JobClient, id: string, limit = 1000): Promise<RootStatusAnswer> {
+  return (await jobs.status(id, { limit })) as RootStatusAnswer;
 }
 
 export async function childStatus(jobs: JobClient, id: string): Promise<ChildJobState> {

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { ChildProcess } from 'node:child_process';
 import { JobClient } from '../../src/client/job-client';
 import { isFinal } from '../../src/jobs/status';
-import type { RootJobStatus } from '../../src/contract/jobs';
+import type { RootStatusAnswer } from '../../src/contract/jobs';
 import { createJobWorker } from '../../src/worker';
 import { childStatus, statusWhen, uniqueName } from '../helpers/jobs';
 import { app as pidApp } from '../fixtures/pid-app';
@@ -39,7 +39,7 @@ describe('faults on a Temporal server backed by PostgreSQL', () => {
     const jobs = new JobClient(pg.env.client, taskQueue, pidApp);
     const name = uniqueName('pg-shared');
     await jobs.start('spread', { name, maxParallel: 8, data: { count: 24, ms: 400 } });
-    const final = (await jobs.wait(name)) as RootJobStatus;
+    const final = (await jobs.wait(name)) as RootStatusAnswer;
     expect(final).toMatchObject({ status: 'success', total: 24, counts: { success: 24 } });
     const pids = await Promise.all(final.children.map((child) => pidOf(jobs, name, child.name)));
     expect(final.children).toHaveLength(24);
@@ -53,14 +53,14 @@ describe('faults on a Temporal server backed by PostgreSQL', () => {
     const jobs = new JobClient(pg.env.client, taskQueue, pidApp);
     const name = uniqueName('pg-worker-kill');
     await jobs.start('spread', { name, maxParallel: 6, data: { count: 6, ms: 4000 } });
-    const before = await statusWhen<RootJobStatus>(jobs, name, (root) => root.counts.running >= 3, 60_000);
+    const before = await statusWhen<RootStatusAnswer>(jobs, name, (root) => root.counts.running >= 3, 60_000);
     killProcessGroup(doomed);
     const runningAtKill = before.children
       .filter((child) => child.status === 'running')
       .map((child) => child.name);
 
     const survivor = await worker(taskQueue);
-    const final = (await jobs.wait(name)) as RootJobStatus;
+    const final = (await jobs.wait(name)) as RootStatusAnswer;
     expect(final).toMatchObject({ status: 'success', total: 6, progress: 1 });
     for (const child of final.children) expect(isFinal(child.status)).toBe(true);
     for (const child of final.children.filter((c) => runningAtKill.includes(c.name))) {
@@ -76,11 +76,11 @@ describe('faults on a Temporal server backed by PostgreSQL', () => {
     const name = uniqueName('pg-server-kill');
     const final = await inProcess.runUntil(async () => {
       await jobs.start('spread', { name, maxParallel: 2, data: { count: 10, ms: 500 } });
-      const before = await statusWhen<RootJobStatus>(jobs, name, (root) => root.counts.success >= 3, 60_000);
+      const before = await statusWhen<RootStatusAnswer>(jobs, name, (root) => root.counts.success >= 3, 60_000);
       await pg.server.killServer();
       await new Promise((resolve) => setTimeout(resolve, 1000));
       await pg.server.startServer();
-      const after = await statusWhen<RootJobStatus>(jobs, name, () => true, 60_000);
+      const after = await statusWhen<RootStatusAnswer>(jobs, name, () => true, 60_000);
       // What had finished before the crash is still there, as it was.
       for (const done of before.children.filter((child) => child.status === 'success')) {
         expect(after.children.find((child) => child.name === done.name)).toMatchObject({

@@ -7,7 +7,7 @@ import type { Worker } from '@temporalio/worker';
 import { JobClient } from '../../src/client/job-client';
 import { DuplicateJobError } from '../../src/errors';
 import { createSeedApplication } from '../../src/example/seed-app';
-import type { RootJobStatus } from '../../src/contract/jobs';
+import type { RootStatusAnswer } from '../../src/contract/jobs';
 import { createJobWorker } from '../../src/worker';
 import { runJobs } from '../helpers/cli';
 import { statusWhen, uniqueName } from '../helpers/jobs';
@@ -41,7 +41,7 @@ describe('jobs on a Temporal server backed by PostgreSQL', () => {
       { name: 'bad', valid: false },
     ];
     await jobs.start('do_big_job', { name, data: { parts } });
-    const live = await statusWhen<RootJobStatus>(jobs, name, (root) => root.counts.running >= 1, 60_000);
+    const live = await statusWhen<RootStatusAnswer>(jobs, name, (root) => root.counts.running >= 1, 60_000);
     expect(live.status).toBe('running');
     expect(live.progress).toBeLessThan(1);
 
@@ -62,7 +62,7 @@ describe('jobs on a Temporal server backed by PostgreSQL', () => {
     const graceful = uniqueName('pg-graceful');
     const parts = [{ name: 'r', durationMs: 2000 }, { name: 'n1' }, { name: 'n2' }];
     await jobs.start('do_big_job', { name: graceful, maxParallel: 1, data: { parts } });
-    await statusWhen<RootJobStatus>(jobs, graceful, (root) => root.counts.running === 1, 60_000);
+    await statusWhen<RootStatusAnswer>(jobs, graceful, (root) => root.counts.running === 1, 60_000);
     await jobs.interrupt(graceful);
     expect(await jobs.wait(graceful)).toMatchObject({
       status: 'cancelled',
@@ -72,7 +72,7 @@ describe('jobs on a Temporal server backed by PostgreSQL', () => {
 
     const forced = uniqueName('pg-forced');
     await jobs.start('do_big_job', { name: forced, data: { parts: [{ name: 'long', durationMs: 60_000 }] } });
-    await statusWhen<RootJobStatus>(jobs, forced, (root) => root.counts.running === 1, 60_000);
+    await statusWhen<RootStatusAnswer>(jobs, forced, (root) => root.counts.running === 1, 60_000);
     const asked = Date.now();
     await jobs.interrupt(forced, { force: true });
     expect(await jobs.wait(forced)).toMatchObject({ status: 'cancelled', counts: { cancelled: 1 } });

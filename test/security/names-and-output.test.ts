@@ -9,7 +9,7 @@ import { childLines, childrenTable, rootHeader, watchLines } from '../../src/cli
 import { MAX_NAME_BYTES, invalidKeyReason, invalidNameReason } from '../../src/jobs/ids';
 import { utf8Bytes } from '../../src/jobs/text';
 import { emptyCounts } from '../../src/jobs/status';
-import type { ChildJobState, ChildRecord, RootJobStatus } from '../../src/contract/jobs';
+import type { ChildJobState, ChildRecord, RootStatusAnswer } from '../../src/contract/jobs';
 import { runJobs } from '../helpers/cli';
 
 /** Characters that must never reach a terminal raw. */
@@ -118,7 +118,7 @@ describe('what the CLI prints from job data', () => {
       error: HOSTILE,
       children: [child],
       paused: false,
-    } as unknown as RootJobStatus;
+    } as unknown as RootStatusAnswer;
     const childState = {
       ...child,
       rootId: 'root',

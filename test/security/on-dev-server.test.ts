@@ -8,7 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { startDashboard } from '../../src/dashboard/dashboard-server';
 import { payloadTooLarge } from '../../src/jobs/options';
-import type { ChildJobState, RootJobStatus } from '../../src/contract/jobs';
+import type { ChildJobState, RootStatusAnswer } from '../../src/contract/jobs';
 import { HOSTILE, app } from '../fixtures/hostile-app';
 import { runJobs } from '../helpers/cli';
 import { createJobTestbed, uniqueName, type JobTestbed } from '../helpers/jobs';
@@ -135,7 +135,7 @@ describe('attacks that need jobs (dev server)', () => {
   it('fails a root whose planner names a child with a bidi override, naming it escaped', async () => {
     const name = uniqueName('hostile-plan');
     await testbed.jobs.start('hostile_root', { name, data: { children: ['ok', 'evil\u202Etxt.exe'] } });
-    const final = (await testbed.jobs.wait(name)) as RootJobStatus;
+    const final = (await testbed.jobs.wait(name)) as RootStatusAnswer;
     expect(final).toMatchObject({ status: 'failed', total: 0 });
     expect(final.error).toMatch(/child "evil\\u202etxt\.exe": job name "evil\\u202etxt\.exe" holds U\+202E/);
     expect(UNSAFE.test(final.error ?? '')).toBe(false);

@@ -1,13 +1,13 @@
-import type { RootJobState, StatusCounts } from '../../src/contract/jobs';
+import type { RootWorkflowState, StatusCounts } from '../../src/contract/jobs';
 import { lostRoot } from '../../src/jobs/lost-root';
 import { emptyCounts } from '../../src/jobs/status';
 
 const counts = (partial: Partial<StatusCounts>): StatusCounts => ({ ...emptyCounts(), ...partial });
 
 function root(
-  phase: RootJobState['phase'],
+  phase: RootWorkflowState['phase'],
   batchCounts: Partial<StatusCounts>[],
-  more: Partial<RootJobState> = {},
+  more: Partial<RootWorkflowState> = {},
 ) {
   const batches = batchCounts.map((partial, index) => ({
     id: `r/batch/${index}`,
@@ -43,11 +43,11 @@ function root(
     phase,
     batches,
     ...more,
-  } as RootJobState;
+  } as RootWorkflowState;
 }
 
 describe('a root whose workflow closed without its result', () => {
-  it.each<[string, RootJobState, string, Partial<StatusCounts>, string]>([
+  it.each<[string, RootWorkflowState, string, Partial<StatusCounts>, string]>([
     [
       'running children: they fail, and so does the root',
       root('running', [{ running: 2, success: 1 }, { new: 3 }]),

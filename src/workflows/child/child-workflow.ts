@@ -14,7 +14,7 @@ import {
 import { isFinal } from '../../jobs/status';
 import { applyTransition, newChildRecord, type ChildEvent } from '../../jobs/transitions';
 import type { ChildJobInput, ChildJobState } from '../../contract/jobs';
-import { JobStatus as JobStatusKey } from '../../search-attributes';
+import { JobStatusAttribute } from '../../search-attributes';
 import { processorActivity } from '../activity-proxies';
 import { failureMessage } from '../failure-message';
 import { closeAs, watchCancelRequest } from '../job-close';
@@ -50,7 +50,7 @@ export async function childJobWorkflow(input: ChildJobInput): Promise<ChildJobSt
     const outcome = applyTransition(state, event);
     if (!outcome.accepted) return;
     state = outcome.record;
-    upsertSearchAttributes([{ key: JobStatusKey, value: state.status }]);
+    upsertSearchAttributes([{ key: JobStatusAttribute, value: state.status }]);
     // The batch counts the child running from its start; it hears of retries (status reads ask the server
     // whether the processor runs).
     const retrying =

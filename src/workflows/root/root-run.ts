@@ -6,7 +6,7 @@ import type { SlotPool, RootCarry } from '../../contract/carry';
 import {
   type TopicDurations,
   type RootJobInput,
-  type RootJobState,
+  type RootWorkflowState,
   type StatusCounts,
 } from '../../contract/jobs';
 import {
@@ -39,7 +39,7 @@ import {
   subtractCounts,
   totalOf,
 } from '../../jobs/status';
-import { JobStatus } from '../../search-attributes';
+import { JobStatusAttribute } from '../../search-attributes';
 import { notify } from '../notify';
 import { grantSlotsSignal, interruptSignal, type BatchReport } from '../../contract/messages';
 
@@ -53,7 +53,7 @@ const NO_FINAL_STATUS_BEFORE_STOP = 'no-final-status-before-stop';
 const SIGNALS_AT_ONCE = 500;
 
 export class RootRun {
-  readonly state: RootJobState;
+  readonly state: RootWorkflowState;
   readonly pool: SlotPool;
   readonly durations: TopicDurations;
   forced: boolean;
@@ -219,10 +219,10 @@ export class RootRun {
     this.showDetails();
   }
 
-  setStatus(status: RootJobState['status']): void {
+  setStatus(status: RootWorkflowState['status']): void {
     if (status === this.state.status) return;
     this.state.status = status;
-    upsertSearchAttributes([{ key: JobStatus, value: status }]);
+    upsertSearchAttributes([{ key: JobStatusAttribute, value: status }]);
   }
 
   /** The Web UI's "Current Details" (markdown; the code span keeps "7/20" from becoming a fraction). */

@@ -17,7 +17,7 @@ import {
 import { carryFull } from '../../jobs/carry-size';
 import { jsonBytes } from '../../jobs/options';
 import { finalRootStatus, totalOf } from '../../jobs/status';
-import type { RootJobInput, RootJobState } from '../../contract/jobs';
+import type { RootJobInput, RootWorkflowState } from '../../contract/jobs';
 import { startFollowUpJobs } from '../activity-proxies';
 import {
   SNAPSHOT_MEMO_KEY,
@@ -49,7 +49,7 @@ const PAGES_PER_PLANNING = 10;
 /** Batches open at once (running, or waiting for slots); planning waits while this many are. */
 const BATCH_WINDOW = 20;
 
-export async function rootJobWorkflow(input: RootJobInput, carried?: RootCarry): Promise<RootJobState> {
+export async function rootJobWorkflow(input: RootJobInput, carried?: RootCarry): Promise<RootWorkflowState> {
   const run = new RootRun(input, carried, new Date().toISOString(), workflowInfo().startTime.toISOString());
   const { state } = run;
   const reruns = new RootReruns(run, input, carried?.rerunSequence);
@@ -133,7 +133,7 @@ export async function rootJobWorkflow(input: RootJobInput, carried?: RootCarry):
     return stop();
   });
 
-  async function stop(): Promise<RootJobState> {
+  async function stop(): Promise<RootWorkflowState> {
     state.phase = 'stopped';
     state.stoppedAt = new Date().toISOString();
     state.paused = false; // a stopped root starts nothing anyway
