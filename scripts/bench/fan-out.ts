@@ -102,7 +102,8 @@ function line(children: number, run: FanOutRun): string {
 }
 
 async function progress(jobs: JobClient, name: string): Promise<void> {
-  const status = (await jobs.status(name, { limit: 0 }).catch(() => undefined)) as RootStatusAnswer | undefined;
+  const status = (await jobs.status(name, { limit: 0 }).catch(() => undefined)) as
+    RootStatusAnswer | undefined;
   if (!status) return;
   const done = status.counts.success + status.counts.failed + status.counts.cancelled;
   process.stderr.write(`  ${done}/${status.total} done, ${status.counts.running} running\n`);

@@ -75,7 +75,8 @@ async function waitFor(
   ready: (root: RootStatusAnswer) => boolean,
 ): Promise<void> {
   for (;;) {
-    const root = (await jobs.status(name, { limit: 0 }).catch(() => undefined)) as RootStatusAnswer | undefined;
+    const root = (await jobs.status(name, { limit: 0 }).catch(() => undefined)) as
+      RootStatusAnswer | undefined;
     if (root && ready(root)) return;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }

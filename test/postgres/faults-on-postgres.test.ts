@@ -76,7 +76,12 @@ describe('faults on a Temporal server backed by PostgreSQL', () => {
     const name = uniqueName('pg-server-kill');
     const final = await inProcess.runUntil(async () => {
       await jobs.start('spread', { name, maxParallel: 2, data: { count: 10, ms: 500 } });
-      const before = await statusWhen<RootStatusAnswer>(jobs, name, (root) => root.counts.success >= 3, 60_000);
+      const before = await statusWhen<RootStatusAnswer>(
+        jobs,
+        name,
+        (root) => root.counts.success >= 3,
+        60_000,
+      );
       await pg.server.killServer();
       await new Promise((resolve) => setTimeout(resolve, 1000));
       await pg.server.startServer();
