@@ -2,7 +2,7 @@
  * `npm run record-histories`: runs representative jobs on a fresh dev server and writes the history of every
  * workflow they ran to test/fixtures/histories/<scenario>/, for the replay test (test/replay). Re-record only
  * when a change to workflow code is meant to break replay, which breaks roots that are open during a deploy:
- * see "Changing workflow code" in the README.
+ * see "Changing workflow code" in docs/design.md.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';

@@ -4,7 +4,7 @@
  * server: the batches whose name keys (JobChildKeys, a short hash) match the page's, then those batches' own
  * children. A key matches by chance now and then, so a match is checked against the names themselves.
  * Visibility is eventually consistent: a batch started in the last moment before the continue-as-new may not
- * be listed yet (the README says so).
+ * be listed yet (docs/library.md says so).
  */
 import type { Client } from '@temporalio/client';
 import { runInput } from '../client/run-history';

@@ -102,7 +102,7 @@ export interface RootJobInput {
   retry: RetrySettings;
   followUps: FollowUpJob[];
   followUpOn: FollowUpCondition[];
-  /** Children per batch workflow (see README, "Fan-out design"). */
+  /** Children per batch workflow (see docs/design.md, "Fan-out design"). */
   batchSize: number;
   /** Overrides every child topic's own `runAs`. */
   runChildrenAs?: ChildRunMode;

@@ -1,6 +1,6 @@
 /**
  * The package as users get it: `npm pack` (which builds dist/), the tarball installed into a new project, the
- * README's code sample run there against a dev server, and `npx temporal-jobs --help`.
+ * code sample of docs/library.md run there against a dev server, and `npx temporal-jobs --help`.
  */
 import { execFile, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -21,10 +21,10 @@ interface Packed {
   files: { path: string }[];
 }
 
-/** The first TypeScript block of the README's "Using the engine from code", as written. */
+/** The first TypeScript block of docs/library.md ("Using the engine from code"), as written. */
 function readmeSample(): string {
-  const readme = fs.readFileSync(path.join(projectRoot, 'README.md'), 'utf8');
-  const section = readme.slice(readme.indexOf('## Using the engine from code'));
+  const readme = fs.readFileSync(path.join(projectRoot, 'docs', 'library.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('# Using the engine from code'));
   const start = section.indexOf('```ts\n') + '```ts\n'.length;
   return section.slice(start, section.indexOf('```', start));
 }
@@ -41,7 +41,7 @@ describe('the npm package, installed from its tarball into a new project', () =>
     fs.rmSync(consumer, { recursive: true, force: true });
   });
 
-  it('packs, installs, runs the README sample and the temporal-jobs command', async () => {
+  it('packs, installs, runs the library sample and the temporal-jobs command', async () => {
     const packed = await run('npm', ['pack', '--json', '--pack-destination', consumer], { cwd: projectRoot });
     const [tarball] = JSON.parse(packed.stdout.slice(packed.stdout.indexOf('['))) as Packed[];
     const files = tarball.files.map((file) => file.path);
@@ -54,6 +54,7 @@ describe('the npm package, installed from its tarball into a new project', () =>
         'web/index.html',
         'web/app.js',
         'docs/openapi.json',
+        'docs/library.md',
       ]),
     );
     expect(files.filter((file) => file.startsWith('src/') || file.startsWith('test/'))).toEqual([]);
@@ -111,7 +112,7 @@ describe('the npm package, installed from its tarball into a new project', () =>
       ui.kill('SIGINT');
     }
 
-    // The README's sample, as written (an ES module, for its top-level await), run by a TypeScript runner.
+    // The library page's sample, as written (an ES module, for its top-level await), run by a TypeScript runner.
     fs.writeFileSync(path.join(consumer, 'sample.mts'), readmeSample());
     const tsx = path.join(projectRoot, 'node_modules', '.bin', 'tsx');
     const sample = await run(tsx, ['sample.mts'], {

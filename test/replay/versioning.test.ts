@@ -1,5 +1,5 @@
 /**
- * How to change workflow code that open roots run (README, "Changing workflow code"): a history made by the
+ * How to change workflow code that open roots run (docs/design.md, "Changing workflow code"): a history made by the
  * first version replays against the change guarded by `patched()`, and fails against the unguarded one.
  */
 import { randomUUID } from 'node:crypto';

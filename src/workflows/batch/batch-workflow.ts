@@ -1,5 +1,5 @@
 /**
- * A page of one root's children (see README, "Fan-out design"). It holds their records, hands them to
+ * A page of one root's children (see docs/design.md, "Fan-out design"). It holds their records, hands them to
  * workers while it holds running slots lent by the root (`BatchDispatcher.launchPack` / `launchChildWorkflow`),
  * gives slots back when it cannot use them, reports its counts, and ends with every child's final record.
  * Where an interrupt reaches children: `BatchDispatcher.interrupt`.
