@@ -7,7 +7,6 @@
 import { ApplicationFailure, setHandler } from '@temporalio/workflow';
 import { JobFinishedError } from '../../errors';
 import { checkMaxParallel, checkRerunStatuses } from '../../jobs/options';
-import { pausePool, resizePool } from '../../jobs/slots';
 import { pauseUpdate, retryUpdate, scaleUpdate, type RootControlAnswer } from '../../contract/messages';
 import type { RootReruns } from './reruns';
 import type { RootRun } from './root-run';
@@ -45,19 +44,14 @@ export function setControlHandlers(run: RootRun, reruns: RootReruns): void {
 
 /** Paused, no child starts (running ones finish); resumed, slots go out again. */
 function pause(run: RootRun, paused: boolean): void {
-  const { state } = run;
-  if (paused === state.paused) return;
-  state.paused = paused;
-  if (paused) state.pausedAt = new Date().toISOString();
-  pausePool(run.pool, paused);
+  if (!run.ledger.pause(paused, new Date().toISOString())) return;
   run.lendSlots();
   run.showDetails();
 }
 
 /** A new parallel limit: up at once, down as running children finish (none is stopped). */
 function scale(run: RootRun, maxParallel: number): void {
-  run.state.maxParallel = maxParallel;
-  resizePool(run.pool, maxParallel);
+  run.ledger.resize(maxParallel);
   run.lendSlots();
   run.showDetails();
 }

@@ -34,7 +34,7 @@ export class RootKeyLease {
     this.keyId = concurrencyKeyWorkflowId(key);
     this.lease = carried?.lease ?? createKeyLease();
     this.joined = carried?.joined ?? false;
-    run.pool.leased = keyAllowance(this.lease);
+    run.ledger.lease(keyAllowance(this.lease));
   }
 
   carry(): KeyLeaseCarry {
@@ -77,7 +77,7 @@ export class RootKeyLease {
   /** The key's grant: the root's pool may lend up to what the key allows (asking batches back if less). */
   onGrant(grant: { total: number; recalled: number }): void {
     takeKeyGrant(this.lease, grant);
-    this.run.pool.leased = keyAllowance(this.lease);
+    this.run.ledger.lease(keyAllowance(this.lease));
     this.run.lendSlots();
     this.run.refresh();
   }
@@ -106,7 +106,7 @@ export class RootKeyLease {
   private report(): KeyReport {
     const { release, wants } = keyReport(this.lease, this.run.pool);
     this.lease.released += release;
-    this.run.pool.leased = keyAllowance(this.lease);
+    this.run.ledger.lease(keyAllowance(this.lease));
     this.reportedWants = wants;
     this.cool();
     const { received, released } = this.lease;

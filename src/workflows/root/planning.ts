@@ -20,8 +20,6 @@ import {
   plannedNameReason,
 } from '../../jobs/ids';
 import { slotsForChildren } from '../../jobs/packing';
-import { batchStarted, grantSlots, openBatch } from '../../jobs/slots';
-import { emptyCounts } from '../../jobs/status';
 import type { BatchRerun, PlannedChild, RootJobInput } from '../../contract/jobs';
 import { JobChildKeys, JobKind, JobRootId } from '../../search-attributes';
 import { endEarlierBatches, findBatchRun, planChildren } from '../activity-proxies';
@@ -56,21 +54,26 @@ export async function planPages(
       }),
     );
   } catch (err) {
-    if (!isCancellation(err)) state.error = `planning the children failed: ${failureMessage(err)}`;
+    if (!isCancellation(err)) run.ledger.fail(`planning the children failed: ${failureMessage(err)}`);
     return undefined;
   } finally {
     run.planning = undefined;
   }
   if (planning.duplicate !== undefined) {
-    state.error = `two children are named ${JSON.stringify(planning.duplicate)}; names must be unique`;
+    run.ledger.fail(`two children are named ${JSON.stringify(planning.duplicate)}; names must be unique`);
     return undefined;
   }
   for (const child of planning.pages.flat()) {
     const reason = plannedNameReason(child.name) ?? workflowIdProblem(input, child);
-    if (reason) state.error = `child ${JSON.stringify(child.name)}: ${reason}`;
-    else if (names.has(child.name))
-      state.error = `two children are named "${child.name}"; names must be unique`;
-    if (state.error) return undefined;
+    const problem = reason
+      ? `child ${JSON.stringify(child.name)}: ${reason}`
+      : names.has(child.name)
+        ? `two children are named "${child.name}"; names must be unique`
+        : undefined;
+    if (problem) {
+      run.ledger.fail(problem);
+      return undefined;
+    }
     names.add(child.name);
   }
   return planning;
@@ -106,7 +109,7 @@ export async function startBatches(
   input: RootJobInput,
   pages: PlannedChild[][],
 ): Promise<void> {
-  const { state, pool } = run;
+  const { state } = run;
   let firstChild = state.batches.reduce((sum, batch) => sum + batch.size, 0) + 1;
   const batches = pages.map((page): BatchStart => {
     const index = state.batches.length;
@@ -116,14 +119,7 @@ export async function startBatches(
     const id = batchWorkflowId(state.id, index);
     const summary = `${state.name}: children ${firstChild}–${firstChild + children.length - 1}`;
     firstChild += children.length;
-    state.batches.push({
-      id,
-      size: children.length,
-      counts: { ...emptyCounts(), new: children.length },
-      slots: 0,
-      done: false,
-    });
-    openBatch(pool, index, slotsForChildren(children, run.durations));
+    run.ledger.addBatch(id, children.length, slotsForChildren(children, run.durations));
     return { index, id, children, summary, slots: 0 };
   });
   lendWithStarts(run, batches);
@@ -165,7 +161,7 @@ export async function rerunBatch(
 
 /** Free slots go out: those for batches being started travel with their start, the others by signal. */
 function lendWithStarts(run: RootRun, starting: BatchStart[]): void {
-  for (const { index, count } of grantSlots(run.pool, new Set(starting.map((batch) => batch.index)))) {
+  for (const { index, count } of run.ledger.grantSlots(new Set(starting.map((batch) => batch.index)))) {
     const batch = starting.find((candidate) => candidate.index === index);
     if (batch) batch.slots = count;
     else run.sendGrant(index);
@@ -174,7 +170,7 @@ function lendWithStarts(run: RootRun, starting: BatchStart[]): void {
 
 async function startBatch(run: RootRun, input: RootJobInput, batch: BatchStart): Promise<void> {
   const { state } = run;
-  const { index, children, rerunOf } = batch;
+  const { index, rerunOf } = batch;
   let started;
   try {
     started = await startBatchWorkflow(run, input, batch);
@@ -190,16 +186,14 @@ async function startBatch(run: RootRun, input: RootJobInput, batch: BatchStart):
     if (!started) {
       if (rerunOf)
         return run.rerunFailed(index, `rerunning batch ${index} failed: ${failureMessage(failure)}`);
-      state.error = `starting batch ${index} failed: ${failureMessage(failure)}`;
-      state.batches[index].counts = { ...emptyCounts(), cancelled: children.length };
-      run.batchEnded(index);
+      run.ledger.batchNotStarted(index, `starting batch ${index} failed: ${failureMessage(failure)}`);
       run.refresh();
       return;
     }
   }
   run.startedBatches.add(index);
   run.onBatchStarted?.(index, started.result());
-  batchStarted(run.pool, index);
+  run.ledger.batchStarted(index);
   if (state.interrupted) run.send(batch.id, interruptSignal, { force: run.forced });
   run.lendSlots();
   run.refresh();

@@ -5,7 +5,7 @@
  * noticed in its last report, and the batch is reopened instead.
  */
 import { type RerunnableStatus, type RootJobInput } from '../../contract/jobs';
-import { countIn, rerunCounts, rerunRequest } from '../../jobs/status';
+import { countIn, rerunCounts } from '../../jobs/status';
 import { rerunChildrenSignal, type BatchReport } from '../../contract/messages';
 import { rerunBatch } from './planning';
 import type { RootRun } from './root-run';
@@ -35,8 +35,7 @@ export class RootReruns {
         if (matching > 0) this.reopen(index, statuses);
       } else if (run.startedBatches.has(index)) {
         // Its counts may be a second old: ask it even when the root knows of no such child in it.
-        batch.rerun = rerunRequest(batch.rerun, statuses, ++this.sequence);
-        run.send(batch.id, rerunChildrenSignal, batch.rerun);
+        run.send(batch.id, rerunChildrenSignal, run.ledger.askRerun(index, statuses, ++this.sequence));
       }
       count += matching;
     });
@@ -49,9 +48,9 @@ export class RootReruns {
     const batch = this.run.state.batches[report.index];
     const asked = batch?.rerun;
     if (!asked) return;
-    if ((report.reruns ?? 0) >= asked.sequence) delete batch.rerun;
+    if ((report.reruns ?? 0) >= asked.sequence) this.run.ledger.rerunTaken(report.index);
     else if (report.done) {
-      delete batch.rerun;
+      this.run.ledger.rerunTaken(report.index);
       if (countIn(batch.counts, asked.statuses) > 0) this.reopen(report.index, asked.statuses);
       this.run.refresh();
     }

@@ -1,6 +1,7 @@
 /**
- * A root's state while it runs: its record and batches, its slot pool, and what it does when a batch reports
- * or an interrupt comes (`interrupt()`). Its status changes here, by Oro's rule over the batches' counts.
+ * A root while it runs: what it does when a batch reports or an interrupt comes (`interrupt()`), and what it
+ * says outside (grants and interrupts to its batches, its JobStatus search attribute, the Web UI's details).
+ * Its record, batches and slot pool are its ledger's (jobs/root-ledger.ts), where every change to them is made.
  */
 import type { SlotPool, RootCarry } from '../../contract/carry';
 import {
@@ -18,27 +19,8 @@ import {
   type SignalDefinition,
 } from '@temporalio/workflow';
 import { mergeDurations } from '../../jobs/packing';
-import {
-  closeBatch,
-  createSlotPool,
-  grantSlots,
-  heldBy,
-  openBatch,
-  quarantineBatch,
-  recallSlots,
-  releaseQuarantine,
-  reportBatch,
-} from '../../jobs/slots';
-import {
-  addCounts,
-  describeProgress,
-  emptyCounts,
-  liveRootStatus,
-  rootProgress,
-  rootStatus,
-  subtractCounts,
-  totalOf,
-} from '../../jobs/status';
+import { RootLedger } from '../../jobs/root-ledger';
+import { describeProgress } from '../../jobs/status';
 import { JobStatusAttribute } from '../../search-attributes';
 import { notify } from '../notify';
 import { grantSlotsSignal, interruptSignal, type BatchReport } from '../../contract/messages';
@@ -53,23 +35,21 @@ const NO_FINAL_STATUS_BEFORE_STOP = 'no-final-status-before-stop';
 const SIGNALS_AT_ONCE = 500;
 
 export class RootRun {
-  readonly state: RootWorkflowState;
-  readonly pool: SlotPool;
+  /** The root's record, batches and slot pool: every change to them is one of its methods. */
+  readonly ledger: RootLedger;
   readonly durations: TopicDurations;
   forced: boolean;
   /** Batches whose workflow exists (every batch of an earlier run does). */
   readonly startedBatches: Set<number>;
   /** Batches an earlier run of the root planned (before a continue-as-new): their names it no longer holds. */
   readonly plannedEarlier: number;
-  /** Counts of the batches that have ended: final, so summed once (the open ones change). */
-  private endedCounts;
-  private endedBatches;
   /** Signals sent and not yet delivered: a run that continues as new waits for them (the server drops a
    * signal whose sender has closed). */
   signalsInFlight = 0;
   /** The record changed since the last snapshot (snapshot.ts). */
   snapshotDue = true;
-  private readonly countsBeforeRerun = new Map<number, StatusCounts>();
+  /** The status the JobStatus search attribute says. */
+  private shownStatus: RootWorkflowState['status'];
   /** The planner activity running now, if any. */
   planning: CancellationScope | undefined;
   /** Told of each batch run this run of the root starts, with the promise of its result (batch-watch.ts). */
@@ -78,66 +58,36 @@ export class RootRun {
   onBatchRerun: ((index: number) => void) | undefined;
 
   constructor(input: RootJobInput, carried: RootCarry | undefined, now: string, createdAt: string) {
-    this.state = carried?.state ?? {
-      kind: 'root',
-      id: input.id,
-      name: input.name,
-      topic: input.topic,
-      ownerId: input.ownerId,
-      status: 'new',
-      interrupted: false,
-      progress: 0,
-      createdAt,
-      startedAt: now,
-      stoppedAt: null,
-      error: null,
-      phase: 'planning',
-      counts: emptyCounts(),
-      total: 0,
-      batches: [],
-      followUps: [],
-      paused: false,
-      pausedAt: null,
-      maxParallel: input.maxParallel,
-    };
-    // Roots carried from before pause and scale existed.
-    this.state.paused ??= false;
-    this.state.pausedAt ??= null;
-    this.state.maxParallel ??= input.maxParallel;
-    if (input.concurrencyKey) this.state.concurrencyKey = input.concurrencyKey;
-    this.pool = carried?.pool ?? createSlotPool(input.maxParallel);
+    this.ledger = new RootLedger(input, carried, now, createdAt);
+    this.shownStatus = this.state.status;
     this.durations = carried?.durations ?? {};
     this.forced = carried?.forced ?? false;
     this.startedBatches = new Set(this.state.batches.map((_, index) => index));
     this.plannedEarlier = this.state.batches.length;
     this.releaseLater(this.pool.quarantined ?? 0); // quarantined before a continue-as-new
-    const ended = this.state.batches.filter((batch) => batch.done);
-    this.endedCounts = ended.reduce((sum, batch) => addCounts(sum, batch.counts), emptyCounts());
-    this.endedBatches = ended.length;
+  }
+
+  /** The root's record (read it; change it through the ledger). */
+  get state(): Readonly<RootWorkflowState> {
+    return this.ledger.state;
+  }
+
+  get pool(): Readonly<SlotPool> {
+    return this.ledger.pool;
   }
 
   get allDone(): boolean {
-    return this.endedBatches === this.state.batches.length;
+    return this.ledger.allDone;
   }
 
   /** Batches running or waiting for slots. */
   get openBatches(): number {
-    return Object.keys(this.pool.entries).length;
+    return this.ledger.openBatches;
   }
 
-  /**
-   * An ended batch runs again (a rerun): it counts as open, with `counts`, and asks for `wants` slots. Its
-   * counts before are kept in case its new run cannot start.
-   */
+  /** An ended batch runs again (a rerun), with `counts`, asking for `wants` slots. */
   batchReopened(index: number, counts: StatusCounts, wants: number): void {
-    const batch = this.state.batches[index];
-    this.countsBeforeRerun.set(index, batch.counts);
-    subtractCounts(this.endedCounts, batch.counts);
-    this.endedBatches--;
-    batch.done = false;
-    batch.counts = counts;
-    batch.run = (batch.run ?? 0) + 1;
-    openBatch(this.pool, index, wants);
+    this.ledger.batchReopened(index, counts, wants);
     this.onBatchRerun?.(index);
   }
 
@@ -146,83 +96,58 @@ export class RootRun {
    * the closed run held are free again (its children no longer run), and the new one asks for none.
    */
   batchReplaced(index: number, counts: StatusCounts): void {
-    const batch = this.state.batches[index];
-    batch.counts = counts;
-    batch.run = (batch.run ?? 0) + 1;
+    const held = this.ledger.batchReplaced(index, counts);
     this.onBatchRerun?.(index);
     // What it held goes back to the pool once its workers have surely stopped its children (they learn of
     // the close at their next heartbeat; a heartbeat missed for this long means the worker is gone).
-    this.releaseLater(quarantineBatch(this.pool, index));
+    this.releaseLater(held);
   }
 
   /** Quarantined slots go back to the pool after LOST_RUN_QUARANTINE_MS. */
   private releaseLater(held: number): void {
     if (held === 0) return;
     void CancellationScope.nonCancellable(() => sleep(LOST_RUN_QUARANTINE_MS)).then(() => {
-      releaseQuarantine(this.pool, held);
+      this.ledger.releaseQuarantine(held);
       this.lendSlots();
       this.refresh();
     });
   }
 
-  /**
-   * Batch `index` closed without its result and could not be replaced: its children that had not ended count
-   * as failed (their records went with it), and the root says why.
-   */
+  /** Batch `index` closed without its result and could not be replaced (RootLedger.batchLost). */
   batchLost(index: number, error: string, fromHistory?: StatusCounts): void {
-    const batch = this.state.batches[index];
-    if (batch.done) return;
-    const counts = { ...(fromHistory ?? batch.counts) };
-    counts.failed += counts.new + counts.running + counts.failed_redelivered;
-    counts.new = counts.running = counts.failed_redelivered = 0;
-    batch.counts = counts;
-    this.state.error ??= error;
-    this.batchEnded(index);
+    if (!this.ledger.batchLost(index, error, fromHistory)) return;
     this.lendSlots();
     this.refresh();
   }
 
   /** A reopened batch could not start again: it stays as its earlier run ended, and the root says why. */
   rerunFailed(index: number, error: string): void {
-    this.state.error = error;
-    this.state.batches[index].counts = this.countsBeforeRerun.get(index) ?? this.state.batches[index].counts;
-    this.batchEnded(index);
+    this.ledger.rerunFailed(index, error);
     this.lendSlots();
     this.refresh();
   }
 
-  batchEnded(index: number): void {
-    this.countsBeforeRerun.delete(index);
-    const batch = this.state.batches[index];
-    batch.done = true;
-    batch.slots = 0;
-    closeBatch(this.pool, index);
-    this.endedCounts = addCounts(this.endedCounts, batch.counts);
-    this.endedBatches++;
-  }
-
   /** Counts, progress and status from the batches, by Oro's rule. */
   refresh(): void {
-    const { state } = this;
-    const counts = { ...this.endedCounts };
-    for (const [index, batch] of state.batches.entries()) {
-      if (batch.done) continue;
-      const entry = this.pool.entries[index];
-      batch.slots = entry ? heldBy(entry) : 0;
-      addCounts(counts, batch.counts);
-    }
-    state.counts = counts;
-    state.total = totalOf(counts);
-    state.progress = rootProgress(counts);
     // Roots that ran before this said what Oro's rule says at once (success while pages remained unplanned).
-    this.setStatus(patched(NO_FINAL_STATUS_BEFORE_STOP) ? liveRootStatus(counts) : rootStatus(counts));
+    this.ledger.recount(patched(NO_FINAL_STATUS_BEFORE_STOP));
+    this.showStatus();
     this.showDetails();
   }
 
-  setStatus(status: RootWorkflowState['status']): void {
-    if (status === this.state.status) return;
-    this.state.status = status;
-    upsertSearchAttributes([{ key: JobStatusAttribute, value: status }]);
+  /** The root stops (RootLedger.stop): its final status, said in the search attribute and the Web UI. */
+  stop(at: string): RootWorkflowState['status'] {
+    const status = this.ledger.stop(at);
+    this.showStatus();
+    this.showDetails();
+    return status;
+  }
+
+  /** The JobStatus search attribute follows the record's status. */
+  private showStatus(): void {
+    if (this.state.status === this.shownStatus) return;
+    this.shownStatus = this.state.status;
+    upsertSearchAttributes([{ key: JobStatusAttribute, value: this.state.status }]);
   }
 
   /** The Web UI's "Current Details" (markdown; the code span keeps "7/20" from becoming a fraction). */
@@ -254,14 +179,14 @@ export class RootRun {
 
   /** Slots over the limit are asked back; free slots go to the earliest batches that can use them. */
   lendSlots(): void {
-    const changed = new Set(recallSlots(this.pool));
-    for (const { index } of grantSlots(this.pool)) changed.add(index);
+    const changed = new Set(this.ledger.recallSlots());
+    for (const { index } of this.ledger.grantSlots()) changed.add(index);
     for (const index of changed) this.sendGrant(index);
   }
 
   /** Its concurrency key could not be joined (a root from before it joined first): it starts nothing more. */
   failWithoutKey(error: string): void {
-    this.state.error ??= error;
+    this.ledger.fail(error, { replace: false });
     this.interrupt(false);
   }
 
@@ -269,7 +194,7 @@ export class RootRun {
   interrupt(force: boolean): void {
     const { state } = this;
     if (state.phase === 'stopped') return;
-    state.interrupted = true;
+    this.ledger.interrupted();
     this.forced ||= force;
     this.planning?.cancel();
     const open = state.batches.filter((batch, index) => !batch.done && this.startedBatches.has(index));
@@ -284,12 +209,8 @@ export class RootRun {
   }
 
   onReport(report: BatchReport): void {
-    const batch = this.state.batches[report.index];
-    if (!batch || batch.done) return;
-    batch.counts = report.counts;
+    if (!this.ledger.takeReport(report)) return;
     mergeDurations(this.durations, report.durations);
-    if (report.done) this.batchEnded(report.index);
-    else reportBatch(this.pool, report.index, report);
     this.lendSlots();
     this.refresh();
   }

@@ -16,7 +16,7 @@ import {
 } from '@temporalio/workflow';
 import { carryFull } from '../../jobs/carry-size';
 import { jsonBytes } from '../../jobs/options';
-import { finalRootStatus, totalOf } from '../../jobs/status';
+import { totalOf } from '../../jobs/status';
 import type { RootJobInput, RootWorkflowState } from '../../contract/jobs';
 import { startFollowUpJobs } from '../activity-proxies';
 import {
@@ -97,7 +97,10 @@ export async function rootJobWorkflow(input: RootJobInput, carried?: RootCarry):
     run.showDetails(); // current details do not survive a continue-as-new
     batchWatch.start(); // a batch closed without telling the root (terminated, failed) is noticed
     void keepSnapshot(run);
-    if (keyLease && patched(JOIN_KEY_FIRST)) state.error = (await keyLease.join()) ?? state.error;
+    if (keyLease && patched(JOIN_KEY_FIRST)) {
+      const notJoined = await keyLease.join();
+      if (notJoined) run.ledger.fail(notJoined);
+    }
     void keyLease?.keepReporting();
     if (carried?.rerun) reruns.retry(carried.rerun); // a finished root run again (`jobs retry`)
     const names = new Set<string>();
@@ -109,8 +112,11 @@ export async function rootJobWorkflow(input: RootJobInput, carried?: RootCarry):
       if (state.interrupted || state.error) break;
       if (historyIsLong()) return carry();
       const pages = Math.min(PAGES_PER_PLANNING, BATCH_WINDOW - run.openBatches);
-      state.error = carryFull((inputBytes ??= jsonBytes(input)), state, pages) ?? null;
-      if (state.error) break;
+      const full = carryFull((inputBytes ??= jsonBytes(input)), state, pages);
+      if (full) {
+        run.ledger.fail(full);
+        break;
+      }
       const planning = await planPages(run, input, cursor, names, pages);
       if (!planning) break;
       await startBatches(run, input, planning.pages);
@@ -119,9 +125,8 @@ export async function rootJobWorkflow(input: RootJobInput, carried?: RootCarry):
       if (!planned && historyIsLong()) return carry();
     }
     // Stopped planning early (interrupted, or the planner failed): where it would go on is kept for a rerun.
-    if (!planned && patched(KEEP_UNPLANNED)) state.unplanned = { cursor };
+    run.ledger.planningDone(!planned && patched(KEEP_UNPLANNED) ? { cursor } : undefined);
     planned = true;
-    state.phase = 'running';
     run.refresh();
     for (;;) {
       await condition(() => run.allDone || historyIsLong());
@@ -134,16 +139,10 @@ export async function rootJobWorkflow(input: RootJobInput, carried?: RootCarry):
   });
 
   async function stop(): Promise<RootWorkflowState> {
-    state.phase = 'stopped';
-    state.stoppedAt = new Date().toISOString();
-    state.paused = false; // a stopped root starts nothing anyway
-    const status =
-      state.error && !state.interrupted ? 'failed' : finalRootStatus(state.counts, state.interrupted);
-    run.setStatus(status);
-    run.showDetails();
+    const status = run.stop(new Date().toISOString());
     await keyLease?.leave();
     if (input.followUps.length > 0 && (input.followUpOn as string[]).includes(status)) {
-      state.followUps = await startFollowUpJobs({ rootId: state.id, followUps: input.followUps });
+      run.ledger.followUpsStarted(await startFollowUpJobs({ rootId: state.id, followUps: input.followUps }));
     }
     const ended = status === 'failed' ? state.counts.failed : state.counts.cancelled;
     const why = state.error ?? `${ended} of ${totalOf(state.counts)} children ${status}`;
