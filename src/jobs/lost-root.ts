@@ -1,7 +1,8 @@
 /**
  * A root whose workflow closed without its result: an operator terminated it (`temporal workflow terminate`),
  * or it timed out. Its status read is what it knew then, ended: children it had not seen end count as failed
- * (nothing will count them again), and it has stopped, by Oro's rule over them, naming how it closed.
+ * (nothing will count them again), and it has stopped failed (cancelled if it was interrupted), naming how it
+ * closed, as a root that stops with an error does.
  */
 import type { BatchSummary, RootWorkflowState, StatusCounts } from '../contract/jobs';
 import { finalRootStatus, rootProgress, totalOf } from './status';
@@ -24,8 +25,8 @@ export function lostRoot(last: RootWorkflowState, how: string, closedAt: string)
   return {
     ...last,
     phase: 'stopped',
-    // Oro's rule over its children as they stand; a root lost while it planned had children it never planned.
-    status: stopped ? last.status : planning ? 'failed' : finalRootStatus(counts, last.interrupted),
+    // As a root that stops with an error (root-ledger.ts, stop): failed, unless it was interrupted.
+    status: stopped ? last.status : last.interrupted ? finalRootStatus(counts, true) : 'failed',
     error: last.error ?? why,
     stoppedAt: last.stoppedAt ?? closedAt,
     paused: false,

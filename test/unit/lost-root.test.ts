@@ -56,16 +56,16 @@ describe('a root whose workflow closed without its result', () => {
       'its workflow was terminated before 5 of its children ended',
     ],
     [
-      'a cancelled child: cancelled by the rule',
+      'a cancelled child: still failed, as a root that stops with an error',
       root('running', [{ running: 1, cancelled: 1 }]),
-      'cancelled',
+      'failed',
       { failed: 1, cancelled: 1 },
       'its workflow was terminated before 1 of its children ended',
     ],
     [
       'every child ended, while it waited for its batches to close',
       root('running', [{ success: 2 }]),
-      'success',
+      'failed',
       { success: 2 },
       'its workflow was terminated before it closed',
     ],
@@ -85,6 +85,14 @@ describe('a root whose workflow closed without its result', () => {
     expect(lost.batches.every((batch) => batch.done && batch.slots === 0 && batch.counts.running === 0)).toBe(
       true,
     );
+  });
+
+  it('ends cancelled when it had been interrupted', () => {
+    const last = root('running', [{ running: 1, success: 1 }], { interrupted: true });
+    expect(lostRoot(last, 'terminated', '2026-12-01T00:00:00.000Z')).toMatchObject({
+      status: 'cancelled',
+      counts: counts({ success: 1, failed: 1 }),
+    });
   });
 
   it('keeps what a root that had stopped said (lost while it started its follow-ups)', () => {
