@@ -18,7 +18,7 @@ import { observeDuration } from '../../jobs/packing';
 import { retryDelayMs } from '../../jobs/retry';
 import { packActivity } from '../activity-proxies';
 import { failureMessage } from '../failure-message';
-import type { DispatchedBatch } from './dispatcher';
+import type { DispatchedBatch } from './dispatched-batch';
 
 const PACK_SCOPES = 'pack-scopes';
 

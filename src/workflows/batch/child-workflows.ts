@@ -11,7 +11,7 @@ import { failureMessage } from '../failure-message';
 import { closedJob } from '../job-close';
 import { notify } from '../notify';
 import { interruptSignal } from '../../contract/messages';
-import type { DispatchedBatch } from './dispatcher';
+import type { DispatchedBatch } from './dispatched-batch';
 
 export class ChildWorkflows {
   private readonly running = new Set<number>();

@@ -10,18 +10,7 @@ import { isFinal } from '../../jobs/status';
 import type { ChildEvent } from '../../jobs/transitions';
 import { ActivityPacks } from './activity-packs';
 import { ChildWorkflows } from './child-workflows';
-
-/** What the two modes share of their batch. */
-export interface DispatchedBatch {
-  readonly input: ChildBatchInput;
-  readonly book: ChildBook;
-  readonly lease: BatchLease;
-  readonly durations: TopicDurations;
-  /** Children handed to workers that are interrupted meanwhile, and whether forced. */
-  readonly interrupts: Map<number, boolean>;
-  change(index: number, event: ChildEvent): void;
-  now(): string;
-}
+import type { DispatchedBatch } from './dispatched-batch';
 
 export class BatchDispatcher implements DispatchedBatch {
   readonly lease: BatchLease;
