@@ -22,8 +22,18 @@ import { batchPageQuery, grantSlotsSignal } from '../../src/contract/messages';
 import { createJobTestbed, statusWhen, uniqueName, type JobTestbed } from '../helpers/jobs';
 import { eventually } from '../helpers/testbed';
 
-let releaseCounts: () => void = () => undefined;
-const countsHeld = () => new Promise<void>((resolve) => (releaseCounts = resolve));
+/** The root's reads of a lost batch's counts wait until the test lets them (then and from then on pass). */
+let countsAsked = 0;
+let countsReleased = false;
+const countsWaiting: (() => void)[] = [];
+const countsHeld = () => {
+  countsAsked++;
+  return countsReleased ? Promise.resolve() : new Promise<void>((resolve) => countsWaiting.push(resolve));
+};
+const releaseCounts = () => {
+  countsReleased = true;
+  for (const resolve of countsWaiting.splice(0)) resolve();
+};
 
 describe('a batch run that has ended, closing, or been replaced (dev server)', () => {
   let testbed: JobTestbed;
@@ -174,6 +184,9 @@ describe('a batch run that has ended, closing, or been replaced (dev server)', (
       return runId !== first ? true : undefined;
     });
     await batch.terminate('an operator, twice');
+    await eventually("the root to ask for the lost batch's counts", async () =>
+      countsAsked > 0 ? true : undefined,
+    );
 
     // Until the root has ended it, the batch is open in the root's view, and its run holds nothing to read.
     const read = (await jobs.status(name, { limit: 10 })) as RootStatusAnswer;
