@@ -15,7 +15,7 @@ import {
   type StatusCounts,
 } from '../contract/jobs';
 import { pageSlices, type PageSlice } from '../jobs/pages';
-import { addCounts, emptyCounts, liveRootStatus, rootProgress, totalOf } from '../jobs/status';
+import { addCounts, emptyCounts, liveRootFigures, totalOf } from '../jobs/status';
 import { refineCounts, refineRecord, withoutResult, type PackState } from '../jobs/status-view';
 import { RECORD_DEFAULTS, readSnapshot } from './snapshot-reader';
 import { JobNotFoundError } from '../errors';
@@ -113,12 +113,8 @@ export class StatusReader {
       kind: 'root',
       ...RECORD_DEFAULTS,
       ...record,
-      // While it runs, its status follows its children (until it has any, it stays what it says: new).
-      ...(running && totalOf(total) > 0
-        ? { status: liveRootStatus(total), progress: rootProgress(total) }
-        : {}),
-      counts: total,
-      total: totalOf(total),
+      // While it runs, its figures follow its children as the root's own do, from these fresher counts.
+      ...(running ? liveRootFigures(total) : { counts: total, total: totalOf(total) }),
       children: pages.flat(),
     };
   }

@@ -27,11 +27,9 @@ import {
   emptyCounts,
   finalRootStatus,
   rerunRequest,
-  liveRootStatus,
-  rootProgress,
+  liveRootFigures,
   rootStatus,
   subtractCounts,
-  totalOf,
   type RerunRequest,
 } from './status';
 
@@ -210,10 +208,8 @@ export class RootLedger {
       batch.slots = entry ? heldBy(entry) : 0;
       addCounts(counts, batch.counts);
     }
-    state.counts = counts;
-    state.total = totalOf(counts);
-    state.progress = rootProgress(counts);
-    state.status = finalOnlyAtStop ? liveRootStatus(counts) : rootStatus(counts);
+    Object.assign(state, liveRootFigures(counts));
+    if (!finalOnlyAtStop) state.status = rootStatus(counts);
   }
 
   /** An error that fails the root; the first one stands unless `replace`. */

@@ -67,6 +67,19 @@ export function liveRootStatus(counts: StatusCounts): JobStatus {
   return isFinal(status) ? 'running' : status;
 }
 
+/**
+ * A root's figures from its children's counts while it has not stopped: the one place both the root workflow
+ * (RootLedger.recount) and status reads (which count from fresher batch reads) derive them.
+ */
+export function liveRootFigures(counts: StatusCounts): {
+  counts: StatusCounts;
+  total: number;
+  progress: number;
+  status: JobStatus;
+} {
+  return { counts, total: totalOf(counts), progress: rootProgress(counts), status: liveRootStatus(counts) };
+}
+
 /** An interrupted root ends cancelled even when its running children all succeeded (Oro's interrupt). */
 export function finalRootStatus(counts: StatusCounts, interrupted: boolean): JobStatus {
   return interrupted ? 'cancelled' : rootStatus(counts);

@@ -3,11 +3,13 @@ import {
   describeProgress,
   emptyCounts,
   finalRootStatus,
+  liveRootFigures,
   liveRootStatus,
   rootProgress,
   rerunCounts,
   rerunRequest,
   rootStatus,
+  totalOf,
 } from '../../src/jobs/status';
 import type { JobStatus, StatusCounts } from '../../src/contract/jobs';
 
@@ -121,5 +123,17 @@ describe('rerun requests to a running batch', () => {
       request.statuses.forEach((status) => rerun.add(status));
     }
     expect([...rerun].sort()).toEqual(['cancelled', 'failed']);
+  });
+});
+
+describe("a root's figures while it has not stopped", () => {
+  it.each<[Partial<StatusCounts>, string, number]>([
+    [{}, 'new', 0],
+    [{ new: 2 }, 'new', 0],
+    [{ success: 1, new: 1 }, 'running', 0.5],
+    [{ success: 3, failed: 1 }, 'running', 1],
+  ])('%j → %s at %d', (partial, status, progress) => {
+    const figures = liveRootFigures(counts(partial));
+    expect(figures).toEqual({ counts: counts(partial), total: totalOf(counts(partial)), progress, status });
   });
 });
