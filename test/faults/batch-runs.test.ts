@@ -13,6 +13,7 @@
  * The moment between a batch's last report and its close is held open by a workflow interceptor
  * (test/fixtures/hold-batch-close.ts) for roots named held-…, until the test lets the batch close.
  */
+import type { WorkflowHandle } from '@temporalio/client';
 import type { JobActivities } from '../../src/contract/activities';
 import { DuplicateJobError } from '../../src/errors';
 import { JobClient } from '../../src/client/job-client';
@@ -21,6 +22,17 @@ import { batchWorkflowId } from '../../src/jobs/ids';
 import { batchPageQuery, grantSlotsSignal } from '../../src/contract/messages';
 import { createJobTestbed, statusWhen, uniqueName, type JobTestbed } from '../helpers/jobs';
 import { eventually } from '../helpers/testbed';
+
+/** An operator terminates a batch, then the run the root starts to replace it. */
+async function terminateTwice(batch: WorkflowHandle): Promise<void> {
+  const first = (await batch.describe()).runId;
+  await batch.terminate('an operator, once');
+  await eventually('the run replacing it', async () => {
+    const { runId, status } = await batch.describe();
+    return runId !== first && status.name === 'RUNNING' ? true : undefined;
+  });
+  await batch.terminate('an operator, twice');
+}
 
 /** The root's reads of a lost batch's counts wait until the test lets them (then and from then on pass). */
 let countsAsked = 0;
@@ -125,13 +137,7 @@ describe('a batch run that has ended, closing, or been replaced (dev server)', (
       (root) => root.counts.success === 1 && root.counts.running === 1,
     );
     const batch = testbed.client.workflow.getHandle(batchWorkflowId(name, 1));
-    const first = (await batch.describe()).runId;
-    await batch.terminate('an operator, once');
-    await eventually('the run replacing it', async () => {
-      const { runId, status } = await batch.describe();
-      return runId !== first && status.name === 'RUNNING' ? true : undefined;
-    });
-    await batch.terminate('an operator, twice');
+    await terminateTwice(batch);
     await testbed.client.workflow.getHandle(batchWorkflowId(name, 0)).signal('test-release-batch');
 
     // The replacing run had sent its last report (b failed) before it was terminated: the root counted that.
@@ -157,13 +163,7 @@ describe('a batch run that has ended, closing, or been replaced (dev server)', (
       (root) => root.counts.success === 2 && root.counts.running === 1,
     );
     const batch = testbed.client.workflow.getHandle(batchWorkflowId(name, 0));
-    const first = (await batch.describe()).runId;
-    await batch.terminate('an operator, once');
-    await eventually('the run replacing it', async () => {
-      const { runId, status } = await batch.describe();
-      return runId !== first && status.name === 'RUNNING' ? true : undefined;
-    });
-    await batch.terminate('an operator, twice');
+    await terminateTwice(batch);
 
     const final = await jobs.wait(name);
     expect(final).toMatchObject({ status: 'failed', counts: { success: 2, failed: 1 } });
@@ -177,13 +177,7 @@ describe('a batch run that has ended, closing, or been replaced (dev server)', (
     await jobs.start('do_big_job', { name, data: { parts: [{ name: 'a', durationMs: 60_000 }] } });
     await statusWhen<RootStatusAnswer>(jobs, name, (root) => root.counts.running === 1);
     const batch = testbed.client.workflow.getHandle(batchWorkflowId(name, 0));
-    const first = (await batch.describe()).runId;
-    await batch.terminate('an operator, once');
-    await eventually('the run replacing it', async () => {
-      const { runId } = await batch.describe();
-      return runId !== first ? true : undefined;
-    });
-    await batch.terminate('an operator, twice');
+    await terminateTwice(batch);
     await eventually("the root to ask for the lost batch's counts", async () =>
       countsAsked > 0 ? true : undefined,
     );
