@@ -8,7 +8,7 @@ import { type InFlightChild, type ChildJobState, type StoredChild } from '../con
 import { childKey } from '../jobs/ids';
 import { refineRecord } from '../jobs/status-view';
 import { JobNotFoundError } from '../errors';
-import type { StatusReader } from './status-reader';
+import { batchesMayStillRun, type StatusReader } from './status-reader';
 import { queryString } from './visibility-query';
 import type { WorkflowReads } from './workflow-reads';
 
@@ -31,11 +31,10 @@ export class ChildReader {
     const indexed = await this.indexedBatches(rootId, name);
     const found = indexed.length > 0 ? await this.firstHolding(indexed, name) : undefined;
     if (found) return found;
-    const { batches, phase, lost } = await this.roots.rootState(rootId);
+    const root = await this.roots.rootState(rootId);
+    const { batches } = root;
     const open = batches.filter((batch) => !batch.done).map(({ id }) => ({ id, running: true }));
-    // A root stops once its batches have closed: until then, a batch that has ended may still be closing; a
-    // root lost (terminated) may have left batches running.
-    const mayStillRun = phase !== 'stopped' || lost !== undefined;
+    const mayStillRun = batchesMayStillRun(root);
     const done = batches.filter((batch) => batch.done).map(({ id }) => ({ id, running: false, mayStillRun }));
     return (
       (await this.firstHolding(open, name)) ?? (await this.firstHolding(done, name)) ?? notFound(rootId, name)

@@ -37,6 +37,14 @@ interface LiveBatch {
   unstarted?: boolean;
 }
 
+/**
+ * A root stops once its batches have closed: until then, a batch that has ended may still be closing; a root lost
+ * (terminated) may have left batches running.
+ */
+export function batchesMayStillRun(root: Pick<RootWorkflowState, 'phase' | 'lost'>): boolean {
+  return root.phase !== 'stopped' || root.lost !== undefined;
+}
+
 export class StatusReader {
   constructor(
     private readonly reads: WorkflowReads,
@@ -102,8 +110,7 @@ export class StatusReader {
           request.status,
           live.get(slice.batch),
           !!early,
-          phase,
-          root.lost !== undefined,
+          batchesMayStillRun(root),
         ),
       ),
     );
@@ -153,13 +160,10 @@ export class StatusReader {
     status: JobStatus | undefined,
     live: Promise<LiveBatch> | undefined,
     fetchedWithLive: boolean,
-    rootPhase: RootWorkflowState['phase'],
-    lost: boolean,
+    /** A batch that has ended may still be open (batchesMayStillRun). */
+    mayStillRun: boolean,
   ): Promise<ChildRecord[]> {
     if (batch.done) {
-      // A root stops once its batches have closed: until then, a batch that has ended may still be closing;
-      // a root lost (terminated) may have left batches running.
-      const mayStillRun = rootPhase !== 'stopped' || lost;
       const closed = await this.reads.closedBatch(batch.id, { mayStillRun });
       if (closed.closed) {
         const matching = closed.result.children.filter((child) => !status || child.status === status);
