@@ -4,16 +4,16 @@
  * (nothing will count them again), and it has stopped failed (cancelled if it was interrupted), naming how it
  * closed, as a root that stops with an error does.
  */
-import type { BatchSummary, RootWorkflowState, StatusCounts } from '../contract/jobs';
-import { finalRootStatus, rootProgress, totalOf } from './status';
+import type { BatchSummary, RootWorkflowState } from '../contract/jobs';
+import { finalRootStatus, rootProgress, totalOf, unendedAsFailed } from './status';
 
 export function lostRoot(last: RootWorkflowState, how: string, closedAt: string): RootWorkflowState {
   const unended = totalOf(last.counts) - last.counts.success - last.counts.failed - last.counts.cancelled;
   const planning = last.phase === 'planning';
-  const counts = endedCounts(last.counts);
+  const counts = unendedAsFailed(last.counts);
   const batches = last.batches.map((batch): BatchSummary => ({
     ...batch,
-    counts: endedCounts(batch.counts),
+    counts: unendedAsFailed(batch.counts),
     slots: 0,
     done: true,
   }));
@@ -35,10 +35,4 @@ export function lostRoot(last: RootWorkflowState, how: string, closedAt: string)
     batches,
     lost: how,
   };
-}
-
-/** Children that had not ended (new, running, waiting for a retry) count as failed. */
-function endedCounts(counts: StatusCounts): StatusCounts {
-  const unended = counts.new + counts.running + counts.failed_redelivered;
-  return { ...counts, new: 0, running: 0, failed_redelivered: 0, failed: counts.failed + unended };
 }

@@ -30,6 +30,7 @@ import {
   liveRootFigures,
   rootStatus,
   subtractCounts,
+  unendedAsFailed,
   type RerunRequest,
 } from './status';
 
@@ -147,10 +148,7 @@ export class RootLedger {
   batchLost(index: number, error: string, fromHistory?: StatusCounts): boolean {
     const batch = this.state.batches[index];
     if (batch.done) return false;
-    const counts = { ...(fromHistory ?? batch.counts) };
-    counts.failed += counts.new + counts.running + counts.failed_redelivered;
-    counts.new = counts.running = counts.failed_redelivered = 0;
-    batch.counts = counts;
+    batch.counts = unendedAsFailed(fromHistory ?? batch.counts);
     this.state.error ??= error;
     this.batchEnded(index);
     return true;

@@ -104,6 +104,12 @@ export function describeProgress(counts: StatusCounts): string {
   return parts.join(', ');
 }
 
+/** Counts once children that had not ended (new, running, waiting for a retry) count as failed. */
+export function unendedAsFailed(counts: StatusCounts): StatusCounts {
+  const unended = counts.new + counts.running + counts.failed_redelivered;
+  return { ...counts, new: 0, running: 0, failed_redelivered: 0, failed: counts.failed + unended };
+}
+
 /** Children counted in any of `statuses`. */
 export function countIn(counts: StatusCounts, statuses: readonly JobStatus[]): number {
   return statuses.reduce((sum, status) => sum + counts[status], 0);

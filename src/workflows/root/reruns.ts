@@ -5,7 +5,7 @@
  * noticed in its last report, and the batch is reopened instead.
  */
 import { type RerunnableStatus, type RootJobInput } from '../../contract/jobs';
-import { countIn, rerunCounts } from '../../jobs/status';
+import { countIn, rerunCounts, unendedAsFailed } from '../../jobs/status';
 import { rerunChildrenSignal, type BatchReport } from '../../contract/messages';
 import { rerunBatch } from './planning';
 import type { RootRun } from './root-run';
@@ -62,9 +62,7 @@ export class RootReruns {
    */
   replaceLost(index: number, lost: string): void {
     const { run } = this;
-    const counts = { ...run.state.batches[index].counts };
-    counts.failed += counts.new + counts.running + counts.failed_redelivered;
-    counts.new = counts.running = counts.failed_redelivered = 0;
+    const counts = unendedAsFailed(run.state.batches[index].counts);
     run.batchReplaced(index, counts);
     this.starting++;
     void rerunBatch(run, this.input, index, { statuses: [], counts, lost }).finally(() => this.starting--);
