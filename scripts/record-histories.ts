@@ -139,6 +139,17 @@ const scenarios: Record<string, Scenario> = {
     }
     return { roots, others: [concurrencyKeyWorkflowId(key)] };
   },
+  async 'key-reports'(jobs, name) {
+    // A root reports to its key as a batch to its root (patch key-reports-as-batches): more wanted at once.
+    const key = `${name}-key`;
+    await jobs.limit(key, 2);
+    const roots = [`${name}-a`, `${name}-b`];
+    for (const root of roots) {
+      const parts = Array.from({ length: 6 }, (_, i) => ({ name: `p${i}`, durationMs: 300 }));
+      await jobs.start('do_big_job', { name: root, concurrencyKey: key, data: { parts } });
+    }
+    return { roots, others: [concurrencyKeyWorkflowId(key)] };
+  },
   async 'batches-closed'(jobs, name) {
     // A root stops once its batches have closed (patch wait-batches-closed); after a continue-as-new it asks
     // the server about the batches an earlier run started.

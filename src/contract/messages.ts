@@ -45,14 +45,26 @@ export const JOB_FAILED_TYPE = 'JobFailed';
 /** A job that ended `cancelled` closes its workflow Cancelled, which carries no result: its record is in its
  * memo under this key. */
 export const FINAL_RECORD_MEMO_KEY = 'jobRecord';
-/** A batch's news for its root: counts, its side of the slot lease, and whether it has ended. */
-export interface BatchReport {
-  index: number;
-  counts: StatusCounts;
+/**
+ * A slot lease, one shape for both its uses (a root lends its batches slots; a concurrency key lends its roots
+ * slots). The holder reports counters that only grow, so a late or repeated report cannot undo a newer one.
+ */
+export interface LeaseReport {
   /** Slots received and given back so far (cumulative), and how many more it could use now. */
   received: number;
   released: number;
   wants: number;
+}
+/** The lender's grant: slots granted and asked back so far (both cumulative), so a late or repeated one changes nothing. */
+export interface LeaseGrant {
+  total: number;
+  /** Slots asked back so far: a lower limit or a pause. */
+  recalled?: number;
+}
+/** A batch's news for its root: counts, its side of the slot lease, and whether it has ended. */
+export interface BatchReport extends LeaseReport {
+  index: number;
+  counts: StatusCounts;
   /** Processor times per topic, for packing in the root's next batches. */
   durations: TopicDurations;
   done: boolean;
@@ -92,15 +104,10 @@ export const packInterruptsQuery = defineQuery<Record<string, boolean>, [string]
 export const rerunChildrenSignal =
   defineSignal<[{ sequence: number; statuses: RerunnableStatus[] }]>('rerunChildren');
 export const interruptChildSignal = defineSignal<[{ name: string; force: boolean }]>('interruptChild');
-/**
- * Running slots the root lends the batch, as the total granted so far: a repeated or late grant changes
- * nothing, and the root can send it again when one may have been lost.
- */
-export interface SlotGrant {
-  total: number;
-  durations: TopicDurations;
-  /** Slots asked back so far (cumulative): a lower limit or a pause. */
-  recalled?: number;
+/** Running slots the root lends the batch; the root can send it again when one may have been lost. */
+export interface SlotGrant extends LeaseGrant {
+  /** Sent by roots before durations stayed with the batches that measure them; merged when present. */
+  durations?: TopicDurations;
   /**
    * The batch run it is for (BatchSummary.run). Signals name a batch by id, so a grant sent to a run that has
    * closed can reach the rerun that replaced it; that run ignores it.
@@ -141,17 +148,14 @@ export const attemptFailedSignal = defineSignal<[AttemptFailed]>('attemptFailed'
  * A root's report to its key: cumulative counters. `join` (once per root run) adds it to the key, `done`
  * takes it out; a report from a root the key does not hold (a late one) changes nothing.
  */
-export interface KeyReport {
+export interface KeyReport extends LeaseReport {
   rootId: string;
-  received: number;
-  released: number;
-  wants: number;
   join?: boolean;
   done: boolean;
 }
 export const keyReportSignal = defineSignal<[KeyReport]>('keyReport');
-/** The key's grant to a root: slots granted so far and asked back so far (both cumulative). */
-export const keyGrantSignal = defineSignal<[{ total: number; recalled: number }]>('keyGrant');
+/** The key's grant to a root. */
+export const keyGrantSignal = defineSignal<[LeaseGrant]>('keyGrant');
 /** Sets (or, with null, lifts) the key's limit. */
 export const setKeyLimitSignal = defineSignal<[{ limit: number | null }]>('setKeyLimit');
 export interface KeyRootView {

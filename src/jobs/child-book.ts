@@ -13,6 +13,11 @@ import { childJobId } from './ids';
 import { countStatuses, isFinal } from './status';
 import { applyTransition, newChildRecord, type ChildEvent } from './transitions';
 
+/** The most children one pack takes (a batch has at most 200). */
+const MAX_PACK = 400;
+/** A batch's result must stay well under Temporal's 2 MB payload limit; larger results stay in its history. */
+const RESULTS_BUDGET_BYTES = 1024 * 1024;
+
 /** Children to hand to a worker together, and the running slots they take. */
 export interface Pack {
   indexes: number[];
@@ -196,7 +201,22 @@ export class ChildBook {
       this.head = 0;
     }
   }
-}
 
-/** The most children one pack takes (a batch has at most 200). */
-const MAX_PACK = 400;
+  /**
+   * The records the batch ends with, results included while they fit the budget; a result that does not fit
+   * is left in the batch's history (its pack's activity result), and the record says so.
+   */
+  resultRecords(): StoredChild[] {
+    let budget = RESULTS_BUDGET_BYTES;
+    return this.records.map((record) => {
+      if (record.result === undefined || record.result === null) return record;
+      const bytes = JSON.stringify(record.result).length;
+      if (bytes <= budget) {
+        budget -= bytes;
+        return record;
+      }
+      const { result: _left, ...rest } = record;
+      return { ...rest, resultInHistory: true };
+    });
+  }
+}

@@ -9,7 +9,8 @@
  * running children finish. Nothing running is stopped.
  */
 import type { PoolEntry } from '../contract/carry';
-import { allowedTo, heldBy, takeReport, type BatchReportCounters } from './slots';
+import type { LeaseReport } from '../contract/messages';
+import { allowedTo, heldBy, takeReport } from './slots';
 
 export interface KeyState {
   /** Children of all the key's roots that may run at once; null: no limit set yet (roots run at their own). */
@@ -19,9 +20,6 @@ export interface KeyState {
   /** Numbers roots as they join (the order ties are broken in). */
   joins: number;
 }
-
-/** What a root reports to its key: the same counters a batch reports to its root. */
-export type KeyRootReport = BatchReportCounters;
 
 export function createKeyState(limit: number | null = null): KeyState {
   return { limit, roots: {}, joins: 0 };
@@ -33,7 +31,7 @@ export function joinKey(key: KeyState, rootId: string): void {
 }
 
 /** A root's report; counters only grow, so a late or repeated report cannot undo a newer one. */
-export function reportToKey(key: KeyState, rootId: string, report: KeyRootReport): void {
+export function reportToKey(key: KeyState, rootId: string, report: LeaseReport): void {
   const entry = key.roots[rootId];
   if (entry) takeReport(entry, report);
 }

@@ -8,12 +8,7 @@
  * returns to the pool when it closes, so no interrupt, crash or race can strand a slot.
  */
 import type { SlotPool, PoolEntry } from '../contract/carry';
-
-export interface BatchReportCounters {
-  received: number;
-  released: number;
-  wants: number;
-}
+import type { LeaseGrant, LeaseReport } from '../contract/messages';
 
 export function createSlotPool(size: number): SlotPool {
   return { size, entries: {} };
@@ -76,7 +71,7 @@ export function batchStarted(pool: SlotPool, index: number): void {
 }
 
 /** A batch's report. Counters only grow, so a late or repeated report cannot undo a newer one. */
-export function reportBatch(pool: SlotPool, index: number, report: BatchReportCounters): void {
+export function reportBatch(pool: SlotPool, index: number, report: LeaseReport): void {
   const entry = pool.entries[index];
   if (entry) takeReport(entry, report);
 }
@@ -85,7 +80,7 @@ export function reportBatch(pool: SlotPool, index: number, report: BatchReportCo
  * A holder's report on its lease (a batch to its root, a root to its concurrency key): counters only grow,
  * so a late or repeated report cannot undo a newer one.
  */
-export function takeReport(entry: PoolEntry, report: BatchReportCounters): void {
+export function takeReport(entry: PoolEntry, report: LeaseReport): void {
   entry.received = Math.max(entry.received, report.received);
   entry.released = Math.min(entry.granted, Math.max(entry.released, report.released));
   // Grants the batch had not received when it reported already answer part of what it wanted.
@@ -168,33 +163,58 @@ export function pausePool(pool: SlotPool, paused: boolean): void {
   else delete pool.paused;
 }
 
-/** A batch's side of the lease. */
-export interface BatchLease {
+/**
+ * The holder's side of a lease: a batch holding its root's slots, or a root holding its concurrency key's
+ * (`inFlight` is then what its batches hold).
+ */
+export interface HeldLease {
   received: number;
   released: number;
-  /** Slots taken by children handed to workers and not yet back. */
+  /** Slots in use: children handed to workers and not yet back. */
   inFlight: number;
-  /** Slots the root asked back (cumulative; see PoolEntry.recalled). */
+  /** Slots the lender asked back (cumulative; see PoolEntry.recalled). */
   recalled?: number;
 }
 
+/** A grant: totals only grow, so a late or repeated grant changes nothing. */
+export function takeGrant(lease: { received: number; recalled?: number }, grant: LeaseGrant): void {
+  lease.received = Math.max(lease.received, grant.total);
+  if (grant.recalled) lease.recalled = Math.max(lease.recalled ?? 0, grant.recalled);
+}
+
+/**
+ * What the holder tells its lender now: the counters with the slots it gives back (`release`: asked back and
+ * free, or more than `needed`, what its waiting work can use) counted in, and how many more it could use.
+ * The caller takes `release` off its lease as it sends the report.
+ */
+export function leaseReport(lease: HeldLease, needed: number): LeaseReport & { release: number } {
+  const after = { ...lease, released: lease.released + payableRecall(lease) };
+  after.released += slotsToRelease(after, needed);
+  return {
+    received: lease.received,
+    released: after.released,
+    wants: slotsWanted(after, needed),
+    release: after.released - lease.released,
+  };
+}
+
 /** Slots free to hand to a worker now: received, less those given back or owed back, less those in use. */
-export function spareSlots(lease: BatchLease): number {
+export function spareSlots(lease: HeldLease): number {
   return Math.max(0, lease.received - Math.max(lease.released, lease.recalled ?? 0) - lease.inFlight);
 }
 
-/** Slots owed back to the root that are not in use now, so can be given back at once. */
-export function payableRecall(lease: BatchLease): number {
+/** Slots owed back to the lender that are not in use now, so can be given back at once. */
+export function payableRecall(lease: HeldLease): number {
   const owed = (lease.recalled ?? 0) - lease.released;
   return Math.max(0, Math.min(owed, lease.received - lease.inFlight - lease.released));
 }
 
-/** Slots to give back: those beyond what the children ready to run can use (`needed`). */
-export function slotsToRelease(lease: BatchLease, needed: number): number {
+/** Slots to give back: those beyond what the work ready to run can use (`needed`). */
+export function slotsToRelease(lease: HeldLease, needed: number): number {
   return Math.max(0, spareSlots(lease) - needed);
 }
 
-/** Slots to ask for: what the children ready to run can use beyond the spare slots. */
-export function slotsWanted(lease: BatchLease, needed: number): number {
+/** Slots to ask for: what the work ready to run can use beyond the spare slots. */
+export function slotsWanted(lease: HeldLease, needed: number): number {
   return Math.max(0, needed - spareSlots(lease));
 }

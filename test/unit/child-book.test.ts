@@ -118,4 +118,19 @@ describe("a batch's book of children", () => {
     expect(names(again, again.takePack(5, () => 1).indexes)).toEqual(['b']);
     expect(again.records[0]).toMatchObject({ status: 'success', result: 42 });
   });
+
+  it('ends with every result that fits a megabyte; a larger one stays in the history, and the record says so', () => {
+    const book = new ChildBook([child('small'), child('big'), child('none'), child('after')], 'root', at);
+    const big = 'x'.repeat(1024 * 1024);
+    book.records[0].result = 'ok';
+    book.records[1].result = big;
+    book.records[3].result = 'fits';
+    const records = book.resultRecords();
+    expect(records[0].result).toBe('ok');
+    expect(records[1]).toMatchObject({ resultInHistory: true });
+    expect(records[1]).not.toHaveProperty('result');
+    expect(records[2]).not.toHaveProperty('resultInHistory');
+    expect(records[3].result).toBe('fits');
+    expect(book.records[1].result).toBe(big); // the book keeps its own records whole
+  });
 });

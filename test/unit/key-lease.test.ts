@@ -1,6 +1,20 @@
-import { createKeyLease, keyAllowance, keyReport, takeKeyGrant } from '../../src/jobs/key-lease';
-import type { SlotPool } from '../../src/contract/carry';
-import { capacityOf, createSlotPool, openBatch, pausePool } from '../../src/jobs/slots';
+import { createKeyLease, heldKeyLease, keyAllowance, keyNeeds } from '../../src/jobs/key-lease';
+import type { KeyLease, SlotPool } from '../../src/contract/carry';
+import {
+  capacityOf,
+  createSlotPool,
+  leaseReport,
+  openBatch,
+  pausePool,
+  takeGrant,
+} from '../../src/jobs/slots';
+
+/** What the root tells its key: the same report a batch makes of its root's lease. */
+function keyReport(lease: KeyLease, pool: SlotPool) {
+  const { release, wants, received, released } = leaseReport(heldKeyLease(lease, pool), keyNeeds(pool));
+  expect({ received, released }).toEqual({ received: lease.received, released: lease.released + release });
+  return { release, wants };
+}
 
 /** A root's pool whose batches hold `held` slots and want `wants` more. */
 function poolWith(size: number, held: number[], wants: number[]): SlotPool {
@@ -45,10 +59,10 @@ describe("a root's lease from its concurrency key", () => {
 
   it("takes grants as totals, and the pool's capacity follows the allowance", () => {
     const lease = createKeyLease();
-    takeKeyGrant(lease, { total: 6 });
-    takeKeyGrant(lease, { total: 4 }); // late
+    takeGrant(lease, { total: 6 });
+    takeGrant(lease, { total: 4 }); // late
     expect(keyAllowance(lease)).toBe(6);
-    takeKeyGrant(lease, { total: 6, recalled: 2 });
+    takeGrant(lease, { total: 6, recalled: 2 });
     expect(keyAllowance(lease)).toBe(4);
     const pool = createSlotPool(50);
     pool.leased = keyAllowance(lease);

@@ -8,6 +8,7 @@ import {
   grantSlots,
   openBatch,
   pausePool,
+  leaseReport,
   payableRecall,
   quarantineBatch,
   recallSlots,
@@ -16,6 +17,7 @@ import {
   resizePool,
   slotsToRelease,
   slotsWanted,
+  takeGrant,
   spareSlots,
 } from '../../src/jobs/slots';
 
@@ -203,6 +205,12 @@ describe("a batch's side of the lease", () => {
       const lease = { received, released, inFlight };
       expect(slotsToRelease(lease, needed)).toBe(release);
       expect(slotsWanted(lease, needed)).toBe(want);
+      expect(leaseReport(lease, needed)).toEqual({
+        received,
+        released: released + release,
+        release,
+        wants: want,
+      });
     },
   );
 });
@@ -225,4 +233,39 @@ describe('a batch asked to give slots back', () => {
       expect(payableRecall(lease)).toBe(payable);
     },
   );
+
+  it('reports what it pays and what is spare beyond it in one release, and wants within what is left', () => {
+    // All 3 owed are free, and 1 more is spare: nothing waits for it.
+    expect(leaseReport({ received: 6, released: 0, recalled: 3, inFlight: 2 }, 0)).toEqual({
+      received: 6,
+      released: 4,
+      release: 4,
+      wants: 0,
+    });
+    expect(leaseReport({ received: 6, released: 0, recalled: 2, inFlight: 1 }, 1)).toEqual({
+      received: 6,
+      released: 4,
+      release: 4,
+      wants: 0,
+    });
+    expect(leaseReport({ received: 4, released: 0, recalled: 3, inFlight: 1 }, 5)).toEqual({
+      received: 4,
+      released: 3,
+      release: 3,
+      wants: 5,
+    });
+  });
+
+  it('takes a grant as totals: a late or repeated one changes nothing', () => {
+    const lease = { received: 0, released: 0, inFlight: 0 } as {
+      received: number;
+      released: number;
+      inFlight: number;
+      recalled?: number;
+    };
+    takeGrant(lease, { total: 5 });
+    takeGrant(lease, { total: 3, recalled: 2 }); // late total, a recall
+    takeGrant(lease, { total: 5, recalled: 1 }); // an older recall
+    expect(lease).toEqual({ received: 5, released: 0, inFlight: 0, recalled: 2 });
+  });
 });

@@ -19,13 +19,12 @@ import {
 import { CancellationScope, condition, patched, setHandler, workflowInfo } from '@temporalio/workflow';
 import { ChildBook, type RoundsOf } from '../../jobs/child-book';
 import { mergeDurations, packRounds } from '../../jobs/packing';
-import { spareSlots } from '../../jobs/slots';
+import { spareSlots, takeGrant } from '../../jobs/slots';
 import { withoutResult } from '../../jobs/status-view';
 import type { ChildBatchInput } from '../../contract/jobs';
 import { loadBatchRun } from '../activity-proxies';
 import { BatchReporter } from './reporter';
 import { BatchDispatcher } from './dispatcher';
-import { batchResultRecords } from './result';
 
 const RERUN_SEQUENCES = 'rerun-sequences';
 /**
@@ -56,11 +55,10 @@ export async function childBatchWorkflow(input: ChildBatchInput): Promise<BatchR
   const interruptAll = (force: boolean) =>
     book.records.forEach((_, index) => dispatcher.interrupt(index, force));
 
-  setHandler(grantSlotsSignal, ({ total, durations, recalled, run: forRun }) => {
+  setHandler(grantSlotsSignal, ({ durations, run: forRun, ...grant }) => {
     if ((forRun ?? 0) !== (input.run ?? 0)) return; // sent to an earlier run of this batch, which has closed
-    dispatcher.lease.received = Math.max(dispatcher.lease.received, total);
-    if (recalled) dispatcher.lease.recalled = Math.max(dispatcher.lease.recalled ?? 0, recalled);
-    mergeDurations(dispatcher.durations, durations);
+    takeGrant(dispatcher.lease, grant);
+    if (durations) mergeDurations(dispatcher.durations, durations);
   });
   setHandler(interruptSignal, ({ force }) => interruptAll(force));
   // A rerun while it runs (`jobs retry`); once it closes, the root starts a new run of it instead.
@@ -125,7 +123,7 @@ export async function childBatchWorkflow(input: ChildBatchInput): Promise<BatchR
     await reporter.finish(); // gives every slot back
     await reporting;
     const counts = book.counts();
-    return { index: input.index, counts, children: batchResultRecords(book.records) };
+    return { index: input.index, counts, children: book.resultRecords() };
   });
 }
 

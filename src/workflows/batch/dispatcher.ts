@@ -5,7 +5,7 @@
  */
 import type { TopicDurations, InFlightChild, ChildBatchInput, ChildJobState } from '../../contract/jobs';
 import type { ChildBook, Pack } from '../../jobs/child-book';
-import type { BatchLease } from '../../jobs/slots';
+import type { HeldLease } from '../../jobs/slots';
 import { isFinal } from '../../jobs/status';
 import type { ChildEvent } from '../../jobs/transitions';
 import { ActivityPacks } from './activity-packs';
@@ -13,7 +13,7 @@ import { ChildWorkflows } from './child-workflows';
 import type { DispatchedBatch } from './dispatched-batch';
 
 export class BatchDispatcher implements DispatchedBatch {
-  readonly lease: BatchLease;
+  readonly lease: HeldLease;
   readonly durations: TopicDurations;
   readonly interrupts = new Map<number, boolean>();
   private readonly packs: ActivityPacks;

@@ -1,19 +1,18 @@
 /**
- * A batch's reports to its root: at once when it can give slots back or could use more (the pool must not
- * wait), otherwise at most one per second while its counts change, so that the root's history grows with
- * time, not with children.
+ * A batch's reports to its root: its side of the slot lease (one path with a root's reports to its key,
+ * ../lease-reporter.ts), with its counts and what its children's processors took per topic (for packing in
+ * the root's next batches).
  */
-import { type TopicDurations, type StatusCounts } from '../../contract/jobs';
-import { CancellationScope, condition, getExternalWorkflowHandle, sleep } from '@temporalio/workflow';
-import { payableRecall, slotsToRelease, slotsWanted, type BatchLease } from '../../jobs/slots';
+import type { TopicDurations, StatusCounts } from '../../contract/jobs';
+import { getExternalWorkflowHandle } from '@temporalio/workflow';
+import type { HeldLease } from '../../jobs/slots';
+import { LeaseReporter } from '../lease-reporter';
 import { notify } from '../notify';
-import { batchReportSignal, type BatchReport } from '../../contract/messages';
-
-const REPORT_INTERVAL_MS = 1000;
+import { batchReportSignal, type BatchReport, type LeaseReport } from '../../contract/messages';
 
 export interface BatchState {
   counts(): StatusCounts;
-  lease: BatchLease;
+  lease: HeldLease;
   /** The running slots the children ready to hand to a worker can use now. */
   needed(): number;
   durations: TopicDurations;
@@ -22,11 +21,7 @@ export interface BatchState {
 }
 
 export class BatchReporter {
-  private dirty = false;
-  private cooling = false;
-  private finished = false;
-  /** What the root last heard this batch wants (at first: all of it, as the root opened the batch). */
-  private reportedWants = Number.MAX_SAFE_INTEGER;
+  private readonly reports: LeaseReporter;
 
   constructor(
     private readonly rootId: string,
@@ -34,70 +29,48 @@ export class BatchReporter {
     private readonly batch: BatchState,
     /** Which root started the batch (ChildBatchInput.rootRun): the root takes only its own batches' reports. */
     private readonly rootRun?: string,
-  ) {}
+  ) {
+    const holder = {
+      lease: () => batch.lease,
+      needed: () => batch.needed(),
+      giveBack: (count: number) => (batch.lease.released += count),
+    };
+    // At first the root knows it wants everything: it opened the batch so.
+    this.reports = new LeaseReporter(holder, Number.MAX_SAFE_INTEGER);
+  }
 
   /** Counts changed: the root hears of it within a second. */
   changed(): void {
-    this.dirty = true;
+    this.reports.changed();
   }
 
   /** The reports, until `finish`. */
-  async run(): Promise<void> {
-    for (;;) {
-      await condition(() => this.finished || this.urgent() || (this.dirty && !this.cooling));
-      if (this.finished) return;
-      notify(this.rootId, batchReportSignal, this.report(false));
-    }
+  run(): Promise<void> {
+    return this.reports.run((lease) =>
+      notify(this.rootId, batchReportSignal, this.batchReport(lease, false)),
+    );
   }
 
   /** The last report: the batch has ended and gives back every slot. */
   async finish(): Promise<void> {
-    this.finished = true;
-    this.batch.lease.released = this.batch.lease.received;
+    const report = this.batchReport(this.reports.last(), true);
     // No run id: the root may have continued as new. The root is open while any batch is, so this arrives.
     await getExternalWorkflowHandle(this.rootId)
-      .signal(batchReportSignal, this.report(true))
+      .signal(batchReportSignal, report)
       .catch(() => undefined);
   }
 
-  /** Slots to give back (spare, or asked back by the root), or more wanted than the root knows of. */
-  private urgent(): boolean {
-    const { lease } = this.batch;
-    const needed = this.batch.needed();
-    return (
-      payableRecall(lease) > 0 ||
-      slotsToRelease(lease, needed) > 0 ||
-      slotsWanted(lease, needed) > this.reportedWants
-    );
-  }
-
-  private report(done: boolean): BatchReport {
-    const { lease } = this.batch;
-    const needed = this.batch.needed();
-    lease.released += payableRecall(lease);
-    lease.released += slotsToRelease(lease, needed);
-    const wants = done ? 0 : slotsWanted(lease, needed);
-    this.dirty = false;
-    this.reportedWants = wants;
-    this.cool();
+  private batchReport({ received, released, wants }: LeaseReport, done: boolean): BatchReport {
     return {
       index: this.index,
       counts: this.batch.counts(),
-      received: lease.received,
-      released: lease.released,
+      received,
+      released,
       wants,
       durations: this.batch.durations,
       done,
       ...(this.batch.reruns() > 0 ? { reruns: this.batch.reruns() } : {}),
       ...(this.rootRun ? { rootRun: this.rootRun } : {}),
     };
-  }
-
-  private cool(): void {
-    if (this.cooling) return;
-    this.cooling = true;
-    void CancellationScope.nonCancellable(() => sleep(REPORT_INTERVAL_MS)).then(() => {
-      this.cooling = false;
-    });
   }
 }

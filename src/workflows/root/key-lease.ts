@@ -4,16 +4,18 @@
  * holds and wants, takes its grants (which cap the root's own slot pool), and leaves it when it stops.
  */
 import type { KeyLeaseCarry, KeyLease } from '../../contract/carry';
-import { CancellationScope, condition, getExternalWorkflowHandle, sleep } from '@temporalio/workflow';
+import { condition, getExternalWorkflowHandle, patched } from '@temporalio/workflow';
 import { concurrencyKeyWorkflowId } from '../../jobs/ids';
-import { createKeyLease, keyAllowance, keyReport, takeKeyGrant } from '../../jobs/key-lease';
+import { createKeyLease, heldKeyLease, keyAllowance, keyNeeds } from '../../jobs/key-lease';
+import { takeGrant } from '../../jobs/slots';
 import { joinConcurrencyKey } from '../activity-proxies';
 import { failureMessage } from '../failure-message';
-import { keyReportSignal, type KeyReport } from '../../contract/messages';
+import { LeaseReporter } from '../lease-reporter';
+import { keyReportSignal, type KeyReport, type LeaseGrant } from '../../contract/messages';
 import type { RootRun } from './root-run';
 
-/** Reports that only change how many more it wants go out at most this often. */
-const REPORT_INTERVAL_MS = 1000;
+/** A root reports to its key as a batch reports to its root (lease-reporter.ts). */
+const KEY_REPORTS_AS_BATCHES = 'key-reports-as-batches';
 
 export class RootKeyLease {
   readonly lease: KeyLease;
@@ -22,8 +24,7 @@ export class RootKeyLease {
   joining = false;
   /** It has left its key (the root stops): it reports nothing more. */
   private left = false;
-  private reportedWants = 0;
-  private cooling = false;
+  private readonly reports: LeaseReporter;
   private readonly keyId: string;
 
   constructor(
@@ -35,6 +36,15 @@ export class RootKeyLease {
     this.lease = carried?.lease ?? createKeyLease();
     this.joined = carried?.joined ?? false;
     run.ledger.lease(keyAllowance(this.lease));
+    const holder = {
+      lease: () => heldKeyLease(this.lease, run.pool),
+      needed: () => keyNeeds(run.pool),
+      giveBack: (count: number) => {
+        this.lease.released += count;
+        run.ledger.lease(keyAllowance(this.lease));
+      },
+    };
+    this.reports = new LeaseReporter(holder, 0, !patched(KEY_REPORTS_AS_BATCHES));
   }
 
   carry(): KeyLeaseCarry {
@@ -67,16 +77,13 @@ export class RootKeyLease {
       const error = await this.join();
       if (error) return this.run.failWithoutKey(error);
     }
-    for (;;) {
-      await condition(() => this.left || this.urgent() || (!this.cooling && this.wantsChanged()));
-      if (this.left) return;
-      this.run.send(this.keyId, keyReportSignal, this.report());
-    }
+    if (this.left) return;
+    await this.reports.run((lease) => this.run.send(this.keyId, keyReportSignal, this.keyReport(lease)));
   }
 
   /** The key's grant: the root's pool may lend up to what the key allows (asking batches back if less). */
-  onGrant(grant: { total: number; recalled: number }): void {
-    takeKeyGrant(this.lease, grant);
+  onGrant(grant: LeaseGrant): void {
+    takeGrant(this.lease, grant);
     this.run.ledger.lease(keyAllowance(this.lease));
     this.run.lendSlots();
     this.run.refresh();
@@ -87,37 +94,25 @@ export class RootKeyLease {
     await condition(() => !this.joining);
     this.left = true;
     if (!this.joined) return;
-    const report = { ...this.report(), released: this.lease.received, wants: 0, done: true };
+    const report = { ...this.keyReport(this.reports.last()), done: true };
     await getExternalWorkflowHandle(this.keyId)
       .signal(keyReportSignal, report)
       .catch(() => undefined);
   }
 
-  /** Slots to give back, or more wanted when the key thought it wanted none. */
-  private urgent(): boolean {
-    const { release, wants } = keyReport(this.lease, this.run.pool);
-    return release > 0 || (wants > 0 && this.reportedWants === 0);
-  }
-
-  private wantsChanged(): boolean {
-    return keyReport(this.lease, this.run.pool).wants !== this.reportedWants;
-  }
-
   private report(): KeyReport {
-    const { release, wants } = keyReport(this.lease, this.run.pool);
-    this.lease.released += release;
-    this.run.ledger.lease(keyAllowance(this.lease));
-    this.reportedWants = wants;
-    this.cool();
-    const { received, released } = this.lease;
-    return { rootId: this.run.state.id, received, released, wants, done: false };
+    return this.keyReport(this.reports.report());
   }
 
-  private cool(): void {
-    if (this.cooling) return;
-    this.cooling = true;
-    void CancellationScope.nonCancellable(() => sleep(REPORT_INTERVAL_MS)).then(() => {
-      this.cooling = false;
-    });
+  private keyReport({
+    received,
+    released,
+    wants,
+  }: {
+    received: number;
+    released: number;
+    wants: number;
+  }): KeyReport {
+    return { rootId: this.run.state.id, received, released, wants, done: false };
   }
 }
