@@ -8,6 +8,7 @@ import { benchServerStart } from './server-start';
 import { benchStatusRead } from './status-read';
 import { benchUiAttack } from './ui-attack';
 import { benchUiLoad } from './ui-load';
+import { benchVsBullmq } from './vs-bullmq';
 
 const usage = `usage: npm run bench -- <benchmark> [count] [options]
   server-start [rounds]                      start-up times of both Temporal servers, interleaved
@@ -16,6 +17,8 @@ const usage = `usage: npm run bench -- <benchmark> [count] [options]
   fan-out [children] [--mode packed|single|workflow] [--server tuned|stock|postgres|postgres,dev] [--rounds R]
                                              one root: wall time, children/s, largest history, CPU, peak memory;
                                              several servers run interleaved round after round (default 1 round)
+  vs-bullmq [children] [--rounds R]          our fan-out against a BullMQ flow of the same shape (50 at once) on
+                                             a Redis it starts, interleaved: children/s, CPU, peak memory
   status-read [children] [--reads N] [--server stock|tuned]
                                              status read latency on a running and on a finished root
   ui-load [children] [--streams 0,1,10,100,500] [--rounds R]
@@ -66,6 +69,8 @@ async function main(): Promise<void> {
       return benchCompare(count, wholeNumber(values.rounds ?? '3'), server, values.only);
     case 'fan-out':
       return benchFanOut(count, values.mode as BenchMode, servers, wholeNumber(values.rounds ?? '1'));
+    case 'vs-bullmq':
+      return benchVsBullmq(count, wholeNumber(values.rounds ?? '3'));
     case 'status-read':
       return benchStatusRead(count, wholeNumber(values.reads!), server);
     case 'ui-load':
