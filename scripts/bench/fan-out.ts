@@ -60,7 +60,11 @@ export async function benchFanOut(
   }
 }
 
-export async function fanOutOnce(children: number, mode: BenchMode, server: ServerTuning): Promise<FanOutRun> {
+export async function fanOutOnce(
+  children: number,
+  mode: BenchMode,
+  server: ServerTuning,
+): Promise<FanOutRun> {
   const bench = await startBenchServer(server);
   try {
     const jobs = new JobClient(bench.env.client, bench.taskQueue);
