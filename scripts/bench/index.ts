@@ -1,5 +1,6 @@
 /** `npm run bench -- <name> [count] [options]`: benchmarks that print figures. */
 import { parseArgs } from 'node:util';
+import { benchBreakdown } from './breakdown';
 import { benchCompare } from './compare';
 import { benchFanOut } from './fan-out';
 import type { ServerTuning } from './harness';
@@ -17,6 +18,9 @@ const usage = `usage: npm run bench -- <benchmark> [count] [options]
   fan-out [children] [--mode packed|single|workflow] [--server tuned|stock|postgres|postgres,dev] [--rounds R]
                                              one root: wall time, children/s, largest history, CPU, peak memory;
                                              several servers run interleaved round after round (default 1 round)
+  breakdown [children] [--mode packed|single|workflow]
+                                             one root: CPU-ms per child (server; worker by thread), and per
+                                             child from its histories: events by type, tasks, payload bytes
   vs-bullmq [children] [--rounds R]          our fan-out against a BullMQ flow of the same shape (50 at once) on
                                              a Redis it starts, interleaved: children/s, CPU, peak memory
   status-read [children] [--reads N] [--server stock|tuned]
@@ -69,6 +73,8 @@ async function main(): Promise<void> {
       return benchCompare(count, wholeNumber(values.rounds ?? '3'), server, values.only);
     case 'fan-out':
       return benchFanOut(count, values.mode as BenchMode, servers, wholeNumber(values.rounds ?? '1'));
+    case 'breakdown':
+      return benchBreakdown(count, values.mode as BenchMode);
     case 'vs-bullmq':
       return benchVsBullmq(count, wholeNumber(values.rounds ?? '3'));
     case 'status-read':

@@ -1,0 +1,146 @@
+/**
+ * `npm run bench -- breakdown [N] [--mode packed|single|workflow]`: where one root's fan-out spends, per child.
+ * One root of N no-op children (50 at once) on a fresh tuned dev server, then: CPU-ms per child of the server
+ * and of this process by thread (the JS main thread runs the activities and the client; the other `node`
+ * threads are the workflow thread and V8's helpers; `tokio-*` threads are the SDK's Rust core), and from every
+ * history in the tree, per child: events by type, workflow tasks, activity tasks, signals, payload bytes.
+ * For a CPU profile by function, run the benchmark under `node --cpu-prof` (see docs/benchmarks.md).
+ */
+import * as fs from 'node:fs';
+import type { Client } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
+import { JobClient } from '../../src/client/job-client';
+import type { RootStatusAnswer } from '../../src/contract/jobs';
+import { measure, startBenchServer } from './harness';
+import { MODES, type BenchMode } from './modes';
+
+const TICKS_PER_SECOND = 100;
+
+export async function benchBreakdown(children: number, mode: BenchMode): Promise<void> {
+  const bench = await startBenchServer('tuned');
+  try {
+    const jobs = new JobClient(bench.env.client, bench.taskQueue);
+    const name = `breakdown-${children}`;
+    const threadsBefore = threadCpu();
+    const measured = await bench.worker.runUntil(
+      measure(bench.pids, async () => {
+        await jobs.start('bench_root', {
+          name,
+          maxParallel: 50,
+          ...MODES[mode].options,
+          data: { count: children, topic: MODES[mode].topic },
+        });
+        return jobs.wait(name);
+      }),
+    );
+    const threads = threadCpu(threadsBefore);
+    const final: RootStatusAnswer = measured.value;
+    if (final.counts.success !== children) throw new Error(`the root ended ${JSON.stringify(final.counts)}`);
+    const perChild = (value: number) => ((value * 1000) / children).toFixed(3);
+    console.log(`breakdown: one root of ${children} no-op children, ${MODES[mode].label}, 50 at once`);
+    console.log(
+      `  wall ${measured.seconds.toFixed(1)} s, ${(children / measured.seconds).toFixed(0)} children/s`,
+    );
+    console.log(`  CPU-ms per child`);
+    console.log(`    server                    ${perChild(measured.cpuSeconds.server)}`);
+    console.log(`    worker process, all       ${perChild(measured.cpuSeconds.worker)}`);
+    for (const [thread, seconds] of threads) console.log(`      ${thread.padEnd(24)}${perChild(seconds)}`);
+    const counted = [...threads.values()].reduce((sum, seconds) => sum + seconds, 0);
+    console.log(`      threads that ended      ${perChild(measured.cpuSeconds.worker - counted)}`);
+    const tree = await historyFigures(bench.env.client, name);
+    const each = (count: number) => (count / children).toFixed(3);
+    console.log(`  per child, from ${tree.workflows} histories in the tree`);
+    console.log(`    history events            ${each(tree.events)}`);
+    console.log(`    workflow tasks            ${each(tree.byType.get('WORKFLOW_TASK_COMPLETED') ?? 0)}`);
+    console.log(`    activity tasks            ${each(tree.byType.get('ACTIVITY_TASK_SCHEDULED') ?? 0)}`);
+    console.log(`    payload bytes             ${each(tree.payloadBytes)}`);
+    console.log(`    by event type                             events   payload bytes`);
+    for (const [type, count] of [...tree.byType].sort((a, b) => b[1] - a[1]).slice(0, 14)) {
+      const bytes = (tree.bytesByType.get(type) ?? 0) / children;
+      console.log(`      ${type.padEnd(42)}${each(count).padStart(6)}  ${bytes.toFixed(1).padStart(13)}`);
+    }
+  } finally {
+    await bench.teardown();
+  }
+}
+
+/** CPU seconds of this process's threads, grouped: the main thread, other `node` threads, Rust's, the rest. */
+function threadCpu(before?: Map<string, number>): Map<string, number> {
+  const groups = new Map<string, number>();
+  for (const tid of fs.readdirSync('/proc/self/task')) {
+    let comm: string;
+    try {
+      comm = fs.readFileSync(`/proc/self/task/${tid}/comm`, 'utf8').trim();
+    } catch {
+      continue; // the thread ended
+    }
+    const group =
+      Number(tid) === process.pid
+        ? 'JS main thread'
+        : comm === 'node'
+          ? 'other node threads'
+          : comm.startsWith('tokio')
+            ? 'Rust core (tokio)'
+            : 'other';
+    const seconds = taskCpuSeconds(tid);
+    groups.set(group, (groups.get(group) ?? 0) + seconds);
+  }
+  if (before) for (const [group, seconds] of before) groups.set(group, (groups.get(group) ?? 0) - seconds);
+  return new Map([...groups].sort((a, b) => b[1] - a[1]));
+}
+
+function taskCpuSeconds(tid: string): number {
+  try {
+    const fields = fs.readFileSync(`/proc/self/task/${tid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+  } catch {
+    return 0;
+  }
+}
+
+interface TreeFigures {
+  workflows: number;
+  events: number;
+  payloadBytes: number;
+  byType: Map<string, number>;
+  bytesByType: Map<string, number>;
+}
+
+async function historyFigures(client: Client, rootId: string): Promise<TreeFigures> {
+  const figures: TreeFigures = {
+    workflows: 0,
+    events: 0,
+    payloadBytes: 0,
+    byType: new Map(),
+    bytesByType: new Map(),
+  };
+  for await (const execution of client.workflow.list({ query: `JobRootId = '${rootId}'` })) {
+    figures.workflows++;
+    const history = await client.workflow.getHandle(execution.workflowId, execution.runId).fetchHistory();
+    for (const event of history.events ?? []) {
+      figures.events++;
+      const type = eventTypeName(event.eventType);
+      figures.byType.set(type, (figures.byType.get(type) ?? 0) + 1);
+      const bytes = payloadBytes(event);
+      figures.payloadBytes += bytes;
+      figures.bytesByType.set(type, (figures.bytesByType.get(type) ?? 0) + bytes);
+    }
+  }
+  return figures;
+}
+
+function eventTypeName(type: unknown): string {
+  const name = typeof type === 'number' ? temporal.api.enums.v1.EventType[type] : String(type);
+  return (name ?? String(type)).replace(/^EVENT_TYPE_/, '');
+}
+
+/** The bytes of every payload's data in an event. */
+function payloadBytes(value: unknown, depth = 0): number {
+  if (!value || typeof value !== 'object' || depth > 12) return 0;
+  if (value instanceof Uint8Array) return 0;
+  const record = value as Record<string, unknown>;
+  if (record.data instanceof Uint8Array && 'metadata' in record) return record.data.length;
+  let total = 0;
+  for (const key of Object.keys(record)) total += payloadBytes(record[key], depth + 1);
+  return total;
+}
