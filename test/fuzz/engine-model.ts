@@ -57,7 +57,7 @@ abstract class Operation implements Command {
   }
 }
 
-class Start extends Operation {
+export class Start extends Operation {
   constructor(
     readonly index: number,
     readonly children: FuzzChild[],
@@ -143,7 +143,7 @@ class Interrupt extends Operation {
     (this.viaCli ? ' via the CLI' : '');
 }
 
-class Control extends Operation {
+export class Control extends Operation {
   constructor(
     readonly index: number,
     readonly what: 'pause' | 'resume' | 'scale' | 'retry',
@@ -171,7 +171,8 @@ class Control extends Operation {
       // Children interrupted before are back in line: they may run again.
       for (const window of model.interrupts)
         if (window.tag === root.tag) window.until = Math.min(window.until, Date.now());
-      root.paused = false; // a finished root runs again unpaused
+      // A running root stays paused through a retry; a finished one runs again unpaused. Which one it met is
+      // not known here, so the model keeps `paused` and the end resumes it either way (harmless when unpaused).
       const statuses = this.value % 2 === 0 ? (['failed'] as const) : (['failed', 'cancelled'] as const);
       await tolerate(() => jobs.retry(root.name, { statuses: [...statuses] }));
     }
