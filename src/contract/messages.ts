@@ -106,8 +106,11 @@ export const rerunChildrenSignal =
 export const interruptChildSignal = defineSignal<[{ name: string; force: boolean }]>('interruptChild');
 /** Running slots the root lends the batch; the root can send it again when one may have been lost. */
 export interface SlotGrant extends LeaseGrant {
-  /** Sent by roots before durations stayed with the batches that measure them; merged when present. */
-  durations?: TopicDurations;
+  /**
+   * What the root has heard its batches' processors take per topic: a batch that has not yet seen a topic's
+   * children packs them as soon as another batch has (each batch starting unpacked halved packed speed).
+   */
+  durations: TopicDurations;
   /**
    * The batch run it is for (BatchSummary.run). Signals name a batch by id, so a grant sent to a run that has
    * closed can reach the rerun that replaced it; that run ignores it.

@@ -58,7 +58,7 @@ export async function childBatchWorkflow(input: ChildBatchInput): Promise<BatchR
   setHandler(grantSlotsSignal, ({ durations, run: forRun, ...grant }) => {
     if ((forRun ?? 0) !== (input.run ?? 0)) return; // sent to an earlier run of this batch, which has closed
     takeGrant(dispatcher.lease, grant);
-    if (durations) mergeDurations(dispatcher.durations, durations);
+    mergeDurations(dispatcher.durations, durations);
   });
   setHandler(interruptSignal, ({ force }) => interruptAll(force));
   // A rerun while it runs (`jobs retry`); once it closes, the root starts a new run of it instead.

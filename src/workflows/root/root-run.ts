@@ -173,7 +173,7 @@ export class RootRun {
     const entry = this.pool.entries[index];
     if (!entry) return;
     const { id, run } = this.state.batches[index];
-    const grant = { total: entry.granted, ...(run ? { run } : {}) };
+    const grant = { total: entry.granted, durations: this.durations, ...(run ? { run } : {}) };
     this.send(id, grantSlotsSignal, entry.recalled ? { ...grant, recalled: entry.recalled } : grant);
   }
 
