@@ -11,8 +11,12 @@ export interface BenchRoot {
   durationMs?: number;
 }
 
+/** Benchmarks that time processors set this: each processor run calls it as it begins (the worker is in-process). */
+export const processorStarts: { observe?: (rootId: string, at: number) => void } = {};
+
 export function createBenchApplication(): JobApplication {
-  const work = async ({ durationMs = 0 }: { durationMs?: number }) => {
+  const work = async ({ durationMs = 0 }: { durationMs?: number }, { rootId }: { rootId: string }) => {
+    processorStarts.observe?.(rootId, performance.now());
     if (durationMs > 0) await new Promise((resolve) => setTimeout(resolve, durationMs));
     return true;
   };

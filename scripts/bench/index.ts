@@ -2,7 +2,9 @@
 import { parseArgs } from 'node:util';
 import { benchBreakdown } from './breakdown';
 import { benchCompare } from './compare';
+import { benchEfficiency } from './efficiency';
 import { benchFanOut } from './fan-out';
+import { benchLatency } from './latency';
 import type { ServerTuning } from './harness';
 import { MODES, type BenchMode } from './modes';
 import { benchServerStart } from './server-start';
@@ -21,6 +23,10 @@ const usage = `usage: npm run bench -- <benchmark> [count] [options]
   breakdown [children] [--mode packed|single|workflow]
                                              one root: CPU-ms per child (server; worker by thread), and per
                                              child from its histories: events by type, tasks, payload bytes
+  efficiency [children] [--rounds R]         children of 10 ms and of 100 ms at maxParallel 50: wall time
+                                             against the ideal (N x duration / 50), most at once from records
+  latency [roots]                            start → first child running (p50, p99 over the roots, default
+                                             50); graceful interrupt → last child start (p50, max)
   vs-bullmq [children] [--rounds R]          our fan-out against a BullMQ flow of the same shape (50 at once) on
                                              a Redis it starts, interleaved: children/s, CPU, peak memory
   status-read [children] [--reads N] [--server stock|tuned]
@@ -53,9 +59,11 @@ async function main(): Promise<void> {
     countArg ??
       (name === 'server-start'
         ? '7'
-        : name === 'status-read' || name === 'ui-load' || name === 'ui-attack'
-          ? '10000'
-          : '1000'),
+        : name === 'latency'
+          ? '50'
+          : name === 'status-read' || name === 'ui-load' || name === 'ui-attack' || name === 'efficiency'
+            ? '10000'
+            : '1000'),
   );
   const servers = String(values.server)
     .split(',')
@@ -75,6 +83,10 @@ async function main(): Promise<void> {
       return benchFanOut(count, values.mode as BenchMode, servers, wholeNumber(values.rounds ?? '1'));
     case 'breakdown':
       return benchBreakdown(count, values.mode as BenchMode);
+    case 'efficiency':
+      return benchEfficiency(count, wholeNumber(values.rounds ?? '1'));
+    case 'latency':
+      return benchLatency(count);
     case 'vs-bullmq':
       return benchVsBullmq(count, wholeNumber(values.rounds ?? '3'));
     case 'status-read':
