@@ -7,7 +7,7 @@
  * For a CPU profile by function, run the benchmark under `node --cpu-prof` (see docs/benchmarks.md).
  */
 import * as fs from 'node:fs';
-import type { Client } from '@temporalio/client';
+import { Client, Connection } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { JobClient } from '../../src/client/job-client';
 import type { RootStatusAnswer } from '../../src/contract/jobs';
@@ -47,7 +47,7 @@ export async function benchBreakdown(children: number, mode: BenchMode): Promise
     for (const [thread, seconds] of threads) console.log(`      ${thread.padEnd(24)}${perChild(seconds)}`);
     const counted = [...threads.values()].reduce((sum, seconds) => sum + seconds, 0);
     console.log(`      threads that ended      ${perChild(measured.cpuSeconds.worker - counted)}`);
-    const tree = await historyFigures(bench.env.client, name);
+    const tree = await historyFigures(bench.address, name);
     const each = (count: number) => (count / children).toFixed(3);
     console.log(`  per child, from ${tree.workflows} histories in the tree`);
     console.log(`    history events            ${each(tree.events)}`);
@@ -106,7 +106,20 @@ interface TreeFigures {
   bytesByType: Map<string, number>;
 }
 
-async function historyFigures(client: Client, rootId: string): Promise<TreeFigures> {
+/** A root's histories hold pages past gRPC's default 4 MB a message: this client takes up to 64 MB. */
+async function historyFigures(address: string, rootId: string): Promise<TreeFigures> {
+  const connection = await Connection.connect({
+    address,
+    channelArgs: { 'grpc.max_receive_message_length': 64 * 2 ** 20 },
+  });
+  try {
+    return await treeFigures(new Client({ connection }), rootId);
+  } finally {
+    await connection.close();
+  }
+}
+
+async function treeFigures(client: Client, rootId: string): Promise<TreeFigures> {
   const figures: TreeFigures = {
     workflows: 0,
     events: 0,
