@@ -11,7 +11,7 @@ import { benchServerStart } from './server-start';
 import { benchStatusRead } from './status-read';
 import { benchUiAttack } from './ui-attack';
 import { benchUiLoad } from './ui-load';
-import { benchVsBullmq } from './vs-bullmq';
+import { benchVsBullmq, vsBullmqRun } from './vs-bullmq';
 
 const usage = `usage: npm run bench -- <benchmark> [count] [options]
   server-start [rounds]                      start-up times of both Temporal servers, interleaved
@@ -89,6 +89,8 @@ async function main(): Promise<void> {
       return benchLatency(count);
     case 'vs-bullmq':
       return benchVsBullmq(count, wholeNumber(values.rounds ?? '3'));
+    case 'vs-bullmq-run': // one side of vs-bullmq, in its own process
+      return vsBullmqRun(count, values.only ?? '');
     case 'status-read':
       return benchStatusRead(count, wholeNumber(values.reads!), server);
     case 'ui-load':

@@ -29,10 +29,10 @@ export async function benchVsBullmq(children: number, rounds: number): Promise<v
   const ours: Measurement[] = [];
   const bull: Measurement[] = [];
   for (let round = 1; round <= rounds; round++) {
-    const a = await fanOutOnce(children, 'packed', 'tuned');
+    const a = await inOwnProcess('ours', children);
     ours.push(a);
     process.stderr.write(`  round ${round}, ours:   ${line(children, a)}\n`);
-    const b = await bullFlowOnce(children);
+    const b = await inOwnProcess('bullmq', children);
     bull.push(b);
     process.stderr.write(`  round ${round}, BullMQ: ${line(children, b)}\n`);
   }
@@ -61,6 +61,36 @@ export async function benchVsBullmq(children: number, rounds: number): Promise<v
     );
   }
   console.log(`  children/s, ours against BullMQ: ${(rate(ours) / rate(bull)).toFixed(2)}×`);
+}
+
+/**
+ * Each run in a process of its own, so that one's peak memory is not the other's (a flow of 100,000 children
+ * leaves the process that added it holding over a gigabyte).
+ */
+async function inOwnProcess(side: 'ours' | 'bullmq', children: number): Promise<Measurement> {
+  const index = path.join(__dirname, 'index.ts');
+  const out = await new Promise<string>((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', index, 'vs-bullmq-run', String(children), '--only', side],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
+    let text = '';
+    child.stdout.on('data', (chunk: Buffer) => (text += chunk.toString()));
+    child.once('exit', (code) =>
+      code === 0 ? resolve(text) : reject(new Error(`the ${side} run exited ${code}`)),
+    );
+  });
+  return JSON.parse(out.trim().split('\n').pop()!) as Measurement;
+}
+
+/** One side's run, in this process: prints its measurement as the last line of JSON. */
+export async function vsBullmqRun(children: number, side: string): Promise<void> {
+  const run = side === 'ours' ? await fanOutOnce(children, 'packed', 'tuned') : await bullFlowOnce(children);
+  const { seconds, cpuSeconds, peakRssMb } = run;
+  console.log(JSON.stringify({ seconds, cpuSeconds, peakRssMb }));
 }
 
 /** A BullMQ flow: the parent completes once its N children have. */
