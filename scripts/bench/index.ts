@@ -29,7 +29,7 @@ const usage = `usage: npm run bench -- <benchmark> [count] [options]
                                              50); graceful interrupt → last child start (p50, max)
   vs-bullmq [children] [--rounds R]          our fan-out against a BullMQ flow of the same shape (50 at once) on
                                              a Redis it starts, interleaved: children/s, CPU, peak memory
-  status-read [children] [--reads N] [--server stock|tuned]
+  status-read [children] [--reads N] [--child-ms MS] [--server stock|tuned]
                                              status read latency on a running and on a finished root
   ui-load [children] [--streams 0,1,10,100,500] [--rounds R]
                                              open event streams on a running root: the dashboard's CPU and
@@ -52,6 +52,7 @@ async function main(): Promise<void> {
       reads: { type: 'string', default: '20' },
       streams: { type: 'string', default: '0,1,10,100,500' },
       baseline: { type: 'string' },
+      'child-ms': { type: 'string', default: '50' },
     },
   });
   const [name, countArg] = positionals;
@@ -92,7 +93,7 @@ async function main(): Promise<void> {
     case 'vs-bullmq-run': // one side of vs-bullmq, in its own process
       return vsBullmqRun(count, values.only ?? '');
     case 'status-read':
-      return benchStatusRead(count, wholeNumber(values.reads!), server);
+      return benchStatusRead(count, wholeNumber(values.reads!), server, wholeNumber(values['child-ms']!));
     case 'ui-load':
       return benchUiLoad(count, streamCounts(values.streams!), wholeNumber(values.rounds ?? '1'));
     case 'ui-attack':

@@ -8,36 +8,41 @@ import { median, startBenchServer, type ServerTuning } from './harness';
 
 const PAGE = 50;
 
-export async function benchStatusRead(children: number, reads: number, tuning: ServerTuning): Promise<void> {
+export async function benchStatusRead(
+  children: number,
+  reads: number,
+  tuning: ServerTuning,
+  childMs = 50,
+): Promise<void> {
   const bench = await startBenchServer(tuning);
   try {
     const jobs = new JobClient(bench.env.client, bench.taskQueue);
     const name = `reads-${children}`;
     const figures = await bench.worker.runUntil(async () => {
-      // Children of 50 ms, 20 at a time: the root runs long enough to read it many times under load.
+      // Children of 50 ms (--child-ms), 20 at a time: the root runs long enough to read it many times.
       await jobs.start('bench_root', {
         name,
         maxParallel: 20,
-        data: { count: children, topic: 'noop', durationMs: 50 },
+        data: { count: children, topic: 'noop', durationMs: childMs },
       });
       // Every child planned (so every child id exists) and some finished.
       await waitFor(jobs, name, (root) => root.total === children && root.counts.success > 0);
+      const first = done((await jobs.status(name, { limit: 0 })) as RootStatusAnswer);
       const running = await timeReads(jobs, name, children, reads);
-      const before = (await jobs.status(name, { limit: 0 })) as RootStatusAnswer;
+      const last = done((await jobs.status(name, { limit: 0 })) as RootStatusAnswer);
       await jobs.wait(name);
-      return { running, finished: await timeReads(jobs, name, children, reads), doneWhileReading: before };
+      return { running, finished: await timeReads(jobs, name, children, reads), first, last };
     });
     // After the worker has stopped: a finished root needs none.
     const withoutWorker = await timeReads(jobs, name, children, reads);
-    const done = figures.doneWhileReading;
     console.log(
-      `status-read: a root of ${children} children, ${reads} reads of each kind in a row, ${tuning} dev server`,
+      `status-read: a root of ${children} children of ${childMs} ms, ${reads} reads of each kind in a row, ${tuning} dev server`,
     );
     console.log(
-      `  (while running, ${done.counts.success}/${done.total} had finished by the end of the reads)`,
+      `  (while running: ${figures.first}/${children} done at the first read, ${figures.last} at the last)`,
     );
     console.log(
-      `  ${'state'.padEnd(28)}  root + ${PAGE} children (median, max)   one child by id (median, max)`,
+      `  ${'state'.padEnd(28)}  root + ${PAGE} children (median, p95, max)   one child by id (median, p95, max)`,
     );
     for (const [label, timing] of [
       ['running', figures.running],
@@ -45,8 +50,8 @@ export async function benchStatusRead(children: number, reads: number, tuning: S
       ['finished, no worker running', withoutWorker],
     ] as const) {
       console.log(
-        `  ${label.padEnd(28)}  ${ms(median(timing.root))}, ${ms(Math.max(...timing.root))}              ` +
-          `${ms(median(timing.child))}, ${ms(Math.max(...timing.child))}`,
+        `  ${label.padEnd(28)}  ${ms(median(timing.root))}, ${ms(p95(timing.root))}, ${ms(Math.max(...timing.root))}   ` +
+          `${ms(median(timing.child))}, ${ms(p95(timing.child))}, ${ms(Math.max(...timing.child))}`,
       );
     }
   } finally {
@@ -80,6 +85,15 @@ async function waitFor(
     if (root && ready(root)) return;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+}
+
+function done(root: RootStatusAnswer): number {
+  return root.counts.success + root.counts.failed + root.counts.cancelled;
+}
+
+function p95(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil(0.95 * sorted.length) - 1)];
 }
 
 function ms(value: number): string {
