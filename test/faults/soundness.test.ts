@@ -5,7 +5,7 @@
  */
 import { JobApplication } from '../../src/application';
 import { InvalidJobInputError } from '../../src/errors';
-import { batchWorkflowId } from '../../src/jobs/ids';
+import { batchWorkflowId, childJobId } from '../../src/jobs/ids';
 import type { ChildJobState, RootStatusAnswer, StatusCounts } from '../../src/contract/jobs';
 import { totalOf } from '../../src/jobs/status';
 import { runJobs } from '../helpers/cli';
@@ -183,6 +183,30 @@ describe('soundness faults (dev server)', () => {
     // The name is free again.
     await testbed.jobs.start('quick_root', { name });
     expect((await testbed.jobs.wait(name)).status).toBe('success'); // a root of no children
+  });
+
+  it('fails a child workflow an operator terminated, naming how, and runs its siblings (docs/operating.md)', async () => {
+    const name = uniqueName('terminated-child');
+    await testbed.jobs.start('held_root', {
+      name,
+      maxParallel: 2,
+      runChildrenAs: 'workflow',
+      data: { names: ['ta', 'tb', 'tc'] },
+    });
+    await eventually('child ta to run', async () => (held.started.includes('ta') ? true : undefined));
+    await testbed.client.workflow.getHandle(childJobId(name, 'ta')).terminate('an operator');
+    await statusWhen<RootStatusAnswer>(testbed.jobs, name, (root) => root.counts.failed === 1);
+    held.releaseAll();
+    await eventually('every child to have run', async () => {
+      held.releaseAll();
+      return ['tb', 'tc'].every((child) => held.started.includes(child)) ? true : undefined;
+    });
+    held.releaseAll();
+    const final = await testbed.jobs.wait(name);
+    expect(final).toMatchObject({ status: 'failed', counts: { failed: 1, success: 2 } });
+    const child = (await testbed.jobs.status(`${name}/ta`)) as ChildJobState;
+    expect(child.status).toBe('failed');
+    expect(child.error).toBe('child workflow ended abnormally: terminated');
   });
 
   it('ends it too when the batch was started before the root continued as new (probed)', async () => {

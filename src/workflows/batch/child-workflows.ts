@@ -7,7 +7,7 @@ import type { ChildJobState, InFlightChild } from '../../contract/jobs';
 import { ParentClosePolicy, startChild } from '@temporalio/workflow';
 import { newJobSearchAttributes } from '../../search-attributes';
 import { childJobWorkflow } from '../child/child-workflow';
-import { failureMessage } from '../failure-message';
+import { howClosed } from '../failure-message';
 import { closedJob } from '../job-close';
 import { notify } from '../notify';
 import { interruptSignal } from '../../contract/messages';
@@ -66,7 +66,7 @@ export class ChildWorkflows {
         else this.batch.change(index, { type: 'cancel', at: this.batch.now() });
       } else if (closed) this.settle(index, closed.record);
       else {
-        const error = `child workflow ended abnormally: ${failureMessage(err)}`;
+        const error = `child workflow ended abnormally: ${howClosed(err)}`;
         this.batch.change(index, { type: 'fail', error, at: this.batch.now() });
       }
     } finally {

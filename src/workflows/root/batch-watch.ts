@@ -7,20 +7,10 @@
  * root always ends, by its rule.
  */
 import type { ClosedBatch } from '../../contract/activities';
-import {
-  ActivityFailure,
-  ApplicationFailure,
-  CancellationScope,
-  ChildWorkflowFailure,
-  TerminatedFailure,
-  TimeoutFailure,
-  condition,
-  isCancellation,
-  patched,
-  sleep,
-} from '@temporalio/workflow';
+import { CancellationScope, condition, isCancellation, patched, sleep } from '@temporalio/workflow';
 import type { StatusCounts } from '../../contract/jobs';
 import { batchesStillOpen, lostBatchCounts, probeBatches } from '../activity-proxies';
+import { howClosed } from '../failure-message';
 import type { BatchReport } from '../../contract/messages';
 import type { RootReruns } from './reruns';
 import type { RootRun } from './root-run';
@@ -179,14 +169,4 @@ export class RootBatchWatch {
       this.reruns.starting--;
     }
   }
-}
-
-/** How a child workflow closed without its result, in words. */
-function howClosed(err: unknown): string {
-  const cause = err instanceof ChildWorkflowFailure || err instanceof ActivityFailure ? err.cause : err;
-  if (cause instanceof TerminatedFailure) return 'terminated';
-  if (cause instanceof TimeoutFailure) return 'timed out';
-  if (isCancellation(cause)) return 'cancelled';
-  if (cause instanceof ApplicationFailure) return `failed (${cause.message})`;
-  return 'closed';
 }
