@@ -11,10 +11,9 @@ import { Client, Connection } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { JobClient } from '../../src/client/job-client';
 import type { RootStatusAnswer } from '../../src/contract/jobs';
-import { measure, startBenchServer } from './harness';
+import { startFanOutRoot } from './fan-out';
+import { measure, startBenchServer, statCpuSeconds } from './harness';
 import { MODES, type BenchMode } from './modes';
-
-const TICKS_PER_SECOND = 100;
 
 export async function benchBreakdown(children: number, mode: BenchMode): Promise<void> {
   const bench = await startBenchServer('tuned');
@@ -24,12 +23,7 @@ export async function benchBreakdown(children: number, mode: BenchMode): Promise
     const threadsBefore = threadCpu();
     const measured = await bench.worker.runUntil(
       measure(bench.pids, async () => {
-        await jobs.start('bench_root', {
-          name,
-          maxParallel: 50,
-          ...MODES[mode].options,
-          data: { count: children, topic: MODES[mode].topic },
-        });
+        await startFanOutRoot(jobs, name, children, mode);
         return jobs.wait(name);
       }),
     );
@@ -82,20 +76,11 @@ function threadCpu(before?: Map<string, number>): Map<string, number> {
           : comm.startsWith('tokio')
             ? 'Rust core (tokio)'
             : 'other';
-    const seconds = taskCpuSeconds(tid);
+    const seconds = statCpuSeconds(`/proc/self/task/${tid}/stat`);
     groups.set(group, (groups.get(group) ?? 0) + seconds);
   }
   if (before) for (const [group, seconds] of before) groups.set(group, (groups.get(group) ?? 0) - seconds);
   return new Map([...groups].sort((a, b) => b[1] - a[1]));
-}
-
-function taskCpuSeconds(tid: string): number {
-  try {
-    const fields = fs.readFileSync(`/proc/self/task/${tid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
-  } catch {
-    return 0;
-  }
 }
 
 interface TreeFigures {

@@ -71,12 +71,7 @@ export async function fanOutOnce(
     const name = `fan-out-${children}`;
     const measured = await bench.worker.runUntil(
       measure(bench.pids, async () => {
-        await jobs.start('bench_root', {
-          name,
-          maxParallel: 50,
-          ...MODES[mode].options,
-          data: { count: children, topic: MODES[mode].topic },
-        });
+        await startFanOutRoot(jobs, name, children, mode);
         const ticker = setInterval(() => void progress(jobs, name), 10_000);
         try {
           return await jobs.wait(name);
@@ -99,6 +94,16 @@ export async function fanOutOnce(
   } finally {
     await bench.teardown();
   }
+}
+
+/** The benchmark's root: `children` no-op children in `mode`, 50 at once. */
+export function startFanOutRoot(jobs: JobClient, name: string, children: number, mode: BenchMode) {
+  return jobs.start('bench_root', {
+    name,
+    maxParallel: 50,
+    ...MODES[mode].options,
+    data: { count: children, topic: MODES[mode].topic },
+  });
 }
 
 function line(children: number, run: FanOutRun): string {

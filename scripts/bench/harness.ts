@@ -194,11 +194,16 @@ export async function measure<T>(
 const TICKS_PER_SECOND = 100;
 
 export function processCpuSeconds(pid: number): number {
+  return statCpuSeconds(`/proc/${pid}/stat`);
+}
+
+/** CPU seconds from a /proc `stat` file (a process's, or a thread's under /proc/self/task); 0 once gone. */
+export function statCpuSeconds(file: string): number {
   try {
-    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    const fields = fs.readFileSync(file, 'utf8').split(') ')[1].split(' ');
     return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND; // utime, stime
   } catch {
-    return 0; // a backend that has ended
+    return 0; // a backend or thread that has ended
   }
 }
 
@@ -220,6 +225,12 @@ function procBytes(pid: number, file: string, field: string): number {
 export const processRss = (pid: number) => procBytes(pid, 'status', 'VmRSS');
 /** Proportional set size: a process's private pages plus its share of the pages it shares. */
 const processPss = (pid: number) => procBytes(pid, 'smaps_rollup', 'Pss');
+
+/** The value `p` (0..1) of the way up the sorted values (nearest rank). */
+export function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)];
+}
 
 export function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);

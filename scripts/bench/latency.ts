@@ -7,7 +7,7 @@
  */
 import { JobClient } from '../../src/client/job-client';
 import { processorStarts } from './bench-app';
-import { median, startBenchServer } from './harness';
+import { median, percentile, startBenchServer } from './harness';
 
 const INTERRUPTED_ROOTS = 10;
 
@@ -59,11 +59,6 @@ export async function benchLatency(roots: number): Promise<void> {
     delete processorStarts.observe;
     await bench.teardown();
   }
-}
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)];
 }
 
 const ms = (value: number) => `${value.toFixed(0)} ms`;

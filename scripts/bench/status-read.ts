@@ -4,7 +4,7 @@
  */
 import { JobClient } from '../../src/client/job-client';
 import type { RootStatusAnswer } from '../../src/contract/jobs';
-import { median, startBenchServer, type ServerTuning } from './harness';
+import { median, percentile, startBenchServer, type ServerTuning } from './harness';
 
 const PAGE = 50;
 
@@ -50,8 +50,8 @@ export async function benchStatusRead(
       ['finished, no worker running', withoutWorker],
     ] as const) {
       console.log(
-        `  ${label.padEnd(28)}  ${ms(median(timing.root))}, ${ms(p95(timing.root))}, ${ms(Math.max(...timing.root))}   ` +
-          `${ms(median(timing.child))}, ${ms(p95(timing.child))}, ${ms(Math.max(...timing.child))}`,
+        `  ${label.padEnd(28)}  ${ms(median(timing.root))}, ${ms(percentile(timing.root, 0.95))}, ${ms(Math.max(...timing.root))}   ` +
+          `${ms(median(timing.child))}, ${ms(percentile(timing.child, 0.95))}, ${ms(Math.max(...timing.child))}`,
       );
     }
   } finally {
@@ -89,11 +89,6 @@ async function waitFor(
 
 function done(root: RootStatusAnswer): number {
   return root.counts.success + root.counts.failed + root.counts.cancelled;
-}
-
-function p95(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil(0.95 * sorted.length) - 1)];
 }
 
 function ms(value: number): string {
