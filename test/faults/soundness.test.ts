@@ -196,7 +196,6 @@ describe('soundness faults (dev server)', () => {
     await eventually('child ta to run', async () => (held.started.includes('ta') ? true : undefined));
     await testbed.client.workflow.getHandle(childJobId(name, 'ta')).terminate('an operator');
     await statusWhen<RootStatusAnswer>(testbed.jobs, name, (root) => root.counts.failed === 1);
-    held.releaseAll();
     await eventually('every child to have run', async () => {
       held.releaseAll();
       return ['tb', 'tc'].every((child) => held.started.includes(child)) ? true : undefined;
