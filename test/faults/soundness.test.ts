@@ -208,6 +208,19 @@ describe('soundness faults (dev server)', () => {
     expect(child.error).toBe('child workflow ended abnormally: terminated');
   });
 
+  it('takes a cancel of a batch (Request Cancellation) as a graceful interrupt of its children (docs/operating.md)', async () => {
+    const name = uniqueName('cancelled-batch');
+    await testbed.jobs.start('held_root', { name, maxParallel: 1, data: { names: ['ca', 'cb', 'cc'] } });
+    await eventually('child ca to run', async () => (held.started.includes('ca') ? true : undefined));
+    await testbed.client.workflow.getHandle(batchWorkflowId(name, 0)).cancel();
+    await statusWhen<RootStatusAnswer>(testbed.jobs, name, (root) => root.counts.cancelled === 2);
+    held.releaseAll();
+    const final = await testbed.jobs.wait(name);
+    expect(final.counts).toMatchObject({ success: 1, cancelled: 2, running: 0, new: 0 });
+    expect(held.started.filter((child) => child === 'cb' || child === 'cc')).toEqual([]);
+    expect(await testbed.jobs.status(`${name}/ca`)).toMatchObject({ status: 'success' });
+  });
+
   it('ends it too when the batch was started before the root continued as new (probed)', async () => {
     const name = uniqueName('terminated-after-can');
     const { runId } = await testbed.jobs.start('held_root', {
