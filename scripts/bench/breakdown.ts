@@ -1,6 +1,6 @@
 /**
- * `npm run bench -- breakdown [N] [--mode packed|single|workflow]`: where one root's fan-out spends, per child.
- * One root of N no-op children (50 at once) on a fresh tuned dev server, then: CPU-ms per child of the server
+ * `npm run bench -- breakdown [N] [--mode packed|single|workflow] [--child-ms MS]`: where one root's fan-out
+ * spends, per child. One root of N no-op children (or children that work MS each; 50 at once) on a fresh tuned dev server, then: CPU-ms per child of the server
  * and of this process by thread (the JS main thread runs the activities and the client; the other `node`
  * threads are the workflow thread and V8's helpers; `tokio-*` threads are the SDK's Rust core), and from every
  * history in the tree, per child: events by type, workflow tasks, activity tasks, signals, payload bytes.
@@ -15,7 +15,7 @@ import { startFanOutRoot } from './fan-out';
 import { measure, startBenchServer, statCpuSeconds } from './harness';
 import { MODES, type BenchMode } from './modes';
 
-export async function benchBreakdown(children: number, mode: BenchMode): Promise<void> {
+export async function benchBreakdown(children: number, mode: BenchMode, childMs = 0): Promise<void> {
   const bench = await startBenchServer('tuned');
   try {
     const jobs = new JobClient(bench.env.client, bench.taskQueue);
@@ -23,7 +23,7 @@ export async function benchBreakdown(children: number, mode: BenchMode): Promise
     const threadsBefore = threadCpu();
     const measured = await bench.worker.runUntil(
       measure(bench.pids, async () => {
-        await startFanOutRoot(jobs, name, children, mode);
+        await startFanOutRoot(jobs, name, children, mode, childMs);
         return jobs.wait(name);
       }),
     );
@@ -31,7 +31,8 @@ export async function benchBreakdown(children: number, mode: BenchMode): Promise
     const final: RootStatusAnswer = measured.value;
     if (final.counts.success !== children) throw new Error(`the root ended ${JSON.stringify(final.counts)}`);
     const perChild = (value: number) => ((value * 1000) / children).toFixed(3);
-    console.log(`breakdown: one root of ${children} no-op children, ${MODES[mode].label}, 50 at once`);
+    const work = childMs ? `children of ${childMs} ms` : 'no-op children';
+    console.log(`breakdown: one root of ${children} ${work}, ${MODES[mode].label}, 50 at once`);
     console.log(
       `  wall ${measured.seconds.toFixed(1)} s, ${(children / measured.seconds).toFixed(0)} children/s`,
     );

@@ -97,12 +97,19 @@ export async function fanOutOnce(
 }
 
 /** The benchmark's root: `children` no-op children in `mode`, 50 at once. */
-export function startFanOutRoot(jobs: JobClient, name: string, children: number, mode: BenchMode) {
+/** A root of `children` children, 50 at once, that each do nothing (or work `durationMs`). */
+export function startFanOutRoot(
+  jobs: JobClient,
+  name: string,
+  children: number,
+  mode: BenchMode,
+  durationMs?: number,
+) {
   return jobs.start('bench_root', {
     name,
     maxParallel: 50,
     ...MODES[mode].options,
-    data: { count: children, topic: MODES[mode].topic },
+    data: { count: children, topic: MODES[mode].topic, ...(durationMs ? { durationMs } : {}) },
   });
 }
 

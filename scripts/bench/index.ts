@@ -20,7 +20,7 @@ const usage = `usage: npm run bench -- <benchmark> [count] [options]
   fan-out [children] [--mode packed|single|workflow] [--server tuned|stock|postgres|postgres,dev] [--rounds R]
                                              one root: wall time, children/s, largest history, CPU, peak memory;
                                              several servers run interleaved round after round (default 1 round)
-  breakdown [children] [--mode packed|single|workflow]
+  breakdown [children] [--mode packed|single|workflow] [--child-ms MS]
                                              one root: CPU-ms per child (server; worker by thread), and per
                                              child from its histories: events by type, tasks, payload bytes
   efficiency [children] [--rounds R]         children of 10 ms and of 100 ms at maxParallel 50: wall time
@@ -52,7 +52,7 @@ async function main(): Promise<void> {
       reads: { type: 'string', default: '20' },
       streams: { type: 'string', default: '0,1,10,100,500' },
       baseline: { type: 'string' },
-      'child-ms': { type: 'string', default: '50' },
+      'child-ms': { type: 'string' },
     },
   });
   const [name, countArg] = positionals;
@@ -83,7 +83,7 @@ async function main(): Promise<void> {
     case 'fan-out':
       return benchFanOut(count, values.mode as BenchMode, servers, wholeNumber(values.rounds ?? '1'));
     case 'breakdown':
-      return benchBreakdown(count, values.mode as BenchMode);
+      return benchBreakdown(count, values.mode as BenchMode, childMsOf(values['child-ms'], 0));
     case 'efficiency':
       return benchEfficiency(count, wholeNumber(values.rounds ?? '1'));
     case 'latency':
@@ -93,7 +93,7 @@ async function main(): Promise<void> {
     case 'vs-bullmq-run': // one side of vs-bullmq, in its own process
       return vsBullmqRun(count, values.only ?? '');
     case 'status-read':
-      return benchStatusRead(count, wholeNumber(values.reads!), server, wholeNumber(values['child-ms']!));
+      return benchStatusRead(count, wholeNumber(values.reads!), server, childMsOf(values['child-ms'], 50));
     case 'ui-load':
       return benchUiLoad(count, streamCounts(values.streams!), wholeNumber(values.rounds ?? '1'));
     case 'ui-attack':
@@ -107,6 +107,11 @@ function wholeNumber(text: string): number {
   const value = Number(text);
   if (!Number.isInteger(value) || value < 1) fail(`"${text}" is not a whole number of at least 1`);
   return value;
+}
+
+/** --child-ms: how long each child works (`fallback` when not given). */
+function childMsOf(text: string | undefined, fallback: number): number {
+  return text === undefined ? fallback : wholeNumber(text);
 }
 
 function streamCounts(text: string): number[] {
