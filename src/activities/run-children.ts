@@ -10,6 +10,7 @@ import type { JobApplication } from '../application';
 import { lostAttempts } from '../jobs/lost-attempts';
 import { childrenToStop } from '../jobs/pack-interrupts';
 import { willRetry } from '../jobs/retry';
+import { HeartbeatPacer } from './heartbeat-pacer';
 import { watchInterrupts } from './interrupt-watch';
 import { jobMetrics } from './job-metrics';
 import { invokeProcessor } from './invoke-processor';
@@ -50,7 +51,8 @@ export function runChildrenActivity(app: JobApplication) {
       () => settled === input.children.length,
       (interrupts) => childrenToStop(names, begun, interrupts).forEach((name) => aborts.get(name)?.abort()),
     );
-    const heartbeats = setInterval(() => context.heartbeat(beat), HEARTBEAT_EVERY_MS);
+    const pacer = new HeartbeatPacer(() => context.heartbeat(beat));
+    const heartbeats = setInterval(() => pacer.now(), HEARTBEAT_EVERY_MS);
 
     const runOne = async (child: PackChild): Promise<ChildOutcome> => {
       const recorded = beat.done[child.name];
@@ -77,7 +79,7 @@ export function runChildrenActivity(app: JobApplication) {
       }
       beat.begun.push(child.name);
       begun.add(child.name);
-      context.heartbeat(beat); // so that a worker lost from now on charges this child (the SDK throttles it)
+      pacer.soon(); // so that a worker lost from now on charges this child (the SDK throttles it too)
       metrics.started(child.topic);
       const invocation = await invokeProcessor(app, child.topic, child.payload, {
         jobId: `${rootId}/${child.name}`,
@@ -129,16 +131,17 @@ export function runChildrenActivity(app: JobApplication) {
       const lanes = Array.from({ length: Math.max(1, Math.min(input.slots, input.children.length)) }, lane);
       // Status reads take the first `slots` children of a started pack as running; once some wait their
       // turn, a heartbeat (the first goes out at once) says which have begun.
-      if (input.children.length > input.slots) context.heartbeat(beat);
+      if (input.children.length > input.slots) pacer.now();
       await Promise.all(lanes);
       if (context.cancellationSignal.aborted && !context.cancellationDetails?.cancelRequested) {
         // The worker is stopping: what was aborted runs again elsewhere; what finished is in the heartbeat.
-        context.heartbeat(beat);
+        pacer.now();
         throw new CancelledFailure('the worker running this pack is stopping');
       }
       return outcomes;
     } finally {
       clearInterval(heartbeats);
+      pacer.stop();
       stopWatching();
     }
   };
