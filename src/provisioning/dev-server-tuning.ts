@@ -4,11 +4,14 @@
  * the whole server: its transfer queue is read at most 20 times a second (so a task dispatched to a worker
  * waits up to 50 ms), and an internal task waits up to 500 ms for a busy workflow's lock. A job tree —
  * a root and batches that signal each other — meets both on every hop; a single workflow mostly does not.
+ * Eager activity execution (off by default) hands an activity a workflow task schedules back to its worker
+ * with the task's completion when the worker has a free slot, without a trip through the matching service.
  * `npm run bench -- compare … --server stock` measures without them.
  */
 export const DEV_SERVER_DYNAMIC_CONFIG: Record<string, unknown> = {
   'history.transferProcessorMaxPollRPS': 1000,
   'history.cacheNonUserContextLockTimeout': '50ms',
+  'system.enableActivityEagerExecution': true,
 };
 
 /** The `--dynamic-config-value KEY=JSON` arguments for `temporal server start-dev`. */
