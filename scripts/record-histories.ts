@@ -103,6 +103,12 @@ const scenarios: Record<string, Scenario> = {
     await jobs.start('do_big_job', { name, data: { parts } });
     return [name];
   },
+  async 'longer-packs'(jobs, name) {
+    // Children of 200 ms are packed (patch longer-packs): before it, only children up to 100 ms were.
+    const parts = Array.from({ length: 40 }, (_, i) => ({ name: `p${i}`, durationMs: 200 }));
+    await jobs.start('do_big_job', { name, maxParallel: 5, data: { parts } });
+    return [name];
+  },
   async controls(jobs, name) {
     const parts = [{ name: 'a', durationMs: 1000 }, { name: 'b' }, { name: 'c' }];
     await jobs.start('do_big_job', { name, maxParallel: 1, data: { parts } });

@@ -7,12 +7,27 @@
  */
 import type { TopicDurations } from '../contract/jobs';
 
-/** A processor faster than this on average is "short": the round trip of an activity task outweighs it. */
-export const SHORT_CHILD_MS = 100;
-/** A pack keeps each of its slots busy for about this long. */
-export const PACK_TARGET_MS = 250;
-/** The most children one slot of a pack runs one after another. */
-export const MAX_ROUNDS = 20;
+export interface PackingRule {
+  /** A processor faster than this at the slowest is "short": an activity task's cost outweighs it. */
+  shortChildMs: number;
+  /** A pack keeps each of its slots busy for about this long. */
+  packTargetMs: number;
+  /** The most children one slot of a pack runs one after another. */
+  maxRounds: number;
+}
+
+/**
+ * Today's rule. An activity task costs the server about 4 CPU-ms and a slot a round trip (tens of ms) each time
+ * it turns over, so children up to half a second are packed, and a pack's slot stays busy for a second (about
+ * as stale as a root's counts may be; status reads see each child end sooner, from the pack's heartbeat).
+ */
+export const PACKING: PackingRule = { shortChildMs: 500, packTargetMs: 1000, maxRounds: 50 };
+/** The rule of roots and batches opened before patch `longer-packs` (they replay with it). */
+export const PACKING_BEFORE_LONGER_PACKS: PackingRule = {
+  shortChildMs: 100,
+  packTargetMs: 250,
+  maxRounds: 20,
+};
 /** Children of a topic that must have run before its children are packed. */
 export const MIN_SAMPLES = 5;
 /** Each new sample lets a topic's slowest recent time fade by this factor (a slow child is remembered). */
@@ -27,10 +42,15 @@ export function observeDuration(durations: TopicDurations, topic: string, ms: nu
 }
 
 /** How many children of `topic` one slot runs one after another in a pack (1: no packing). */
-export function packRounds(durations: TopicDurations, topic: string, packable: boolean): number {
+export function packRounds(
+  durations: TopicDurations,
+  topic: string,
+  packable: boolean,
+  rule: PackingRule = PACKING,
+): number {
   const seen = durations[topic];
-  if (!packable || !seen || seen.samples < MIN_SAMPLES || seen.slowest > SHORT_CHILD_MS) return 1;
-  return Math.max(1, Math.min(MAX_ROUNDS, Math.floor(PACK_TARGET_MS / Math.max(seen.slowest, 1))));
+  if (!packable || !seen || seen.samples < MIN_SAMPLES || seen.slowest > rule.shortChildMs) return 1;
+  return Math.max(1, Math.min(rule.maxRounds, Math.floor(rule.packTargetMs / Math.max(seen.slowest, 1))));
 }
 
 /** Takes another view of the topics' times where it has seen more children. */
@@ -44,6 +64,7 @@ export function mergeDurations(into: TopicDurations, from: TopicDurations): void
 export function slotsForChildren(
   children: { topic: string; runAs: string; pack: boolean }[],
   durations: TopicDurations,
+  rule: PackingRule = PACKING,
 ): number {
   const byTopic = new Map<string, { count: number; rounds: number }>();
   for (const child of children) {
@@ -53,7 +74,7 @@ export function slotsForChildren(
     else
       byTopic.set(key, {
         count: 1,
-        rounds: child.runAs === 'activity' ? packRounds(durations, child.topic, child.pack) : 1,
+        rounds: child.runAs === 'activity' ? packRounds(durations, child.topic, child.pack, rule) : 1,
       });
   }
   let slots = 0;

@@ -52,6 +52,7 @@ describe('recorded job histories replay against the current workflow code', () =
         'stale-batch-close',
         'earlier-batches',
         'twice-lost',
+        'longer-packs',
       ]),
     );
   });

@@ -1,8 +1,8 @@
 import { type TopicDurations } from '../../src/contract/jobs';
 import {
-  MAX_ROUNDS,
   MIN_SAMPLES,
-  SHORT_CHILD_MS,
+  PACKING,
+  PACKING_BEFORE_LONGER_PACKS,
   mergeDurations,
   observeDuration,
   packRounds,
@@ -15,13 +15,25 @@ describe('packing short children', () => {
   it.each<[string, ReturnType<typeof seen> | Record<string, never>, boolean, number]>([
     ['nothing known yet: one per activity', {}, true, 1],
     ['too few samples', seen(MIN_SAMPLES - 1, 0), true, 1],
-    ['instant children', seen(MIN_SAMPLES, 0), true, MAX_ROUNDS],
-    ['25 ms at the slowest', seen(9, 25), true, 10],
-    ['100 ms at the slowest', seen(9, 100), true, 2],
-    ['a slow one among them', seen(9, 101), true, 1],
+    ['instant children', seen(MIN_SAMPLES, 0), true, 50],
+    ['10 ms at the slowest', seen(9, 10), true, 50],
+    ['25 ms at the slowest', seen(9, 25), true, 40],
+    ['100 ms at the slowest', seen(9, 100), true, 10],
+    ['500 ms at the slowest', seen(9, 500), true, 2],
+    ['a slow one among them', seen(9, 501), true, 1],
     ['the topic said no', seen(9, 0), false, 1],
   ])('%s → %i children to a slot', (_case, durations, packable, rounds) => {
     expect(packRounds(durations, 't', packable)).toBe(rounds);
+  });
+
+  // Roots and batches opened before patch longer-packs replay with the rule they ran with.
+  it.each<[string, ReturnType<typeof seen>, number]>([
+    ['instant children', seen(MIN_SAMPLES, 0), 20],
+    ['25 ms at the slowest', seen(9, 25), 10],
+    ['100 ms at the slowest', seen(9, 100), 2],
+    ['a slow one among them', seen(9, 101), 1],
+  ])('before longer packs: %s → %i children to a slot', (_case, durations, rounds) => {
+    expect(packRounds(durations, 't', true, PACKING_BEFORE_LONGER_PACKS)).toBe(rounds);
   });
 
   it('remembers a slow child, and lets it fade as fast ones follow', () => {
@@ -29,7 +41,7 @@ describe('packing short children', () => {
     for (const ms of [2, 3, 2000, 2]) observeDuration(durations, 't', ms);
     expect(durations.t).toEqual({ samples: 4, slowest: 2000 * 0.95 });
     for (let i = 0; i < 100; i++) observeDuration(durations, 't', 2);
-    expect(durations.t.slowest).toBeLessThan(SHORT_CHILD_MS);
+    expect(durations.t.slowest).toBeLessThan(PACKING.shortChildMs);
   });
 
   it('takes the view that has seen more children', () => {
@@ -45,7 +57,10 @@ describe('packing short children', () => {
       { topic: 'new', runAs: 'activity', pack: true },
     ];
     const durations = { fast: { samples: 50, slowest: 1 } };
-    expect(slotsForChildren(children, durations)).toBe(Math.ceil(45 / MAX_ROUNDS) + 3 + 1);
+    expect(slotsForChildren(children, durations)).toBe(Math.ceil(45 / 50) + 3 + 1);
+    expect(slotsForChildren(children, durations, PACKING_BEFORE_LONGER_PACKS)).toBe(
+      Math.ceil(45 / 20) + 3 + 1,
+    );
   });
 });
 

@@ -25,6 +25,7 @@ import type { ChildBatchInput } from '../../contract/jobs';
 import { loadBatchRun } from '../activity-proxies';
 import { BatchReporter } from './reporter';
 import { BatchDispatcher } from './dispatcher';
+import { packingRule } from '../packing-rule';
 
 const RERUN_SEQUENCES = 'rerun-sequences';
 /**
@@ -34,6 +35,7 @@ const RERUN_SEQUENCES = 'rerun-sequences';
 const RERUN_IN_PLACE_MAX_EVENTS = 20_000;
 
 export async function childBatchWorkflow(input: ChildBatchInput): Promise<BatchResult> {
+  const packing = packingRule();
   const book = await openBook(input);
   const dispatcher = new BatchDispatcher(input, book, () => reporter.changed());
   let reruns = 0;
@@ -51,7 +53,7 @@ export async function childBatchWorkflow(input: ChildBatchInput): Promise<BatchR
     input.rootRun,
   );
   const lastSequence = new Map<number, number>();
-  const roundsOf: RoundsOf = (spec) => packRounds(dispatcher.durations, spec.topic, spec.pack);
+  const roundsOf: RoundsOf = (spec) => packRounds(dispatcher.durations, spec.topic, spec.pack, packing);
   const interruptAll = (force: boolean) =>
     book.records.forEach((_, index) => dispatcher.interrupt(index, force));
 

@@ -20,6 +20,7 @@ import {
   plannedNameReason,
 } from '../../jobs/ids';
 import { slotsForChildren } from '../../jobs/packing';
+import { packingRule } from '../packing-rule';
 import type { BatchRerun, PlannedChild, RootJobInput } from '../../contract/jobs';
 import { JobChildKeys, JobKind, JobRootId } from '../../search-attributes';
 import { endEarlierBatches, findBatchRun, planChildren } from '../activity-proxies';
@@ -110,6 +111,7 @@ export async function startBatches(
   pages: PlannedChild[][],
 ): Promise<void> {
   const { state } = run;
+  const packing = packingRule();
   let firstChild = state.batches.reduce((sum, batch) => sum + batch.size, 0) + 1;
   const batches = pages.map((page): BatchStart => {
     const index = state.batches.length;
@@ -119,7 +121,7 @@ export async function startBatches(
     const id = batchWorkflowId(state.id, index);
     const summary = `${state.name}: children ${firstChild}–${firstChild + children.length - 1}`;
     firstChild += children.length;
-    run.ledger.addBatch(id, children.length, slotsForChildren(children, run.durations));
+    run.ledger.addBatch(id, children.length, slotsForChildren(children, run.durations, packing));
     return { index, id, children, summary, slots: 0 };
   });
   lendWithStarts(run, batches);
