@@ -2,9 +2,10 @@
  * A pack's heartbeats, paced. The SDK encodes the details on every `heartbeat` call (it throttles only what
  * it sends), and a pack's details carry its outcomes so far: a call per child beginning would cost time
  * quadratic in the pack's size. A beat asked for goes out at once when none went out in the last `gapMs`;
- * otherwise one goes out when the gap has passed, with the details as they are then.
+ * otherwise one goes out when the gap has passed, with the details as they are then. The gap matches the
+ * worker's heartbeat throttle (worker.ts): a heartbeat's reply is how a pack learns an interrupt has reached it.
  */
-export const BEAT_GAP_MS = 200;
+export const BEAT_GAP_MS = 100;
 
 export class HeartbeatPacer {
   private last = Number.NEGATIVE_INFINITY;

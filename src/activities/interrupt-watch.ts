@@ -21,8 +21,12 @@ export function watchInterrupts(
   pack: string,
   done: () => boolean,
   onInterrupts: (interrupts: Record<string, boolean> | null) => void,
-): () => void {
+): InterruptWatch {
+  let answer: () => void = () => undefined;
+  const firstAnswer = new Promise<void>((resolve) => (answer = resolve));
   const ask = async () => {
+    // However long the batch takes to answer, children held back for it go on after a while.
+    setTimeout(answer, QUERY_TIMEOUT_MS).unref();
     const workflow = context.client.workflow.getHandle(workflowId);
     while (!done()) {
       try {
@@ -32,6 +36,7 @@ export function watchInterrupts(
             workflow.query(packInterruptsQuery, pack),
           ),
         );
+        answer();
       } catch {
         // Not answered now (no worker for the batch, a busy server): ask again; nothing stops meanwhile.
       }
@@ -40,8 +45,24 @@ export function watchInterrupts(
   };
   const onCancel = () => {
     if (context.cancellationDetails?.cancelRequested) void ask();
-    else onInterrupts(null);
+    else {
+      onInterrupts(null);
+      answer();
+    }
   };
   context.cancellationSignal.addEventListener('abort', onCancel, { once: true });
-  return () => context.cancellationSignal.removeEventListener('abort', onCancel);
+  return {
+    stop: () => context.cancellationSignal.removeEventListener('abort', onCancel),
+    answered: () => (context.cancellationSignal.aborted ? firstAnswer : undefined),
+  };
+}
+
+export interface InterruptWatch {
+  stop(): void;
+  /**
+   * Once the activity is cancelled: settles when the batch has first said which children are interrupted (or
+   * after the query's timeout). Before: undefined. A pack begins no child meanwhile, so that work an interrupt
+   * reached before it began never begins.
+   */
+  answered(): Promise<void> | undefined;
 }

@@ -37,7 +37,7 @@ export function runChildProcessorActivity(app: JobApplication) {
     let progress = 0;
     let finished = false;
     const abort = new AbortController();
-    const stopWatching = watchInterrupts(
+    const interrupts = watchInterrupts(
       context,
       input.jobId,
       input.name,
@@ -93,7 +93,7 @@ export function runChildProcessorActivity(app: JobApplication) {
     } finally {
       finished = true;
       clearInterval(heartbeats);
-      stopWatching();
+      interrupts.stop();
     }
   };
 }

@@ -44,7 +44,7 @@ export function runChildrenActivity(app: JobApplication) {
     const aborts = new Map(input.children.map((child) => [child.name, new AbortController()]));
     let settled = 0;
     const begun = new Set(beat.begun);
-    const stopWatching = watchInterrupts(
+    const interrupts = watchInterrupts(
       context,
       batchId,
       context.info.activityId,
@@ -57,6 +57,9 @@ export function runChildrenActivity(app: JobApplication) {
     const runOne = async (child: PackChild): Promise<ChildOutcome> => {
       const recorded = beat.done[child.name];
       if (recorded) return recorded;
+      // An interrupt has reached the pack: which children it stops comes before any other begins.
+      const held = interrupts.answered();
+      if (held) await held;
       const attempt = child.attempt + (lost[child.name] ?? 0);
       const startedAt = new Date();
       const outcome = (status: ChildOutcome['status'], extra: Partial<ChildOutcome> = {}): ChildOutcome => ({
@@ -142,7 +145,7 @@ export function runChildrenActivity(app: JobApplication) {
     } finally {
       clearInterval(heartbeats);
       pacer.stop();
-      stopWatching();
+      interrupts.stop();
     }
   };
 }
