@@ -1,3 +1,4 @@
+import { ActivityCancellationDetails } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import type { RunChildrenInput, ChildOutcome } from '../../src/contract/activities';
 import { runChildrenActivity } from '../../src/activities/run-children';
@@ -100,4 +101,41 @@ describe('the pack activity', () => {
     expect(outcome).toMatchObject({ status: 'failed', attempt: 3, startedAt: null });
     expect(outcome.error).toContain('No attempts left');
   });
+
+  it('once an interrupt reaches it, begins no child until its batch has said which are interrupted', async () => {
+    const ran: string[] = [];
+    let finishA!: () => void;
+    const app = new JobApplication().topic('work', {
+      process: async (_payload, { jobName }) => {
+        ran.push(jobName);
+        if (jobName === 'a') await new Promise<void>((resolve) => (finishA = resolve));
+      },
+    });
+    let answer!: (interrupts: Record<string, boolean>) => void;
+    const asked = new Promise<Record<string, boolean>>((resolve) => (answer = resolve));
+    // The batch's answer to the pack's query, held until the test gives it.
+    const client = {
+      workflow: { getHandle: () => ({ query: () => asked }) },
+      withAbortSignal: (_signal: AbortSignal, fn: () => unknown) => fn(),
+    };
+    const env = new MockActivityEnvironment(packInfo(), { client: client as never });
+    const outcomes: Promise<ChildOutcome[]> = env.run(runChildrenActivity(app), input(['a', 'b', 'c'], 1));
+    await until(() => ran.length === 1);
+    env.cancel('CANCELLED', new ActivityCancellationDetails({ cancelRequested: true }));
+    finishA(); // the slot is free, and b is next: it waits for the answer
+    // Time for b to begin if nothing held it (a loaded machine can only hide the fault, never fake one).
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(ran).toEqual(['a']);
+    answer({ b: false }); // b is interrupted (gracefully), c is not
+    expect((await outcomes).map((outcome) => [outcome.name, outcome.status])).toEqual([
+      ['a', 'success'],
+      ['b', 'cancelled'],
+      ['c', 'success'],
+    ]);
+    expect(ran).toEqual(['a', 'c']);
+  });
 });
+
+async function until(done: () => boolean): Promise<void> {
+  while (!done()) await new Promise((resolve) => setTimeout(resolve, 5));
+}
