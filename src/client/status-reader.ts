@@ -1,7 +1,8 @@
 /**
  * Reads a root with one page of its children. A finished root and its finished batches are read from their
- * results (one call each, no replay); a running root from its query, its running batches from their queries
- * and from the server's view of their pending packs, all in parallel.
+ * results (one call each, no replay); a running root from its query (its counts from its batches' reports), the
+ * running batches that hold the page from their queries and from the server's view of their pending packs, in
+ * parallel. A page filtered by status asks every running batch (where the page falls depends on their counts).
  */
 import { batchPageQuery, rootJobQuery, type BatchPage } from '../contract/messages';
 import {
@@ -16,7 +17,7 @@ import {
 } from '../contract/jobs';
 import { pageSlices, type PageSlice } from '../jobs/pages';
 import { addCounts, emptyCounts, liveRootFigures, totalOf } from '../jobs/status';
-import { refineCounts, refineRecord, withoutResult, type PackState } from '../jobs/status-view';
+import { refineCounts, refineRecord, shownCounts, withoutResult, type PackState } from '../jobs/status-view';
 import { RECORD_DEFAULTS, readSnapshot } from './snapshot-reader';
 import { JobNotFoundError } from '../errors';
 import { lostRoot } from '../jobs/lost-root';
@@ -75,25 +76,21 @@ export class StatusReader {
       return fromSnapshot;
     }
     const { kind: _kind, phase, batches, lost: _lost, ...record } = root;
-    // Without a status filter, the page's slices follow from batch sizes alone, so a running batch's one
-    // query also brings its slice of the page.
+    // Without a status filter, the page's slices follow from batch sizes alone: only the running batches that
+    // hold the page are asked (one query brings their counts and their slice), however many others run.
     const early = request.status ? undefined : pageSlices(batches, request);
     const live = new Map<number, Promise<LiveBatch>>();
     batches.forEach((batch, index) => {
-      if (isLive(batch))
-        live.set(
-          index,
-          this.liveBatch(
-            batch,
-            early?.find((slice) => slice.batch === index),
-          ),
-        );
+      const slice = early?.find((onPage) => onPage.batch === index);
+      if (isLive(batch) && (!early || slice)) live.set(index, this.liveBatch(batch, slice));
     });
-    // Counts of running batches come from the batches themselves: fresher than the root's, and refined.
+    // A batch asked gives fresh counts, refined with the server's view of its packs; the others' are the root's
+    // (from their last report, at most a second old).
     const counts = await Promise.all(
       batches.map(async (batch, index): Promise<StatusCounts> => {
         const view = await live.get(index);
-        return view ? refineCounts(view.page.counts, view.page.inFlight, view.packs) : batch.counts;
+        if (view) return refineCounts(view.page.counts, view.page.inFlight, view.packs);
+        return batch.done ? batch.counts : shownCounts(batch.counts, batch.waiting);
       }),
     );
     const slices =

@@ -183,6 +183,14 @@ export interface BatchSummary {
   run?: number;
   /** A rerun asked of it while it ran (`jobs retry`), until it says it has it. */
   rerun?: { sequence: number; statuses: ('failed' | 'cancelled')[] };
+  /** Of the children its counts say run, those in a pack waiting for a free slot (absent: none). */
+  waiting?: WaitingChildren;
+}
+
+/** Children handed to a worker in a pack whose processor has not begun: shown as `new` or `failed_redelivered`. */
+export interface WaitingChildren {
+  new: number;
+  failed_redelivered: number;
 }
 
 export type RootPhase = 'planning' | 'running' | 'stopped';

@@ -10,6 +10,7 @@ import {
   type RootWorkflowState,
   type StatusCounts,
   type StoredChild,
+  type WaitingChildren,
 } from './jobs';
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 
@@ -72,6 +73,8 @@ export interface BatchReport extends LeaseReport {
   reruns?: number;
   /** ChildBatchInput.rootRun: which root started the batch (absent from batches before it was kept). */
   rootRun?: string;
+  /** Of the children `counts` says run, those waiting in their pack for a free slot (absent: none). */
+  waiting?: WaitingChildren;
 }
 export const batchReportSignal = defineSignal<[BatchReport]>('batchReport');
 

@@ -188,6 +188,8 @@ export class RootLedger {
     const batch = this.state.batches[report.index];
     if (!batch || batch.done) return false;
     batch.counts = report.counts;
+    if (report.waiting && !report.done) batch.waiting = report.waiting;
+    else delete batch.waiting;
     if (report.done) this.batchEnded(report.index);
     else reportBatch(this.pool, report.index, report);
     return true;

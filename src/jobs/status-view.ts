@@ -5,7 +5,14 @@
  * only while its processor runs, and `new` (or `failed_redelivered`) until then.
  */
 import type { ChildOutcome } from '../contract/activities';
-import type { InFlightChild, ChildRecord, JobStatus, StatusCounts, StoredChild } from '../contract/jobs';
+import type {
+  InFlightChild,
+  ChildRecord,
+  JobStatus,
+  StatusCounts,
+  StoredChild,
+  WaitingChildren,
+} from '../contract/jobs';
 
 /** A pending pack activity as the server describes it. */
 export interface PackState {
@@ -85,6 +92,22 @@ export function refineCounts(
     refined[ended ?? (flight.attempts + lostBy(flight, pack) > 0 ? 'failed_redelivered' : 'new')]++;
   }
   return refined;
+}
+
+/**
+ * A batch's counts as its last report to the root gives them: the children waiting in their packs for a free
+ * slot count as `new` (or `failed_redelivered`), not `running` (what refineCounts does with the server's view).
+ */
+export function shownCounts(counts: StatusCounts, waiting: WaitingChildren | undefined): StatusCounts {
+  if (!waiting) return counts;
+  const moved = Math.min(counts.running, waiting.new + waiting.failed_redelivered);
+  const retried = Math.min(moved, waiting.failed_redelivered);
+  return {
+    ...counts,
+    running: counts.running - moved,
+    new: counts.new + moved - retried,
+    failed_redelivered: counts.failed_redelivered + retried,
+  };
 }
 
 /** A child's record as a page of children shows it: without its result. */

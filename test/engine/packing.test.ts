@@ -2,6 +2,8 @@ import { JobApplication } from '../../src/application';
 import type { ChildJobState, RootStatusAnswer } from '../../src/contract/jobs';
 import { packOutcomes } from '../helpers/history';
 import { createJobTestbed, statusWhen, uniqueName, type JobTestbed } from '../helpers/jobs';
+import { Client } from '@temporalio/client';
+import { JobClient } from '../../src/client/job-client';
 
 interface Quick {
   i: number;
@@ -131,6 +133,50 @@ describe('packing short children into one activity (time-skipping server)', () =
     expect((await packOutcomes(testbed.client, `${name}/batch/2`)).length).toBeLessThan(9);
     await testbed.jobs.interrupt(`${name}/q29`, { force: true });
     expect((await testbed.jobs.wait(name)).counts).toMatchObject({ success: 29, cancelled: 1 });
+  });
+
+  it('a status read of a running root asks only the batches holding its page; the others count from their reports', async () => {
+    // Issue 20: a read cost a query and a describe per running batch, so it slowed as the job grew.
+    const name = uniqueName('page-reads');
+    const children: Quick[] = Array.from({ length: 20 }, (_, i) => ({ i, slow: i >= 10 }));
+    probe.slowStarted = false;
+    await testbed.jobs.start('many', { name, batchSize: 10, maxParallel: 2, data: { children } });
+    // Batch 1 runs once batch 0 is timed: its ten children in one pack of one slot, q10 first (it holds it).
+    const seen = await statusWhen<RootStatusAnswer>(
+      testbed.jobs,
+      name,
+      (status) => probe.slowStarted && status.counts.success === 10 && status.counts.running === 1,
+    );
+    expect(seen.counts).toMatchObject({ success: 10, running: 1, new: 9 });
+    const asked: string[] = [];
+    const counting = new Client({
+      connection: testbed.client.connection,
+      namespace: testbed.client.options.namespace,
+      interceptors: {
+        workflow: [
+          {
+            query: (input, next) => (asked.push(input.workflowExecution.workflowId), next(input)),
+            describe: (input, next) => (asked.push(input.workflowExecution.workflowId), next(input)),
+          },
+        ],
+      },
+    });
+    const jobs = new JobClient(counting, testbed.taskQueue, app);
+    // The first page is batch 0's (ended): batch 1 is not asked, and its waiting children still read as new.
+    const read = (await jobs.status(name, { limit: 5 })) as RootStatusAnswer;
+    expect(read.counts).toMatchObject({ success: 10, running: 1, new: 9 });
+    expect(read.children.map((child) => child.name)).toEqual(['q0', 'q1', 'q2', 'q3', 'q4']);
+    expect(asked.filter((id) => id.startsWith(`${name}/batch/1`))).toEqual([]);
+    // A page in batch 1 asks it, and shows its children as its pack runs them.
+    const later = (await jobs.status(name, { offset: 10, limit: 3 })) as RootStatusAnswer;
+    expect(later.children.map((child) => [child.name, child.status])).toEqual([
+      ['q10', 'running'],
+      ['q11', 'new'],
+      ['q12', 'new'],
+    ]);
+    expect(asked.some((id) => id.startsWith(`${name}/batch/1`))).toBe(true);
+    await testbed.jobs.interrupt(name, { force: true });
+    expect((await testbed.jobs.wait(name)).counts).toMatchObject({ success: 10, cancelled: 10 });
   });
 
   async function activityCount(batchId: string): Promise<number> {

@@ -53,6 +53,17 @@ describe('a root ledger', () => {
     expect(root.state.counts).toEqual(counts(batchCounts));
   });
 
+  it('keeps how many children wait in their packs from the last report, until the batch ends', () => {
+    const root = ledger(4);
+    const waiting = { new: 2, failed_redelivered: 0 };
+    root.takeReport({ ...report(0, { running: 3, new: 1 }), waiting });
+    expect(root.state.batches[0].waiting).toEqual(waiting);
+    root.takeReport(report(0, { running: 1, success: 2, new: 1 }));
+    expect(root.state.batches[0].waiting).toBeUndefined();
+    root.takeReport({ ...report(0, { success: 4 }, true), waiting });
+    expect(root.state.batches[0].waiting).toBeUndefined();
+  });
+
   it('takes no report for a batch it does not have or that has ended', () => {
     const root = ledger(2);
     expect(root.takeReport(report(5, { success: 2 }))).toBe(false);

@@ -1,6 +1,6 @@
 import { type InFlightChild, type ChildRecord } from '../../src/contract/jobs';
 import { emptyCounts } from '../../src/jobs/status';
-import { refineCounts, refineRecord, type PackState } from '../../src/jobs/status-view';
+import { refineCounts, refineRecord, shownCounts, type PackState } from '../../src/jobs/status-view';
 
 const handedOut: ChildRecord = {
   id: 'r/a',
@@ -96,5 +96,32 @@ describe('what a status read shows of a child handed to a worker', () => {
       running: 2,
       success: 6,
     });
+  });
+});
+
+describe("a batch's counts as its last report shows them (status reads that do not ask the batch)", () => {
+  const running = (n: number, extra = {}) => ({ ...emptyCounts(), running: n, ...extra });
+  it.each([
+    ['nothing waits', running(5), undefined, running(5)],
+    [
+      'children waiting in packs are new',
+      running(5),
+      { new: 3, failed_redelivered: 0 },
+      running(2, { new: 3 }),
+    ],
+    [
+      'a retry waiting in a pack is failed_redelivered',
+      running(5, { success: 1 }),
+      { new: 1, failed_redelivered: 2 },
+      running(2, { new: 1, failed_redelivered: 2, success: 1 }),
+    ],
+    [
+      'never more than run (counts and report from different moments)',
+      running(1),
+      { new: 2, failed_redelivered: 2 },
+      running(0, { failed_redelivered: 1 }),
+    ],
+  ])('%s', (_, counts, waiting, shown) => {
+    expect(shownCounts(counts, waiting)).toEqual(shown);
   });
 });

@@ -4,7 +4,7 @@
  * that holds the child (its activity then asks which of its children are interrupted).
  */
 import type { PackHeartbeat, ChildOutcome } from '../../contract/activities';
-import type { InFlightChild } from '../../contract/jobs';
+import type { InFlightChild, WaitingChildren } from '../../contract/jobs';
 import {
   ActivityFailure,
   CancellationScope,
@@ -189,6 +189,21 @@ export class ActivityPacks {
       if (force !== undefined) answer[this.batch.book.specs[index].name] = force;
     }
     return answer;
+  }
+
+  /**
+   * Children in a pack beyond its slots, which its activity begins only as others finish: what a status read
+   * of the root shows as waiting without asking the server about each pack (its first `slots` count running).
+   */
+  waiting(): WaitingChildren {
+    const waiting = { new: 0, failed_redelivered: 0 };
+    for (const { indexes, slots } of this.packs.values()) {
+      for (const index of indexes.slice(slots)) {
+        const { status, attempts } = this.batch.book.records[index];
+        if (status === 'running') waiting[attempts > 0 ? 'failed_redelivered' : 'new']++;
+      }
+    }
+    return waiting;
   }
 
   /** Children in a pack now. */

@@ -45,6 +45,7 @@ export async function childBatchWorkflow(input: ChildBatchInput): Promise<BatchR
     input.index,
     {
       counts: () => book.counts(),
+      waiting: () => dispatcher.waiting(),
       lease: dispatcher.lease,
       needed: () => book.slotsWanted(roundsOf),
       durations: dispatcher.durations,

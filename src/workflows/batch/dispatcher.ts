@@ -3,7 +3,13 @@
  * as child workflows (child-workflows.ts) — and delivers interrupts (`interrupt`). Every status change goes
  * through the ChildBook's guarded transitions (`change`).
  */
-import type { TopicDurations, InFlightChild, ChildBatchInput, ChildJobState } from '../../contract/jobs';
+import type {
+  TopicDurations,
+  InFlightChild,
+  ChildBatchInput,
+  ChildJobState,
+  WaitingChildren,
+} from '../../contract/jobs';
 import type { ChildBook, Pack } from '../../jobs/child-book';
 import type { HeldLease } from '../../jobs/slots';
 import { isFinal } from '../../jobs/status';
@@ -91,6 +97,11 @@ export class BatchDispatcher implements DispatchedBatch {
     return [...this.packs.indexes(), ...this.childWorkflows.indexes()]
       .filter((index) => this.book.records[index].status === 'running')
       .map((index) => this.inFlightOf(index)!);
+  }
+
+  /** Children in packs waiting for a free slot (child workflows each run as soon as a worker takes them). */
+  waiting(): WaitingChildren {
+    return this.packs.waiting();
   }
 
   inFlightOf(index: number): InFlightChild | null {

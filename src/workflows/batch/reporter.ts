@@ -3,7 +3,7 @@
  * ../lease-reporter.ts), with its counts and what its children's processors took per topic (for packing in
  * the root's next batches).
  */
-import type { TopicDurations, StatusCounts } from '../../contract/jobs';
+import type { TopicDurations, StatusCounts, WaitingChildren } from '../../contract/jobs';
 import { getExternalWorkflowHandle } from '@temporalio/workflow';
 import type { HeldLease } from '../../jobs/slots';
 import { LeaseReporter } from '../lease-reporter';
@@ -12,6 +12,8 @@ import { batchReportSignal, type BatchReport, type LeaseReport } from '../../con
 
 export interface BatchState {
   counts(): StatusCounts;
+  /** Of the children counted running, those waiting in their pack for a free slot. */
+  waiting(): WaitingChildren;
   lease: HeldLease;
   /** The running slots the children ready to hand to a worker can use now. */
   needed(): number;
@@ -61,6 +63,7 @@ export class BatchReporter {
   }
 
   private batchReport({ received, released, wants }: LeaseReport, done: boolean): BatchReport {
+    const waiting = done ? undefined : this.batch.waiting();
     return {
       index: this.index,
       counts: this.batch.counts(),
@@ -71,6 +74,7 @@ export class BatchReporter {
       done,
       ...(this.batch.reruns() > 0 ? { reruns: this.batch.reruns() } : {}),
       ...(this.rootRun ? { rootRun: this.rootRun } : {}),
+      ...(waiting && waiting.new + waiting.failed_redelivered > 0 ? { waiting } : {}),
     };
   }
 }
