@@ -37,6 +37,10 @@ describe('jobs pause, resume, scale, retry and limit (real CLI process, dev serv
     const children = ['c0', 'c1', 'c2', 'c3', 'c4'];
     await testbed.jobs.start('gated', { name, maxParallel: 1, data: { names: children } });
     await statusWhen<RootStatusAnswer>(testbed.jobs, name, (root) => root.counts.running === 1);
+    await eventually(
+      'its processor to begin',
+      async () => gate.started.some((child) => children.includes(child)) || undefined,
+    );
 
     const paused = await jobs('pause', name);
     expect(paused.code).toBe(0);

@@ -9,6 +9,8 @@ import { InvalidJobInputError } from '../../src/errors';
 import type { ChildRecord, RootStatusAnswer } from '../../src/contract/jobs';
 import { createGatedApplication } from '../fixtures/gated-app';
 import { createTimedApplication } from '../fixtures/timed-app';
+import { batchWorkflowId } from '../../src/jobs/ids';
+import { batchTookGrant } from '../helpers/batch-grants';
 import { createJobTestbed, rootStatus, statusWhen, uniqueName, type JobTestbed } from '../helpers/jobs';
 import { maxOverlap, type Interval } from '../helpers/overlap';
 import { eventually } from '../helpers/testbed';
@@ -140,6 +142,8 @@ describe('a concurrency key whose limit changes (dev server)', () => {
     const name = uniqueName('keyed-gated');
     const names = Array.from({ length: 10 }, (_, i) => `g${i}`);
     await testbed.jobs.start('gated', { name, maxParallel: 6, concurrencyKey: key, data: { names } });
+    // A status read counts a child running once a worker holds it; the gate, once its processor has begun.
+    await eventually('four children to begin', async () => startedOf('g') === 4 || undefined);
     await statusWhen<RootStatusAnswer>(testbed.jobs, name, (root) => root.counts.running === 4);
     expect(startedOf('g')).toBe(4);
 
@@ -148,8 +152,8 @@ describe('a concurrency key whose limit changes (dev server)', () => {
       const view = await testbed.jobs.concurrencyKey(key);
       return view.roots[0]?.allowed === 1 ? view : undefined;
     });
-    // The recall then goes key → root → batch by signal: a new limit holds within about a second.
-    await new Promise((resolve) => setTimeout(resolve, 2000));
+    // The recall then goes key → root → batch by signal: release once the batch has taken it.
+    await batchTookGrant(testbed.client, batchWorkflowId(name, 0), (grant) => (grant.recalled ?? 0) >= 3);
     gate.release(3);
     await statusWhen<RootStatusAnswer>(testbed.jobs, name, (root) => root.counts.success === 3);
     expect(startedOf('g')).toBe(4); // one still runs: at the limit, nothing new
@@ -179,15 +183,14 @@ describe('a concurrency key whose limit changes (dev server)', () => {
       concurrencyKey: key,
       data: { names: ['x0', 'x1'] },
     });
-    await statusWhen<RootStatusAnswer>(testbed.jobs, gone, (root) => root.counts.running === 2);
+    await eventually('both children to begin', async () => startedOf('x') === 2 || undefined);
     await testbed.client.workflow.getHandle(gone).terminate('terminated by hand in a test');
     gate.release(2); // its children finish (its batch outlives it); the key is never told
 
     const next = uniqueName('keyed-next');
     await testbed.jobs.start('gated', { name: next, concurrencyKey: key, data: { names: ['y0', 'y1'] } });
     // The key checks the roots holding its slots after 10 s of roots waiting.
-    await testbed.env.sleep(11_000);
-    await eventually('the next root to get the slots', async () => startedOf('y') === 2 || undefined);
+    await eventually('the next root to get the slots', async () => startedOf('y') === 2 || undefined, 60_000);
     gate.release(2);
     expect(await testbed.jobs.wait(next)).toMatchObject({ status: 'success', counts: { success: 2 } });
   });

@@ -28,6 +28,7 @@ describe('controls of a running root (time-skipping server)', () => {
     const name = uniqueName('paused');
     await testbed.jobs.start('gated', { name, maxParallel: 2, data: { names: names(6, 'p') } });
     await statusWhen<RootStatusAnswer>(testbed.jobs, name, (root) => running(root) === 2);
+    await eventually('both processors to begin', async () => startedOf('p') === 2 || undefined);
 
     const paused = await testbed.jobs.pause(name);
     expect(paused).toMatchObject({ paused: true, phase: 'running', maxParallel: 2 });
@@ -77,6 +78,7 @@ describe('controls of a running root (time-skipping server)', () => {
     const name = uniqueName('paused-interrupt');
     await testbed.jobs.start('gated', { name, maxParallel: 1, data: { names: names(3, 'i') } });
     await statusWhen<RootStatusAnswer>(testbed.jobs, name, (root) => running(root) === 1);
+    await eventually('its processor to begin', async () => startedOf('i') === 1 || undefined);
     await testbed.jobs.pause(name);
     await testbed.jobs.interrupt(name);
     gate.release(1);
@@ -93,6 +95,7 @@ describe('controls of a running root (time-skipping server)', () => {
     const name = uniqueName('scale-down');
     await testbed.jobs.start('gated', { name, maxParallel: 4, data: { names: names(8, 'd') } });
     await statusWhen<RootStatusAnswer>(testbed.jobs, name, (root) => running(root) === 4);
+    await eventually('four processors to begin', async () => startedOf('d') === 4 || undefined);
 
     expect(await testbed.jobs.scale(name, 1)).toMatchObject({ maxParallel: 1 });
     for (let finished = 1; finished <= 3; finished++) {
