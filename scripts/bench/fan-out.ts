@@ -1,20 +1,35 @@
 /**
  * `npm run bench -- fan-out N [--server tuned|stock|postgres|a,b] [--rounds R]`: one root with N no-op
  * children on a fresh server per run: wall time, children per second, the largest history in the tree (the
- * server warns at 10,240 events), CPU seconds and the peak memory of the worker (this process), the server
- * and PostgreSQL. Several servers run interleaved, round after round, and the medians are put side by side.
+ * server warns at 10,240 events), the root's carry on continue-as-new, status reads timed while it runs, CPU
+ * seconds and the peak memory of the worker (this process), the server and PostgreSQL. Several servers run interleaved, round after round, and the medians are put side by side.
  */
+import type { Client } from '@temporalio/client';
 import { JobClient } from '../../src/client/job-client';
 import { largestHistory } from '../../test/helpers/history-report';
 import type { RootStatusAnswer } from '../../src/contract/jobs';
-import { measure, median, startBenchServer, type Measurement, type ServerTuning } from './harness';
+import {
+  measure,
+  median,
+  percentile,
+  startBenchServer,
+  type Measurement,
+  type ServerTuning,
+} from './harness';
 import { MODES, type BenchMode } from './modes';
 
 interface FanOutRun extends Measurement {
   label: string;
   largestHistory: number;
   workflows: number;
+  /** Bytes of the input the root's last run started with (what it carries over on continue-as-new). */
+  rootCarryBytes: number;
+  /** Milliseconds each status read (a page of 50) took while the root ran, one every few seconds. */
+  reads: number[];
 }
+
+/** Seconds between the status reads (and progress lines) while the root runs. */
+const READ_EVERY_MS = 5000;
 
 export async function benchFanOut(
   children: number,
@@ -42,6 +57,15 @@ export async function benchFanOut(
     );
     console.log(`    workflows in tree  ${all[0].workflows} (root runs and batches)`);
     console.log(`    largest history    ${pick((r) => r.largestHistory)} events`);
+    console.log(
+      `    root carry         ${(pick((r) => r.rootCarryBytes) / 1024).toFixed(1)} KiB (its last run's input)`,
+    );
+    const reads = all.flatMap((run) => run.reads);
+    if (reads.length > 0)
+      console.log(
+        `    status reads       median ${median(reads).toFixed(1)} ms, p95 ${percentile(reads, 0.95).toFixed(1)} ms, ` +
+          `max ${Math.max(...reads).toFixed(1)} ms (${reads.length} reads of a page of 50 while it ran)`,
+      );
     const postgres = server === 'postgres';
     console.log(
       `    CPU seconds        worker ${pick((r) => r.cpuSeconds.worker).toFixed(1)}, server ${pick((r) => r.cpuSeconds.server).toFixed(1)}` +
@@ -69,10 +93,11 @@ export async function fanOutOnce(
   try {
     const jobs = new JobClient(bench.env.client, bench.taskQueue);
     const name = `fan-out-${children}`;
+    const reads: number[] = [];
     const measured = await bench.worker.runUntil(
       measure(bench.pids, async () => {
         await startFanOutRoot(jobs, name, children, mode);
-        const ticker = setInterval(() => void progress(jobs, name), 10_000);
+        const ticker = setInterval(() => void progress(jobs, name, reads), READ_EVERY_MS);
         try {
           return await jobs.wait(name);
         } finally {
@@ -90,6 +115,8 @@ export async function fanOutOnce(
       label: bench.label,
       largestHistory: history.maxLength,
       workflows: history.workflows,
+      rootCarryBytes: await startInputBytes(bench.env.client, name),
+      reads,
     };
   } finally {
     await bench.teardown();
@@ -117,10 +144,23 @@ function line(children: number, run: FanOutRun): string {
   return `${run.seconds.toFixed(1)} s, ${(children / run.seconds).toFixed(0)} children/s, largest history ${run.largestHistory}`;
 }
 
-async function progress(jobs: JobClient, name: string): Promise<void> {
-  const status = (await jobs.status(name, { limit: 0 }).catch(() => undefined)) as
+/** One timed status read (a page of 50, as a dashboard asks), written as a progress line. */
+async function progress(jobs: JobClient, name: string, reads: number[]): Promise<void> {
+  const began = performance.now();
+  const status = (await jobs.status(name, { limit: 50 }).catch(() => undefined)) as
     RootStatusAnswer | undefined;
-  if (!status) return;
+  if (!status || status.status !== 'running') return;
+  const ms = performance.now() - began;
+  reads.push(ms);
   const done = status.counts.success + status.counts.failed + status.counts.cancelled;
-  process.stderr.write(`  ${done}/${status.total} done, ${status.counts.running} running\n`);
+  process.stderr.write(
+    `  ${done}/${status.total} done, ${status.counts.running} running (read in ${ms.toFixed(0)} ms)\n`,
+  );
+}
+
+/** Bytes of the payloads the workflow's latest run started with. */
+async function startInputBytes(client: Client, workflowId: string): Promise<number> {
+  const { events } = await client.workflow.getHandle(workflowId).fetchHistory();
+  const payloads = events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads ?? [];
+  return payloads.reduce((sum, payload) => sum + (payload.data?.length ?? 0), 0);
 }

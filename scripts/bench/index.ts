@@ -18,7 +18,8 @@ const usage = `usage: npm run bench -- <benchmark> [count] [options]
   compare [children] [--rounds R] [--only TEXT] [--server stock|tuned]
                                              the job engine against bare Temporal, one fresh dev server per run
   fan-out [children] [--mode packed|single|workflow] [--server tuned|stock|postgres|postgres,dev] [--rounds R]
-                                             one root: wall time, children/s, largest history, CPU, peak memory;
+                                             one root: wall time, children/s, largest history, root carry,
+                                             status reads while it runs, CPU, peak memory;
                                              several servers run interleaved round after round (default 1 round)
   breakdown [children] [--mode packed|single|workflow] [--child-ms MS]
                                              one root: CPU-ms per child (server; worker by thread), and per
