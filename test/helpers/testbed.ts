@@ -1,7 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
-import { SearchAttributeType } from '@temporalio/common';
-import { temporal } from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, Worker, type WorkerOptions, type WorkflowBundle } from '@temporalio/worker';
 import { devServerTuningFlags } from '../../src/provisioning/dev-server-tuning';
@@ -9,6 +7,7 @@ import { freePort } from '../../src/provisioning/ports';
 import { resolveTemporalCli } from '../../src/provisioning/temporal-cli';
 import { resolveTestServer } from '../../src/provisioning/test-server';
 import { jobSearchAttributes } from '../../src/search-attributes';
+import { registerJobSearchAttributes } from '../../src/testing/job-test-environment';
 
 export interface WorkerSetup {
   /** Module exporting the workflows the worker runs. */
@@ -69,17 +68,7 @@ export async function createTimeSkippingTestbed(setup: WorkerSetup): Promise<Tes
   const server = await resolveTestServer({ provision: false });
   const env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: server.executable } });
   try {
-    await env.connection.operatorService.addSearchAttributes({
-      namespace: env.namespace,
-      searchAttributes: Object.fromEntries(
-        jobSearchAttributes.map((key) => [
-          key.name,
-          key.type === SearchAttributeType.KEYWORD_LIST
-            ? temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD_LIST
-            : temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
-        ]),
-      ),
-    });
+    await registerJobSearchAttributes(env);
   } catch (err) {
     await env.teardown();
     throw err;

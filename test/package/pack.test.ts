@@ -1,6 +1,7 @@
 /**
  * The package as users get it: `npm pack` (which builds dist/), the tarball installed into a new project, the
- * code sample of docs/library.md run there against a dev server, and `npx temporal-jobs --help`.
+ * code sample of docs/library.md run there against a dev server, `npx temporal-jobs --help`, and the README's
+ * test-kit example run there with jest (time-skipping server).
  */
 import { execFile, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -23,10 +24,21 @@ interface Packed {
 
 /** The first TypeScript block of docs/library.md ("Using the engine from code"), as written. */
 function readmeSample(): string {
-  const readme = fs.readFileSync(path.join(projectRoot, 'docs', 'library.md'), 'utf8');
-  const section = readme.slice(readme.indexOf('# Using the engine from code'));
+  return firstTypeScriptBlock(path.join(projectRoot, 'docs', 'library.md'), '# Using the engine from code');
+}
+
+/** The first TypeScript block under `heading` in `file`, as written. */
+function firstTypeScriptBlock(file: string, heading: string): string {
+  const text = fs.readFileSync(file, 'utf8');
+  const section = text.slice(text.indexOf(heading));
   const start = section.indexOf('```ts\n') + '```ts\n'.length;
   return section.slice(start, section.indexOf('```', start));
+}
+
+/** The versions our own tests run with, so that the new project's install is served from npm's cache. */
+function ourVersion(name: string): string {
+  const manifest = path.join(projectRoot, 'node_modules', name, 'package.json');
+  return `${name}@${(JSON.parse(fs.readFileSync(manifest, 'utf8')) as { version: string }).version}`;
 }
 
 describe('the npm package, installed from its tarball into a new project', () => {
@@ -55,6 +67,10 @@ describe('the npm package, installed from its tarball into a new project', () =>
         'web/app.js',
         'docs/openapi.json',
         'docs/library.md',
+        'dist/testing/index.js',
+        'dist/testing/index.d.ts',
+        'tools/test-server/pom.xml',
+        'scripts/temporal-test-server',
       ]),
     );
     expect(files.filter((file) => file.startsWith('src/') || file.startsWith('test/'))).toEqual([]);
@@ -70,6 +86,10 @@ describe('the npm package, installed from its tarball into a new project', () =>
       fs.readFileSync(path.join(consumer, 'node_modules', 'temporal-root-jobs', 'package.json'), 'utf8'),
     ) as { dependencies: Record<string, string> };
     expect(Object.keys(installed.dependencies)).not.toContain('tsx'); // a dev dependency only
+    // The test kit's peer dependency is optional: the main entry point works without it (the sample below).
+    await expect(
+      run(process.execPath, ['-e', "require.resolve('@temporalio/testing')"], { cwd: consumer }),
+    ).rejects.toThrow(/Cannot find module/);
     fs.mkdirSync(path.join(projectRoot, 'test-artifacts'), { recursive: true });
     fs.writeFileSync(
       path.join(projectRoot, 'test-artifacts', 'package.json'),
@@ -127,4 +147,31 @@ describe('the npm package, installed from its tarball into a new project', () =>
       path.join(fs.realpathSync(consumer), 'node_modules', 'temporal-root-jobs', 'dist', 'index.js'),
     );
   }, 240_000);
+
+  it("runs the README's test-kit example with jest, from the installed package", async () => {
+    // The first test installed the tarball into the new project.
+    expect(fs.existsSync(path.join(consumer, 'node_modules', 'temporal-root-jobs', 'dist', 'testing'))).toBe(
+      true,
+    );
+    const tools = ['jest', 'ts-jest', 'typescript', '@types/jest', '@temporalio/testing'].map(ourVersion);
+    await run('npm', ['install', '-D', ...tools, '--no-audit', '--no-fund', '--prefer-offline'], {
+      cwd: consumer,
+    });
+    fs.writeFileSync(
+      path.join(consumer, 'jest.config.js'),
+      "module.exports = { preset: 'ts-jest', testEnvironment: 'node' };\n",
+    );
+    fs.writeFileSync(
+      path.join(consumer, 'import-files.test.ts'),
+      firstTypeScriptBlock(path.join(projectRoot, 'README.md'), '## Testing your jobs'),
+    );
+    // The test server this project provisioned (a user's first run fetches it into the package's .tools).
+    const tested = await run(path.join(consumer, 'node_modules', '.bin', 'jest'), ['--ci'], {
+      cwd: consumer,
+      env: { ...process.env, TEMPORAL_JOBS_TOOLS_DIR: path.join(projectRoot, '.tools') },
+    }).catch((err: { stdout?: string; stderr?: string }) => {
+      throw new Error(`jest failed in the new project:\n${err.stdout ?? ''}\n${err.stderr ?? ''}`);
+    });
+    expect(tested.stderr).toMatch(/Tests:\s+4 passed, 4 total/);
+  }, 300_000);
 });
