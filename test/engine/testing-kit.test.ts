@@ -1,6 +1,6 @@
 /**
  * The test kit (temporal-root-jobs/testing) from its sources: an environment on the dev server, the helpers
- * that read jobs, the fake ChildContext and the planner runner, and their refusals. The README's example runs
+ * that read jobs, the fake ChildContext and the planner runner, and their refusals. The example of docs/testing-your-jobs.md runs
  * on the time-skipping server from the packed tarball (test/package/).
  */
 import { JobApplication } from '../../src/application';

@@ -1,7 +1,7 @@
 /**
  * The package as users get it: `npm pack` (which builds dist/), the tarball installed into a new project, the
- * code sample of docs/library.md run there against a dev server, `npx temporal-jobs --help`, and the README's
- * test-kit example run there with jest (time-skipping server).
+ * code sample of docs/library.md run there against a dev server, `npx temporal-jobs --help`, and the test
+ * kit's example (docs/testing-your-jobs.md) run there with jest (time-skipping server).
  */
 import { execFile, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -148,7 +148,7 @@ describe('the npm package, installed from its tarball into a new project', () =>
     );
   }, 240_000);
 
-  it("runs the README's test-kit example with jest, from the installed package", async () => {
+  it("runs the test kit's jest example (docs/testing-your-jobs.md) from the installed package", async () => {
     // The first test installed the tarball into the new project.
     expect(fs.existsSync(path.join(consumer, 'node_modules', 'temporal-root-jobs', 'dist', 'testing'))).toBe(
       true,
@@ -163,7 +163,7 @@ describe('the npm package, installed from its tarball into a new project', () =>
     );
     fs.writeFileSync(
       path.join(consumer, 'import-files.test.ts'),
-      firstTypeScriptBlock(path.join(projectRoot, 'README.md'), '## Testing your jobs'),
+      firstTypeScriptBlock(path.join(projectRoot, 'docs', 'testing-your-jobs.md'), '# Testing your jobs'),
     );
     // The test server this project provisioned (a user's first run fetches it into the package's .tools).
     const tested = await run(path.join(consumer, 'node_modules', '.bin', 'jest'), ['--ci'], {
