@@ -4,20 +4,29 @@
  * running batches that hold the page from their queries and from the server's view of their pending packs, in
  * parallel. A page filtered by status asks every running batch (where the page falls depends on their counts).
  */
-import { batchPageQuery, rootJobQuery, type BatchPage } from '../contract/messages';
+import { QueryNotRegisteredError } from '@temporalio/client';
+import {
+  batchPageQuery,
+  rootJobQuery,
+  rootPageQuery,
+  type BatchPage,
+  type RootPage,
+} from '../contract/messages';
 import {
   type InFlightChild,
   type BatchSummary,
   type ChildPageRequest,
   type ChildRecord,
   type JobStatus,
+  type RootRecord,
   type RootWorkflowState,
   type RootStatusAnswer,
   type StatusCounts,
 } from '../contract/jobs';
 import { pageSlices, type PageSlice } from '../jobs/pages';
-import { addCounts, emptyCounts, liveRootFigures, totalOf } from '../jobs/status';
-import { refineCounts, refineRecord, shownCounts, withoutResult, type PackState } from '../jobs/status-view';
+import { addCounts, emptyCounts, liveRootFigures, subtractCounts, totalOf } from '../jobs/status';
+import { refineCounts, refineRecord, withoutResult, type PackState } from '../jobs/status-view';
+import { rootPage, shownOf } from '../jobs/root-page';
 import { RECORD_DEFAULTS, readSnapshot } from './snapshot-reader';
 import { JobNotFoundError } from '../errors';
 import { lostRoot } from '../jobs/lost-root';
@@ -56,7 +65,10 @@ export class StatusReader {
   /** The root's state: its query while it runs, its result once it has finished. */
   async rootState(id: string, timeoutMs = this.reads.queryTimeoutMs): Promise<RootWorkflowState> {
     const asked = await this.reads.queryIfOpen(id, timeoutMs, rootJobQuery);
-    if (asked.open) return asked.value;
+    return asked.open ? asked.value : this.closedRootState(id);
+  }
+
+  private async closedRootState(id: string): Promise<RootWorkflowState> {
     const closed = await this.reads.closedOutcome<RootWorkflowState>(id);
     if (closed.kind === 'result') return closed.result;
     if (closed.kind === 'open') return this.reads.query(id, rootJobQuery); // it went on as new meanwhile
@@ -66,61 +78,81 @@ export class StatusReader {
   }
 
   async root(id: string, request: ChildPageRequest): Promise<RootStatusAnswer> {
-    let root;
     try {
-      root = await this.rootState(id, this.fallbackMs);
+      // A page filtered by status needs every running batch's counts; an unfiltered one, only its own batches.
+      if (request.status) return await this.filteredRoot(await this.rootState(id, this.fallbackMs), request);
+      return await this.pagedRoot(await this.rootPage(id, request));
     } catch (err) {
-      if (!(err instanceof NoWorkerAnsweredError)) throw err;
+      if (!(err instanceof RootNotAnswered)) throw err;
       const fromSnapshot = await readSnapshot(this.reads, id, request);
-      if (!fromSnapshot) throw err;
+      if (!fromSnapshot) throw err.cause;
       return fromSnapshot;
     }
-    const { kind: _kind, phase, batches, lost: _lost, ...record } = root;
-    // Without a status filter, the page's slices follow from batch sizes alone: only the running batches that
-    // hold the page are asked (one query brings their counts and their slice), however many others run.
-    const early = request.status ? undefined : pageSlices(batches, request);
+  }
+
+  /** The root's page: from its page query while it runs (O(page)), else from its state. */
+  private async rootPage(id: string, request: ChildPageRequest): Promise<RootPage> {
+    const { offset, limit } = request;
+    try {
+      const asked = await this.reads.queryIfOpen(id, this.fallbackMs, rootPageQuery, { offset, limit });
+      return asked.open ? asked.value : rootPage(await this.closedRootState(id), request);
+    } catch (err) {
+      if (err instanceof NoWorkerAnsweredError) throw new RootNotAnswered(err);
+      if (!(err instanceof QueryNotRegisteredError)) throw err;
+      // A worker from before the page query: the whole state, paged here.
+      return rootPage(await this.rootState(id, this.fallbackMs).catch(notAnswered), request);
+    }
+  }
+
+  /** An unfiltered page: only the running batches that hold it are asked, however many others run. */
+  private async pagedRoot(root: RootPage): Promise<RootStatusAnswer> {
+    const { kind: _kind, phase, lost: _lost, shown, page, ...record } = root;
     const live = new Map<number, Promise<LiveBatch>>();
-    batches.forEach((batch, index) => {
-      const slice = early?.find((onPage) => onPage.batch === index);
-      if (isLive(batch) && (!early || slice)) live.set(index, this.liveBatch(batch, slice));
-    });
+    for (const { index, offset, limit, batch } of page)
+      if (isLive(batch)) live.set(index, this.liveBatch(batch, { batch: index, offset, limit }));
     // A batch asked gives fresh counts, refined with the server's view of its packs; the others' are the root's
     // (from their last report, at most a second old).
+    const counts = { ...shown };
+    for (const { index, batch } of page) {
+      const view = await live.get(index);
+      if (!view) continue;
+      subtractCounts(counts, shownOf(batch));
+      addCounts(counts, refineCounts(view.page.counts, view.page.inFlight, view.packs));
+    }
+    const mayStillRun = batchesMayStillRun(root);
+    const children = await Promise.all(
+      page.map(({ index, offset, limit, batch }) =>
+        this.slice(batch, { batch: index, offset, limit }, undefined, live.get(index), true, mayStillRun),
+      ),
+    );
+    return answer(record, phase, counts, children.flat());
+  }
+
+  /** A page filtered by status: where it falls depends on every batch's counts, so every running one is asked. */
+  private async filteredRoot(root: RootWorkflowState, request: ChildPageRequest): Promise<RootStatusAnswer> {
+    const { kind: _kind, phase, batches, lost: _lost, ...record } = root;
+    const live = new Map<number, Promise<LiveBatch>>();
+    batches.forEach((batch, index) => {
+      if (isLive(batch)) live.set(index, this.liveBatch(batch));
+    });
     const counts = await Promise.all(
       batches.map(async (batch, index): Promise<StatusCounts> => {
         const view = await live.get(index);
-        if (view) return refineCounts(view.page.counts, view.page.inFlight, view.packs);
-        return batch.done ? batch.counts : shownCounts(batch.counts, batch.waiting);
+        return view ? refineCounts(view.page.counts, view.page.inFlight, view.packs) : batch.counts;
       }),
     );
-    const slices =
-      early ??
-      pageSlices(
-        batches.map((batch, index) => ({ size: batch.size, counts: counts[index] })),
-        request,
-      );
-    const pages = await Promise.all(
+    const slices = pageSlices(
+      batches.map((batch, index) => ({ size: batch.size, counts: counts[index] })),
+      request,
+    );
+    const mayStillRun = batchesMayStillRun(root);
+    const children = await Promise.all(
       slices.map((slice) =>
-        this.slice(
-          batches[slice.batch],
-          slice,
-          request.status,
-          live.get(slice.batch),
-          !!early,
-          batchesMayStillRun(root),
-        ),
+        this.slice(batches[slice.batch], slice, request.status, live.get(slice.batch), false, mayStillRun),
       ),
     );
     const total = counts.reduce((sum, batchCounts) => addCounts(sum, batchCounts), emptyCounts());
-    const running = phase !== 'stopped';
-    return {
-      kind: 'root',
-      ...RECORD_DEFAULTS,
-      ...record,
-      // While it runs, its figures follow its children as the root's own do, from these fresher counts.
-      ...(running ? liveRootFigures(total) : { counts: total, total: totalOf(total) }),
-      children: pages.flat(),
-    };
+    return answer(record, phase, total, children.flat());
   }
 
   /**
@@ -205,4 +237,32 @@ function refine<R extends ChildRecord>(
   packs: Map<string, PackState>,
 ): R {
   return flight ? refineRecord(record, flight, packs.get(flight.pack)) : record;
+}
+
+/** A root's answer from its record and counts: while it runs, its figures follow from these fresher counts. */
+function answer(
+  record: RootRecord,
+  phase: RootWorkflowState['phase'],
+  counts: StatusCounts,
+  children: ChildRecord[],
+): RootStatusAnswer {
+  const running = phase !== 'stopped';
+  return {
+    kind: 'root',
+    ...RECORD_DEFAULTS,
+    ...record,
+    ...(running ? liveRootFigures(counts) : { counts, total: totalOf(counts) }),
+    children,
+  };
+}
+
+/** No worker answered the root's query: the read goes to its snapshot. */
+class RootNotAnswered extends Error {
+  constructor(override readonly cause: NoWorkerAnsweredError) {
+    super(cause.message);
+  }
+}
+
+function notAnswered(err: unknown): never {
+  throw err instanceof NoWorkerAnsweredError ? new RootNotAnswered(err) : err;
 }

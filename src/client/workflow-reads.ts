@@ -47,6 +47,8 @@ export class WorkflowReads {
       namespace: client.options.namespace,
       dataConverter: client.options.loadedDataConverter,
       queryRejectCondition: 'NOT_OPEN',
+      // The client's own interceptors (tracing, a test's counting) see these queries too.
+      interceptors: client.options.interceptors?.workflow ?? [],
     });
   }
 

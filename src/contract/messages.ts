@@ -1,5 +1,6 @@
 /** Signals and queries between clients, roots, batches, children and processor activities. */
 import {
+  type BatchSummary,
   type TopicDurations,
   type InFlightChild,
   type RerunnableStatus,
@@ -19,6 +20,17 @@ export const interruptSignal = defineSignal<[InterruptRequest]>('interrupt');
 
 // Root
 export const rootJobQuery = defineQuery<RootWorkflowState>('rootJob');
+/**
+ * One page of a root's children as the root knows it: its record, its batches' counts summed, and only the
+ * batches that hold the page — what an unfiltered status read needs, however many batches the root has.
+ */
+export interface RootPage extends Omit<RootWorkflowState, 'batches'> {
+  /** Every batch's counts as the root shows them (children waiting in packs count as waiting), summed. */
+  shown: StatusCounts;
+  /** The batches holding the page, in order, each with the part of its children the page takes. */
+  page: { index: number; offset: number; limit: number; batch: BatchSummary }[];
+}
+export const rootPageQuery = defineQuery<RootPage, [{ offset?: number; limit?: number }]>('rootPage');
 /** What the root's controls answer: its record as it stands once the change is made. */
 export type RootControlAnswer = Pick<
   RootWorkflowState,

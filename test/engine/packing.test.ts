@@ -149,13 +149,18 @@ describe('packing short children into one activity (time-skipping server)', () =
     );
     expect(seen.counts).toMatchObject({ success: 10, running: 1, new: 9 });
     const asked: string[] = [];
+    const rootQueries: string[] = [];
     const counting = new Client({
       connection: testbed.client.connection,
       namespace: testbed.client.options.namespace,
       interceptors: {
         workflow: [
           {
-            query: (input, next) => (asked.push(input.workflowExecution.workflowId), next(input)),
+            query: (input, next) => {
+              asked.push(input.workflowExecution.workflowId);
+              if (input.workflowExecution.workflowId === name) rootQueries.push(input.queryType);
+              return next(input);
+            },
             describe: (input, next) => (asked.push(input.workflowExecution.workflowId), next(input)),
           },
         ],
@@ -175,6 +180,8 @@ describe('packing short children into one activity (time-skipping server)', () =
       ['q12', 'new'],
     ]);
     expect(asked.some((id) => id.startsWith(`${name}/batch/1`))).toBe(true);
+    // The root answers with its page alone, not its whole state (which lists every batch).
+    expect(rootQueries).toEqual(['rootPage', 'rootPage']);
     await testbed.jobs.interrupt(name, { force: true });
     expect((await testbed.jobs.wait(name)).counts).toMatchObject({ success: 10, cancelled: 10 });
   });

@@ -17,6 +17,7 @@ import {
 import { carryFull } from '../../jobs/carry-size';
 import { jsonBytes } from '../../jobs/options';
 import { totalOf } from '../../jobs/status';
+import { rootPage } from '../../jobs/root-page';
 import type { RootJobInput, RootWorkflowState } from '../../contract/jobs';
 import { startFollowUpJobs } from '../activity-proxies';
 import {
@@ -26,6 +27,7 @@ import {
   interruptSignal,
   keyGrantSignal,
   rootJobQuery,
+  rootPageQuery,
 } from '../../contract/messages';
 import { setControlHandlers } from './controls';
 import { RootKeyLease } from './key-lease';
@@ -59,6 +61,7 @@ export async function rootJobWorkflow(input: RootJobInput, carried?: RootCarry):
   let planned = carried?.planned ?? false;
 
   setHandler(rootJobQuery, () => state);
+  setHandler(rootPageQuery, (request) => rootPage(state, request)); // a status read's: O(page), not O(batches)
   setHandler(interruptSignal, ({ force }) => run.interrupt(force));
   const takeReport = (report: BatchReport) => {
     // A batch an earlier root of this id left running (that root was terminated) still reports here.
