@@ -112,13 +112,15 @@ export class StatusReader {
       if (isLive(batch)) live.set(index, this.liveBatch(batch, { batch: index, offset, limit }));
     // A batch asked gives fresh counts, refined with the server's view of its packs; the others' are the root's
     // (from their last report, at most a second old).
+    // All at once (as Promise.all handles every one): a batch awaited in turn leaves the others' failures unhandled.
+    const views = await Promise.all(page.map(({ index }) => live.get(index)));
     const counts = { ...shown };
-    for (const { index, batch } of page) {
-      const view = await live.get(index);
-      if (!view) continue;
+    page.forEach(({ batch }, at) => {
+      const view = views[at];
+      if (!view) return;
       subtractCounts(counts, shownOf(batch));
       addCounts(counts, refineCounts(view.page.counts, view.page.inFlight, view.packs));
-    }
+    });
     const mayStillRun = batchesMayStillRun(root);
     const children = await Promise.all(
       page.map(({ index, offset, limit, batch }) =>
