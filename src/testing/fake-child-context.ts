@@ -1,5 +1,6 @@
 /** A ChildContext for calling a processor directly in a unit test, without any server. */
 import type { ChildContext } from '../application';
+import { childJobId } from '../jobs/ids';
 
 export interface FakeChildContext {
   context: ChildContext;
@@ -22,7 +23,7 @@ export function fakeChildContext(
   const progress: number[] = [];
   return {
     context: {
-      jobId: `${rootId}/${jobName}`,
+      jobId: childJobId(rootId, jobName),
       jobName,
       rootId,
       topic: fields.topic ?? 'test-topic',
