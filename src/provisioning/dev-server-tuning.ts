@@ -6,12 +6,19 @@
  * a root and batches that signal each other — meets both on every hop; a single workflow mostly does not.
  * Eager activity execution (off by default) hands an activity a workflow task schedules back to its worker
  * with the task's completion when the worker has a free slot, without a trip through the matching service.
+ * A query to a workflow whose task is in flight waits for that task, and the server holds one such query per
+ * workflow by default: a second reader of a busy root is refused ("consistent query buffer is full"), and the
+ * client retries after a second or more. MAX_BUFFERED_QUERIES lets that many readers wait together.
  * `npm run bench -- compare … --server stock` measures without them.
  */
+/** Queries one workflow holds while its task is in flight (the server's default is 1). */
+export const MAX_BUFFERED_QUERIES = 100;
+
 export const DEV_SERVER_DYNAMIC_CONFIG: Record<string, unknown> = {
   'history.transferProcessorMaxPollRPS': 1000,
   'history.cacheNonUserContextLockTimeout': '50ms',
   'system.enableActivityEagerExecution': true,
+  'history.MaxBufferedQueryCount': MAX_BUFFERED_QUERIES,
 };
 
 /** The `--dynamic-config-value KEY=JSON` arguments for `temporal server start-dev`. */

@@ -23,6 +23,8 @@ export interface WorkerSetup {
 export interface DevServerOptions {
   /** Serve the Web UI too, on a free port (default: no UI). */
   ui?: boolean;
+  /** Serve the server's Prometheus metrics on a known free port (default: a port of its own choosing). */
+  metrics?: boolean;
 }
 
 /** A Temporal server, a client on it, and a running worker on a task queue of its own. */
@@ -35,6 +37,8 @@ export interface Testbed {
   address?: string;
   /** The Web UI's address, as http://127.0.0.1:port (dev server with `ui: true` only). */
   uiUrl?: string;
+  /** The server's Prometheus metrics, as http://127.0.0.1:port/metrics (dev server with `metrics: true` only). */
+  metricsUrl?: string;
   teardown(): Promise<void>;
 }
 
@@ -81,14 +85,14 @@ export async function createDevServerTestbed(
   setup: WorkerSetup,
   options: DevServerOptions = {},
 ): Promise<Testbed> {
-  const { env, address, uiUrl } = await createDevServerEnvironment(options);
-  return { ...(await startWorker(env, setup)), address, ...(uiUrl ? { uiUrl } : {}) };
+  const { env, ...where } = await createDevServerEnvironment(options);
+  return { ...(await startWorker(env, setup)), ...where };
 }
 
 /** The dev server alone, for tests that run their own workers; `address` is its gRPC host:port. */
 export async function createDevServerEnvironment(
   options: DevServerOptions = {},
-): Promise<{ env: TestWorkflowEnvironment; address: string; uiUrl?: string }> {
+): Promise<{ env: TestWorkflowEnvironment; address: string; uiUrl?: string; metricsUrl?: string }> {
   const cli = await resolveTemporalCli({ provision: false });
   // The dev server picks some ports of its own (HTTP, metrics, membership) from the kernel's ephemeral
   // range; with two test files starting servers at once, one of them can be taken before it binds. That
@@ -96,6 +100,7 @@ export async function createDevServerEnvironment(
   for (let attempt = 1; ; attempt++) {
     const port = await freePort();
     const uiPort = options.ui ? await freePort() : undefined;
+    const metricsPort = options.metrics ? await freePort() : undefined;
     try {
       const env = await TestWorkflowEnvironment.createLocal({
         server: {
@@ -103,7 +108,10 @@ export async function createDevServerEnvironment(
           port,
           searchAttributes: jobSearchAttributes,
           // The same server settings as `jobs dev` (see src/dev-server-tuning.ts).
-          extraArgs: devServerTuningFlags(),
+          extraArgs: [
+            ...devServerTuningFlags(),
+            ...(metricsPort ? ['--metrics-port', String(metricsPort)] : []),
+          ],
           ...(uiPort ? { ui: true, uiPort } : {}),
         },
       });
@@ -111,6 +119,7 @@ export async function createDevServerEnvironment(
         env,
         address: `127.0.0.1:${port}`,
         ...(uiPort ? { uiUrl: `http://127.0.0.1:${uiPort}` } : {}),
+        ...(metricsPort ? { metricsUrl: `http://127.0.0.1:${metricsPort}/metrics` } : {}),
       };
     } catch (err) {
       const startFailed = err instanceof Error && err.message.includes('Failed to start ephemeral server');
@@ -161,6 +170,27 @@ export async function eventually<T>(
     if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
+}
+
+/**
+ * The sum of a counter's series in the server's Prometheus metrics whose labels include `labels` (0 while
+ * nothing has counted it).
+ */
+export async function serverCounter(
+  metricsUrl: string,
+  name: string,
+  labels: Record<string, string> = {},
+): Promise<number> {
+  const text = await (await fetch(metricsUrl)).text();
+  const wanted = Object.entries(labels).map(([label, value]) => `${label}="${value}"`);
+  let sum = 0;
+  for (const line of text.split('\n')) {
+    const match = /^([a-z_]+)(?:\{(.*)\})? ([0-9.e+]+)$/.exec(line);
+    if (!match || match[1] !== name) continue;
+    const has = (match[2] ?? '').split(',');
+    if (wanted.every((pair) => has.includes(pair))) sum += Number(match[3]);
+  }
+  return sum;
 }
 
 /** The workflow ids a visibility query lists, sorted. */
