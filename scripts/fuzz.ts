@@ -31,7 +31,7 @@ async function main(): Promise<void> {
         } catch (err) {
           // Said at once: shrinking the failing list can take long, and its report comes only at the end.
           console.log(
-            `  run ${runs + 1} FAILED (shrinking follows): ${(err as Error).message.split('\n')[0]}`,
+            `  run ${runs + 1} FAILED (shrinking follows): ${(err as Error).message.split('\n').slice(0, 8).join('\n    ')}`,
           );
           console.log(`    its operations: ${[...cmds].map(String).join(', ')}`);
           throw err;

@@ -24,7 +24,7 @@ export async function checkInvariants(model: Model, real: Real, final = false): 
     try {
       read = (await real.jobs.status(root.name, { limit: 200 })) as RootStatusAnswer;
     } catch (err) {
-      throw new Error(`${root.name}: a status read failed: ${(err as Error).message}`);
+      throw new Error(`${root.name}: a status read failed: ${withCause(err)}`);
     }
     const fail = (what: string) => {
       throw new Error(
@@ -69,6 +69,14 @@ export async function checkInvariants(model: Model, real: Real, final = false): 
         fail(`its counts are not its children's: ${JSON.stringify(byStatus)}`);
     }
   }
+}
+
+/** An error's message with its cause's (a ServiceError's gRPC code and details say what the server refused). */
+function withCause(err: unknown): string {
+  const { message, cause } = err as Error & { cause?: { code?: number; details?: string; message?: string } };
+  const ours = ((err as Error).stack ?? '').split('\n').filter((line) => line.includes('/src/'));
+  const said = cause ? `${message} (cause: code ${cause.code}, ${cause.details ?? cause.message})` : message;
+  return [said, ...ours.slice(0, 6)].join('\n');
 }
 
 /**
