@@ -10,7 +10,7 @@ import { jobDataConverter } from './codec/codec-settings';
 import { tracingPlugin, type JobTracing } from './tracing';
 
 /**
- * Where the Temporal server is and how to reach it, as Temporal's own tools read it (@temporalio/envconfig):
+ * Where the Temporal server is and how to reach it, as Temporal's own tools read it (`@temporalio/envconfig`):
  * a profile of the TOML config file (`TEMPORAL_CONFIG_FILE`, else `~/.config/temporalio/temporal.toml`;
  * `TEMPORAL_PROFILE` or `--profile` picks it, else `default`), overridden by TEMPORAL_ADDRESS,
  * TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TEMPORAL_TLS, TEMPORAL_TLS_CLIENT_CERT_PATH / _KEY_PATH,

@@ -148,6 +148,34 @@ describe('the npm package, installed from its tarball into a new project', () =>
     );
   }, 240_000);
 
+  it('publishes cleanly: `npm publish --dry-run` warns of nothing but the missing login, ships no sources', async () => {
+    const published = await run('npm', ['publish', '--dry-run', '--json'], { cwd: projectRoot });
+    const report = JSON.parse(published.stdout.slice(published.stdout.indexOf('{'))) as Record<
+      string,
+      Packed
+    >;
+    const files = report['temporal-root-jobs'].files.map((file) => file.path);
+    expect(files).toEqual(expect.arrayContaining(['LICENSE', 'CHANGELOG.md', 'README.md', 'package.json']));
+    const shipped = (prefix: string) => files.filter((file) => file.startsWith(prefix));
+    for (const prefix of ['src/', 'test/', '.tools/', 'node_modules/', 'scripts/bench', '.changeset/'])
+      expect(shipped(prefix)).toEqual([]);
+    // Source maps carry their sources (dist/ has no src/ beside it to point at).
+    const maps = shipped('dist/').filter((file) => file.endsWith('.js.map'));
+    expect(maps.length).toBeGreaterThan(10);
+    for (const map of maps) {
+      const { sources, sourcesContent } = JSON.parse(
+        fs.readFileSync(path.join(projectRoot, map), 'utf8'),
+      ) as {
+        sources: string[];
+        sourcesContent?: string[];
+      };
+      expect({ map, contents: sourcesContent?.length }).toEqual({ map, contents: sources.length });
+    }
+    const warnings = published.stderr.split('\n').filter((line) => /^npm warn/i.test(line));
+    // Without an npm login (no test has one) a dry run says it would need one; nothing else may warn.
+    expect(warnings.filter((line) => !/requires you to be logged in/.test(line))).toEqual([]);
+  }, 240_000);
+
   it("runs the test kit's jest example (docs/testing-your-jobs.md) from the installed package", async () => {
     // The first test installed the tarball into the new project.
     expect(fs.existsSync(path.join(consumer, 'node_modules', 'temporal-root-jobs', 'dist', 'testing'))).toBe(
