@@ -141,8 +141,18 @@ export class WorkflowReads {
     const outer = callContextStorage?.getStore()?.deadline;
     const ours = Date.now() + timeoutMs;
     const callerFirst = outer !== undefined && Number(outer) < ours;
+    const deadline = callerFirst ? Number(outer) : ours;
     try {
-      return await this.client.withDeadline(callerFirst ? outer : ours, ask);
+      for (;;) {
+        try {
+          return await this.client.withDeadline(deadline, ask);
+        } catch (err) {
+          // Refused for now (no worker polled lately, its task failing): a worker may answer before the deadline
+          // (a deploy, a restart, a fixed task), so ask again until then, as a query that waits for a worker would.
+          if (!refusedForNow(err) || Date.now() + REFUSED_RETRY_MS >= deadline) throw err;
+          await new Promise((resolve) => setTimeout(resolve, REFUSED_RETRY_MS));
+        }
+      }
     } catch (err) {
       if (err instanceof WorkflowNotFoundError) throw new JobNotFoundError(workflowId);
       // Terminated before any worker took its first task: the run holds no state to ask (a batch's reads then
@@ -152,10 +162,12 @@ export class WorkflowReads {
           workflowId,
           `"${workflowId}" closed before any worker ran it: it holds no record.`,
         );
-      if (isDeadlineExceeded(err) && !callerFirst) {
+      const refused = refusedForNow(err);
+      if ((isDeadlineExceeded(err) && !callerFirst) || refused) {
         throw new NoWorkerAnsweredError(
-          `No worker answered a status query on "${workflowId}" within ${timeoutMs / 1000} s: ` +
-            `is a worker (\`jobs worker\`) running on task queue "${this.taskQueue}"?`,
+          `No worker answered a status query on "${workflowId}" within ${timeoutMs / 1000} s` +
+            (refused ? ` (the server says: ${refused})` : '') +
+            `: is a worker (\`jobs worker\`) running on task queue "${this.taskQueue}"?`,
         );
       }
       throw err;
@@ -267,6 +279,21 @@ export interface PendingActivity {
   startedAt: string | null;
   /** The first heartbeat detail, decoded. */
   heartbeat: unknown;
+}
+
+/** A query refused for now is asked again this often until its deadline. */
+const REFUSED_RETRY_MS = 250;
+
+/**
+ * Why the server refused a query for now (FAILED_PRECONDITION), as good as no worker answering: no worker has
+ * polled the task queue lately (`matching.queryPollerUnavailableWindow`, 20 s by default; a deploy, the moments
+ * after a restart), or the workflow's task has failed several times (a worker crashing on it). Else undefined.
+ */
+export function refusedForNow(err: unknown): string | undefined {
+  const cause = (err as { cause?: { code?: number; details?: string } } | undefined)?.cause;
+  if (cause?.code !== 9 /* FAILED_PRECONDITION */) return undefined;
+  const details = cause.details ?? '';
+  return /no poller seen|Workflow Task in failed state/i.test(details) ? details : undefined;
 }
 
 function closedBeforeFirstTask(err: unknown): boolean {

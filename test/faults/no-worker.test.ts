@@ -11,7 +11,8 @@ import type { RootStatusAnswer } from '../../src/contract/jobs';
 import { JOB_WORKFLOWS_PATH, jobWorkerSettings } from '../../src/worker';
 import { runJobs, startJobs } from '../helpers/cli';
 import { statusWhen, uniqueName } from '../helpers/jobs';
-import { createDevServerEnvironment } from '../helpers/testbed';
+import { rootJobQuery, SNAPSHOT_MEMO_KEY } from '../../src/contract/messages';
+import { createDevServerEnvironment, eventually } from '../helpers/testbed';
 
 describe('no worker running (dev server)', () => {
   let env: TestWorkflowEnvironment;
@@ -70,12 +71,14 @@ describe('no worker running (dev server)', () => {
         name,
         (root) => root.counts.success === 5 && root.counts.running === 5,
       );
-      await new Promise((resolve) => setTimeout(resolve, 6000)); // past the snapshot interval
+      await eventually('the root to keep a snapshot of its five finished children', async () => {
+        const { memo } = await env.client.workflow.getHandle(name).describe();
+        const snapshot = memo?.[SNAPSHOT_MEMO_KEY] as { counts?: { success?: number } } | undefined;
+        return snapshot?.counts?.success === 5 || undefined;
+      });
     });
 
-    const started = Date.now();
     const answer = (await jobs.status(name)) as RootStatusAnswer;
-    expect(Date.now() - started).toBeLessThan(10_000);
     expect(answer.snapshotAt).toBeDefined();
     expect(answer).toMatchObject({ id: name, status: 'running', total: 10 });
     expect(answer.counts.success).toBe(5);
@@ -91,5 +94,78 @@ describe('no worker running (dev server)', () => {
     await env.client.workflow.getHandle(name).signal('interrupt', { force: true });
     const second = await worker(taskQueue);
     expect(await second.runUntil(() => jobs.wait(name))).toMatchObject({ status: 'cancelled' });
+  }, 120_000);
+});
+
+/**
+ * The server refuses a query at once (FAILED_PRECONDITION, "no poller seen for task queue recently") once no
+ * worker has polled its task queue for `matching.queryPollerUnavailableWindow` (20 s by default; 1 s here): a
+ * deploy's gap, or the moments after a server restart before the workers poll again. A status read then
+ * answers from the snapshot, as when no worker answers in time, and a worker that comes back is asked again.
+ */
+describe('no worker polled for a while (dev server, the server refuses queries at once)', () => {
+  let env: TestWorkflowEnvironment;
+  beforeAll(async () => {
+    ({ env } = await createDevServerEnvironment({
+      // One partition per task queue: the server refuses only on a queue's root partition (of 4 by default).
+      dynamicConfig: {
+        'matching.queryPollerUnavailableWindow': '1s',
+        'matching.numTaskqueueReadPartitions': 1,
+        'matching.numTaskqueueWritePartitions': 1,
+      },
+    }));
+  });
+  afterAll(async () => {
+    await env?.teardown();
+  });
+
+  it('a status read answers from the snapshot, then from the worker that polls again', async () => {
+    const taskQueue = `refused-${randomUUID()}`;
+    // The server refuses a query 1 s before its deadline (the root's: 3 s), after its worker's sticky queue (1 s).
+    const jobs = new JobClient(env.client, taskQueue);
+    const name = uniqueName('refused');
+    const parts = Array.from({ length: 3 }, (_, i) => ({ name: `slow${i}`, durationMs: 60_000 }));
+    const settings = jobWorkerSettings(createSeedApplication({ error: () => undefined }));
+    const newWorker = () =>
+      Worker.create({
+        connection: env.nativeConnection,
+        taskQueue,
+        workflowsPath: JOB_WORKFLOWS_PATH,
+        ...settings,
+        stickyQueueScheduleToStartTimeout: '1s',
+      });
+    const first = await newWorker();
+    await first.runUntil(async () => {
+      await jobs.start('do_big_job', { name, data: { parts } });
+      await statusWhen<RootStatusAnswer>(jobs, name, (root) => root.counts.running === 3);
+      await eventually('the root to keep a snapshot', async () => {
+        const { memo } = await env.client.workflow.getHandle(name).describe();
+        return (memo?.[SNAPSHOT_MEMO_KEY] as { total?: number } | undefined)?.total === 3 || undefined;
+      });
+    });
+    // The server now refuses a query to the root at once.
+    await eventually('the server to refuse queries for want of a poller', () =>
+      env.client.workflow
+        .getHandle(name)
+        .query(rootJobQuery)
+        .then(
+          () => undefined,
+          (err: { cause?: { code?: number; details?: string } }) =>
+            err.cause?.code === 9 && /no poller seen/.test(err.cause.details ?? '') ? true : undefined,
+        ),
+    );
+
+    const answer = (await jobs.status(name)) as RootStatusAnswer;
+    expect(answer).toMatchObject({ id: name, total: 3 });
+    expect(answer.snapshotAt).toBeDefined();
+
+    const second = await newWorker();
+    await second.runUntil(async () => {
+      // A read while the new worker starts polling: refused until it polls, then answered by it.
+      const live = await statusWhen<RootStatusAnswer>(jobs, name, (root) => root.snapshotAt === undefined);
+      expect(live).toMatchObject({ id: name, status: 'running', total: 3 });
+      await env.client.workflow.getHandle(name).signal('interrupt', { force: true });
+      expect(await jobs.wait(name)).toMatchObject({ status: 'cancelled' });
+    });
   }, 120_000);
 });

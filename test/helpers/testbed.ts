@@ -25,6 +25,8 @@ export interface DevServerOptions {
   ui?: boolean;
   /** Serve the server's Prometheus metrics on a known free port (default: a port of its own choosing). */
   metrics?: boolean;
+  /** Dynamic config on top of the project's (src/provisioning/dev-server-tuning.ts), e.g. a shorter window. */
+  dynamicConfig?: Record<string, unknown>;
 }
 
 /** A Temporal server, a client on it, and a running worker on a task queue of its own. */
@@ -111,6 +113,10 @@ export async function createDevServerEnvironment(
           extraArgs: [
             ...devServerTuningFlags(),
             ...(metricsPort ? ['--metrics-port', String(metricsPort)] : []),
+            ...Object.entries(options.dynamicConfig ?? {}).flatMap(([key, value]) => [
+              '--dynamic-config-value',
+              `${key}=${JSON.stringify(value)}`,
+            ]),
           ],
           ...(uiPort ? { ui: true, uiPort } : {}),
         },
