@@ -6,15 +6,18 @@ export function progressLine(
   done: number,
   total: number | undefined,
   elapsedMs: number,
+  /** What is counted: packages compiled, or MB downloaded. */
+  unit: 'packages' | 'MB' = 'packages',
 ): string {
   const elapsed = duration(elapsedMs);
-  if (!total) return `${what}: ${done} packages compiled, ${elapsed} elapsed`;
+  if (!total)
+    return `${what}: ${done} ${unit === 'packages' ? 'packages compiled' : unit}, ${elapsed} elapsed`;
   const share = Math.min(1, done / total);
   const filled = Math.round(share * WIDTH);
   const bar = `[${'#'.repeat(filled)}${'-'.repeat(WIDTH - filled)}]`;
   const percent = `${Math.floor(share * 100)}%`.padStart(4);
   const left = done > 0 && share < 1 ? `, about ${duration((elapsedMs / share) * (1 - share))} left` : '';
-  return `${what}: ${bar} ${percent} ${done}/${total} packages, ${elapsed} elapsed${left}`;
+  return `${what}: ${bar} ${percent} ${done}/${total} ${unit}, ${elapsed} elapsed${left}`;
 }
 
 /** 75_000 → "1m15s", 9_400 → "9s". */

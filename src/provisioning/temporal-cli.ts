@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import * as path from 'node:path';
-import { canReachSdkDownloads, defaultLog, type ResolveOptions, type ResolvedExecutable } from './executable';
+import { defaultLog, type ResolveOptions, type ResolvedExecutable } from './executable';
+import { CLI_DOWNLOAD_ENV, downloadTemporalCli } from './cli-download';
 import { findOnPath, isExecutableFile, toolsDir } from './paths';
 import { goInstall } from './go-install';
 
@@ -19,11 +20,13 @@ export function cachedTemporalCliPath(): string {
 const INSTALL_HINT =
   `Install one of: Go >= ${MIN_GO.join('.')} (the project then builds the CLI itself with ` +
   `\`CGO_ENABLED=0 go install ${CLI_MODULE}@${TEMPORAL_CLI_VERSION}\`), the Temporal CLI on PATH as \`temporal\`, ` +
-  `or set ${TEMPORAL_CLI_ENV}=/path/to/temporal; with internet access the SDK can also download it.`;
+  `or set ${TEMPORAL_CLI_ENV}=/path/to/temporal; with internet access it is downloaded ` +
+  `(${CLI_DOWNLOAD_ENV} names a mirror).`;
 
 /**
  * Finds the Temporal CLI (the dev server with Web UI and SQLite): $TEMPORAL_CLI_PATH, `temporal` on PATH,
- * the project's cached build, else builds it with Go, else the SDK's download, else fails saying what to install.
+ * the project's cached copy, else downloads it from Temporal's download service when that answers within
+ * seconds, else builds it with Go (minutes; offline from the Go module proxy), else fails saying what to install.
  */
 export async function resolveTemporalCli(options: ResolveOptions = {}): Promise<ResolvedExecutable> {
   const log = options.log ?? defaultLog;
@@ -46,6 +49,10 @@ export async function resolveTemporalCli(options: ResolveOptions = {}): Promise<
   }
 
   const failures: string[] = [];
+  const notDownloaded = await downloadTemporalCli(TEMPORAL_CLI_VERSION, cached, log);
+  if (!notDownloaded) return existing(cached, 'provisioned', `Temporal CLI (downloaded now): ${cached}`);
+  failures.push(notDownloaded);
+  log(`Temporal CLI: no download (${notDownloaded}); building it with Go instead.`);
   const goVersion = detectGoVersion();
   if (!goVersion) {
     failures.push('Go is not installed');
@@ -59,14 +66,6 @@ export async function resolveTemporalCli(options: ResolveOptions = {}): Promise<
       failures.push((err as Error).message);
     }
   }
-  if (await canReachSdkDownloads()) {
-    return {
-      executable: { type: 'cached-download' },
-      source: 'download',
-      description: 'Temporal CLI: downloaded by the Temporal SDK',
-    };
-  }
-  failures.push('the SDK download site cannot be reached');
   throw new Error(`No Temporal CLI available (${failures.join('; ')}). ${INSTALL_HINT}`);
 }
 
