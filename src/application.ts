@@ -7,9 +7,13 @@ import { InvalidJobInputError } from './errors';
 
 /** What a child's processor knows about the job it runs. */
 export interface ChildContext {
+  /** The child's job id, `<root id>/<name>`. */
   jobId: string;
+  /** The child's name among its root's children. */
   jobName: string;
+  /** Its root's job id. */
   rootId: string;
+  /** The child's topic. */
   topic: string;
   /** 1 on the first attempt, 2 on the first retry, … */
   attempt: number;
@@ -19,15 +23,21 @@ export interface ChildContext {
   reportProgress(progress: number): void;
 }
 
+/** What a root's planner knows about the root it plans. */
 export interface PlanContext {
+  /** The root's job id (its name). */
   rootId: string;
+  /** The root's topic. */
   topic: string;
   /** null for the first page, then the `nextCursor` the planner returned. */
   cursor: string | null;
+  /** Children a page should hold at most (a planner that pages may return fewer). */
   pageSize: number;
 }
 
+/** One page of a root's children, for planners that plan page by page. */
 export interface PlannedPage {
+  /** This page's children. */
   children: ChildSpec[];
   /** null when this was the last page. */
   nextCursor: string | null;
@@ -45,9 +55,13 @@ export type RootPlanner<P = unknown> = (
  */
 export type ChildProcessor<P = unknown> = (payload: P, context: ChildContext) => Promise<unknown> | unknown;
 
+/** What a topic does: plan root jobs, process child jobs, or both. */
 export interface TopicDefinition<P = unknown> {
+  /** One line for `jobs topics` and the dashboard. */
   description?: string;
+  /** Plans a root job of this topic. */
   plan?: RootPlanner<P>;
+  /** Runs a child job of this topic. */
   process?: ChildProcessor<P>;
   /** Why a payload is unacceptable, or undefined when it is fine. Checked before a job is started. */
   validate?: (payload: unknown) => string | undefined;
@@ -60,9 +74,14 @@ export interface TopicDefinition<P = unknown> {
   pack?: boolean;
 }
 
+/**
+ * An application's topics, defined once and given to workers (which run them) and clients (which refuse unknown
+ * topics and invalid payloads before anything starts).
+ */
 export class JobApplication {
   private readonly definitions = new Map<string, TopicDefinition>();
 
+  /** Defines a topic; throws when the name is taken or the definition has neither plan nor process. */
   topic<P>(name: string, definition: TopicDefinition<P>): this {
     if (this.definitions.has(name)) throw new Error(`Topic "${name}" is defined twice.`);
     if (!definition.plan && !definition.process)
@@ -73,10 +92,12 @@ export class JobApplication {
     return this;
   }
 
+  /** The topics' names, in the order they were defined. */
   get topics(): string[] {
     return [...this.definitions.keys()];
   }
 
+  /** A topic's definition, or undefined. */
   find(name: string): TopicDefinition | undefined {
     return this.definitions.get(name);
   }
@@ -89,6 +110,7 @@ export class JobApplication {
     return plan;
   }
 
+  /** The processor of a topic that can run child jobs; throws InvalidJobInputError otherwise. */
   processor(topic: string): ChildProcessor {
     const process = this.require(topic).process;
     if (!process)

@@ -17,10 +17,15 @@ import { tracingPlugin, type JobTracing } from './tracing';
  * TEMPORAL_TLS_SERVER_CA_CERT_PATH, TEMPORAL_TLS_SERVER_NAME, TEMPORAL_GRPC_META_*; then by the CLI's flags.
  */
 export interface ConnectionSettings {
+  /** host:port of the server's frontend (default 127.0.0.1:7233). */
   address: string;
+  /** The Temporal namespace (default `default`). */
   namespace: string;
+  /** An API key (Temporal Cloud); TLS is then on. */
   apiKey?: string;
+  /** TLS settings, as Temporal's config file gives them. */
   tls?: ClientConfigTLS;
+  /** gRPC headers sent with every call. */
   grpcMeta?: Record<string, string>;
 }
 
@@ -34,6 +39,7 @@ const FORMER_TLS_NAMES: Record<string, string> = {
   TEMPORAL_TLS_CA: 'TEMPORAL_TLS_SERVER_CA_CERT_PATH',
 };
 
+/** The settings from the environment and Temporal's config file (`profile` picks the profile). */
 export function connectionSettingsFromEnv(
   env: NodeJS.ProcessEnv = process.env,
   profile?: string,
@@ -126,9 +132,12 @@ export class ConnectionConfigError extends Error {
   override readonly name = 'ConnectionConfigError';
 }
 
+/** No Temporal server answered at the address: says how to start one. */
 export class ServerUnreachableError extends Error {
+  /** `'ServerUnreachableError'`: tells the error apart where classes do not survive (logs, other realms). */
   override readonly name = 'ServerUnreachableError';
   constructor(
+    /** The address tried. */
     readonly address: string,
     reason: string,
   ) {

@@ -40,7 +40,7 @@ export {
 export { NoWorkerTookChangeError } from './client/root-controls';
 export type { KeyView } from './client/concurrency-keys';
 export type { RetryOutcome } from './client/root-retry';
-export type { RootControlAnswer } from './contract/messages';
+export type { KeyRootView, RootControlAnswer } from './contract/messages';
 export * from './contract/jobs';
 export { rootStatus, rootProgress, finalRootStatus } from './jobs/status';
 export { jobSearchAttributes } from './search-attributes';
@@ -50,3 +50,7 @@ export { AesGcmCodec } from './codec/aes-gcm-codec';
 export { codecFromEnv, jobDataConverter } from './codec/codec-settings';
 export { startDashboard, createDashboard } from './dashboard/dashboard-server';
 export type { DashboardOptions } from './dashboard/dashboard-server';
+export type { AccessSettings } from './dashboard/access';
+export type { ReadLimits } from './dashboard/read-gate';
+export type { ReadTimes, StreamLimits } from './dashboard/live-reads';
+export type { CodecKey } from './codec/aes-gcm-codec';

@@ -14,6 +14,7 @@ export const JobKind = defineSearchAttributeKey('JobKind', SearchAttributeType.K
 /** On a batch: the keys of its children's names (`childKey`), so a child's batch is found in one query. */
 export const JobChildKeys = defineSearchAttributeKey('JobChildKeys', SearchAttributeType.KEYWORD_LIST);
 
+/** Every search attribute above: register them once per namespace (`jobs dev` and the test kit do). */
 export const jobSearchAttributes = [
   JobName,
   JobStatusAttribute,

@@ -14,7 +14,9 @@ import { Resource } from '@opentelemetry/resources';
 import { BasicTracerProvider, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { OpenTelemetryPlugin } from '@temporalio/interceptors-opentelemetry';
 
+/** Tracing for a client or a worker: give both the same. */
 export interface JobTracing {
+  /** Where the spans go (an OTLP exporter's BatchSpanProcessor, say). */
   spanProcessor: SpanProcessor;
   /** The `service.name` of the spans (default temporal-root-jobs). */
   serviceName?: string;

@@ -9,10 +9,15 @@ import type { JobApplication } from './application';
 import { jobDataConverter } from './codec/codec-settings';
 import { tracingPlugin, type JobTracing } from './tracing';
 
+/** What a job worker runs, and where (`createJobWorker`). */
 export interface JobWorkerOptions {
+  /** A connection to the Temporal server (`connectWorker`). */
   connection: NativeConnection;
+  /** The Temporal namespace (default `default`). */
   namespace?: string;
+  /** The task queue its clients use. */
   taskQueue: string;
+  /** The application whose planners and processors it runs. */
   app: JobApplication;
   /** Pre-bundled workflow code (tests bundle once); default: bundle src/workflows at start. */
   workflowBundle?: WorkflowBundle;
@@ -35,6 +40,7 @@ const MAX_CACHED_WORKFLOWS = 200;
 /** The workflows module every job worker runs. */
 export const JOB_WORKFLOWS_PATH = require.resolve('./workflows');
 
+/** A Temporal worker for the job workflows and `app`'s processors; `run()` it, `shutdown()` to stop it. */
 export function createJobWorker(options: JobWorkerOptions): Promise<Worker> {
   return Worker.create({
     connection: options.connection,

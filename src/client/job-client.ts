@@ -36,14 +36,23 @@ import {
 
 export type { ListedJob, ListedRoot, RootListFilter, RootListPage } from './root-list';
 
+/** What an interrupt did. */
 export interface InterruptOutcome {
+  /** The job asked to stop. */
   id: string;
+  /** false when it had already stopped (nothing to interrupt). */
   interrupted: boolean;
+  /** One line for people: what happened. */
   message: string;
 }
 
+/** A status answer: a root's record with a page of its children, or a child's own record (`kind` tells). */
 export type JobStatusAnswer = RootStatusAnswer | ChildJobState;
 
+/**
+ * Starts, reads and changes jobs: the one class a program needs beside its workers. Reads never replay a
+ * history: a running job is asked through a query, a finished one read from its result.
+ */
 export class JobClient {
   private readonly roots: StatusReader;
   private readonly children: ChildReader;
@@ -51,7 +60,9 @@ export class JobClient {
   private readonly keys: ConcurrencyKeys;
 
   constructor(
+    /** A Temporal client on the server the workers use. */
     readonly client: Client,
+    /** The workers' task queue. */
     readonly taskQueue: string,
     /** When given, unknown topics and rejected payloads are refused before anything starts. */
     readonly app?: JobApplication,
@@ -67,6 +78,10 @@ export class JobClient {
     this.keys = new ConcurrencyKeys(client, taskQueue, queryTimeoutMs);
   }
 
+  /**
+   * Starts a root job of `topic` under its unique name (`options.name`, default the topic). Throws
+   * DuplicateJobError while another owner's root of that name is open, InvalidJobInputError on bad input.
+   */
   start(topic: string, options: StartJobOptions = {}): Promise<StartedJob> {
     return startRootJob(this.client, this.taskQueue, this.app, topic, options);
   }

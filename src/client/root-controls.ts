@@ -27,6 +27,7 @@ import {
 
 /** A change no worker took within the client's timeout: it may still apply once a worker runs. */
 export class NoWorkerTookChangeError extends Error {
+  /** `'NoWorkerTookChangeError'`: tells the error apart where classes do not survive (logs, other realms). */
   override readonly name = 'NoWorkerTookChangeError';
 }
 

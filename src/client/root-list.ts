@@ -12,32 +12,49 @@ import { SNAPSHOT_MEMO_KEY } from '../contract/messages';
 import { executionInfo } from './sdk-internals';
 import { queryString } from './visibility-query';
 
+/** A job's workflow as Temporal's visibility lists it (its search attributes). */
 export interface ListedJob {
+  /** Its job id (its workflow id). */
   id: string;
+  /** Its name. */
   name: string;
+  /** Its status as last set on its search attributes; null on workflows that never set one. */
   status: JobStatus | null;
+  /** Its owner id, when set. */
   ownerId: string | null;
+  /** When its workflow started (ISO-8601). */
   startTime: string;
+  /** When its workflow closed, or null while it runs. */
   closeTime: string | null;
 }
 
+/** A root job in a list (`JobClient.listPage`): also its counts and progress from its last snapshot. */
 export interface ListedRoot extends ListedJob {
+  /** Its topic, from its snapshot. */
   topic: string | null;
+  /** It was interrupted. */
   interrupted: boolean;
+  /** The share of its children that have stopped, from its snapshot. */
   progress: number | null;
+  /** Its children's statuses, from its snapshot. */
   counts: StatusCounts | null;
+  /** Its children planned so far, from its snapshot. */
   total: number | null;
   /** When its counts were taken (the root's last snapshot); null before its first. */
   countsAt: string | null;
 }
 
+/** Which roots a list shows. */
 export interface RootListFilter {
+  /** Only roots with this status. */
   status?: JobStatus;
   /** Exact job name. */
   name?: string;
 }
 
+/** One page of a roots list. */
 export interface RootListPage {
+  /** Running roots first, then the most recently closed. */
   jobs: ListedRoot[];
   /** Pass as `cursor` for the next page; null on the last one. */
   nextCursor: string | null;

@@ -17,13 +17,17 @@ import type { RootControls } from './root-controls';
 import { runInput, runOutcome } from './run-history';
 import { rootStartOptions } from './start-root-job';
 
+/** What a retry (`JobClient.retry`) did. */
 export interface RetryOutcome {
+  /** The root retried. */
   id: string;
   /** Children put back in line (for a running root: as far as it knew its counts). */
   rerun: number;
+  /** The statuses whose children were put back. */
   statuses: RerunnableStatus[];
   /** True when the root had finished and a new run of it started. */
   restarted: boolean;
+  /** One line for people: what happened. */
   message: string;
 }
 

@@ -14,8 +14,11 @@ import { isFinal } from '../jobs/status';
 import type { JobStatus, RootJobInput } from '../contract/jobs';
 import type { rootJobWorkflow } from '../workflows';
 
+/** A root job just started (or found open, for the same owner). */
 export interface StartedJob {
+  /** Its job id (its name). */
   id: string;
+  /** Its workflow's first run id. */
   runId: string;
   /** True when a same-owner start found the open root and returned it instead of starting another. */
   attached: boolean;

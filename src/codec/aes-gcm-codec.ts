@@ -17,6 +17,7 @@ const TAG_BYTES = 16;
 const text = (value: string) => new TextEncoder().encode(value);
 const read = (bytes: Uint8Array | null | undefined) => (bytes ? new TextDecoder().decode(bytes) : undefined);
 
+/** A key the codec decrypts with (an older one, after a rotation). */
 export interface CodecKey {
   /** 32 bytes. */
   key: Buffer;
@@ -33,7 +34,9 @@ export class PayloadDecryptionError extends Error {
   override readonly name = 'PayloadDecryptionError';
 }
 
+/** Temporal's PayloadCodec that encrypts every payload with AES-256-GCM (see the file's header). */
 export class AesGcmCodec implements PayloadCodec {
+  /** The id of the key that encrypts, saved in each payload. */
   readonly keyId: string;
   private readonly keys = new Map<string, Buffer>();
 
@@ -56,6 +59,7 @@ export class AesGcmCodec implements PayloadCodec {
     return [...this.keys.keys()];
   }
 
+  /** Encrypts each payload whole with the current key. */
   async encode(payloads: Payload[]): Promise<Payload[]> {
     const key = this.keys.get(this.keyId)!;
     return payloads.map((payload) => {
@@ -67,6 +71,7 @@ export class AesGcmCodec implements PayloadCodec {
     });
   }
 
+  /** Decrypts each encrypted payload with the key its id names; passes others through. */
   async decode(payloads: Payload[]): Promise<Payload[]> {
     return payloads.map((payload) => {
       if (read(payload.metadata?.encoding) !== ENCRYPTED_ENCODING) return payload;

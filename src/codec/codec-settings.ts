@@ -12,6 +12,7 @@ export class CodecKeyError extends Error {
   override readonly name = 'CodecKeyError';
 }
 
+/** The codec the environment asks for (see the file's header), or undefined: payloads stay plain. */
 export function codecFromEnv(env: NodeJS.ProcessEnv = process.env): AesGcmCodec | undefined {
   let key: Buffer | undefined;
   let source = '';

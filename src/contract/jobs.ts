@@ -10,8 +10,10 @@ export const JOB_STATUSES = [
   'failed_redelivered',
   'cancelled',
 ] as const;
+/** A job's status, as Oro names them: `failed_redelivered` is a child waiting to be tried again. */
 export type JobStatus = (typeof JOB_STATUSES)[number];
 
+/** How many children have each status. */
 export type StatusCounts = Record<JobStatus, number>;
 
 /**
@@ -22,13 +24,17 @@ export type ChildRunMode = 'activity' | 'workflow';
 
 /** One small job as a root's processor plans it (the seed's `createDelayed(name, …)`). */
 export interface ChildSpec {
+  /** Unique among its root's children; the child's job id is `<root id>/<name>`. */
   name: string;
+  /** The topic whose processor runs it. */
   topic: string;
+  /** Its processor's input (JSON). */
   payload?: unknown;
 }
 
 /** A planned child with what its topic says about running it. */
 export interface PlannedChild extends ChildSpec {
+  /** An activity of its batch, or a workflow of its own. */
   runAs: ChildRunMode;
   /** Whether short children of this topic may share one activity task (activity mode only). */
   pack: boolean;
@@ -36,29 +42,43 @@ export interface PlannedChild extends ChildSpec {
 
 /** How a child's processor is retried when it throws. */
 export interface RetrySettings {
+  /** Attempts in all, the first included (1: never retried). */
   maxAttempts: number;
+  /** The wait before the second attempt. */
   initialIntervalMs: number;
+  /** Each later wait is the one before times this. */
   backoffCoefficient: number;
+  /** No wait is longer than this. */
   maxIntervalMs: number;
 }
 
 /** What a status answer shows of one child. Timestamps are ISO-8601 strings, or null while unknown. */
 export interface ChildRecord {
+  /** Its job id, `<root id>/<name>`. */
   id: string;
+  /** Its name, unique among its root's children. */
   name: string;
+  /** The topic whose processor runs it. */
   topic: string;
+  /** Its status now. */
   status: JobStatus;
   /** Attempts a worker has begun. */
   attempts: number;
+  /** Why its last attempt failed, or null. */
   error: string | null;
+  /** From 0 to 1, as its processor reports it (1 once it has succeeded). */
   progress: number;
+  /** When its root planned it. */
   createdAt: string | null;
+  /** When its first attempt began. */
   startedAt: string | null;
+  /** When it reached its final status. */
   stoppedAt: string | null;
 }
 
 /** A child's record as its batch keeps it: also its result, once it has one. */
 export interface StoredChild extends ChildRecord {
+  /** What its processor returned. */
   result?: unknown;
   /** The result was too large for the batch's own result; it is in the batch's history (activity mode). */
   resultInHistory?: boolean;
@@ -68,9 +88,13 @@ export interface StoredChild extends ChildRecord {
 
 /** A child's own record, as a status answer gives it: also its root and its processor's result. */
 export interface ChildJobState extends ChildRecord {
+  /** Tells a child's answer from a root's. */
   kind: 'child';
+  /** Its root's job id. */
   rootId: string;
+  /** It, or its root, was interrupted. */
   interrupted: boolean;
+  /** What its processor returned (undefined until it has succeeded). */
   result: unknown;
 }
 
@@ -79,28 +103,45 @@ export type FollowUpCondition = 'success' | 'failed' | 'cancelled';
 
 /** A job to start when its root stops (Oro's dependent jobs). */
 export interface FollowUpJob {
+  /** The follow-up root's topic. */
   topic: string;
+  /** Its input. */
   payload?: unknown;
   /** Job name of the follow-up root (default: its topic). */
   name?: string;
 }
 
+/** What became of a follow-up job when its root stopped. */
 export interface FollowUpOutcome {
+  /** The follow-up's topic. */
   topic: string;
+  /** Its root job id. */
   id: string;
+  /** Whether it started (a root of that name may already have been running). */
   started: boolean;
+  /** Why it did not start, or null. */
   error: string | null;
 }
 
+/** What a root workflow starts with (built by `JobClient.start` from StartJobOptions). */
 export interface RootJobInput {
+  /** Its job id: its unique name. */
   id: string;
+  /** Its unique name. */
   name: string;
+  /** The topic whose planner plans its children. */
   topic: string;
+  /** A fresh id per start, which its batches and children carry (a later root of the same name differs). */
   ownerId: string;
+  /** Its planner's input (JSON). */
   payload?: unknown;
+  /** Children that may run at once. */
   maxParallel: number;
+  /** How its children's processors are retried. */
   retry: RetrySettings;
+  /** Jobs to start when it stops. */
   followUps: FollowUpJob[];
+  /** The final statuses on which they start. */
   followUpOn: FollowUpCondition[];
   /** Children per batch workflow (see docs/design.md, "Fan-out design"). */
   batchSize: number;
@@ -116,14 +157,21 @@ export interface RootJobInput {
 
 /** What a batch workflow needs to run its share of a root's children. */
 export interface ChildBatchInput {
+  /** Its root's job id. */
   rootId: string;
+  /** Its root's owner id (RootJobInput.ownerId). */
   ownerId: string;
+  /** Its place among its root's batches, from 0. */
   index: number;
+  /** Its children, in plan order. */
   children: PlannedChild[];
   /** Running slots the root grants with the start (more come by signal). */
   slots: number;
+  /** How its children's processors are retried. */
   retry: RetrySettings;
+  /** How long one attempt of a child's processor may run. */
   childTimeoutMs: number;
+  /** When its root planned its children. */
   createdAt: string;
   /** Processor times per topic seen so far by the root's other batches (for packing). */
   durations: Record<string, { samples: number; slowest: number }>;
@@ -143,8 +191,11 @@ export interface ChildBatchInput {
 
 /** Which earlier run of a batch reruns, which of its children, and its counts once they are back in line. */
 export interface BatchRerun {
+  /** The earlier run's id. */
   runId: string;
+  /** The statuses whose children run again. */
   statuses: ('failed' | 'cancelled')[];
+  /** Its counts once they are back in line. */
   counts: StatusCounts;
   /**
    * The earlier run closed without its result (`terminated`, `failed`, …): its records are rebuilt from its
@@ -153,15 +204,25 @@ export interface BatchRerun {
   lost?: string;
 }
 
+/** What a child workflow starts with (child-workflow mode). */
 export interface ChildJobInput {
+  /** Its job id, `<root id>/<name>`. */
   id: string;
+  /** Its root's job id. */
   rootId: string;
+  /** Its root's owner id (RootJobInput.ownerId). */
   ownerId: string;
+  /** Its name among its root's children. */
   name: string;
+  /** The topic whose processor runs it. */
   topic: string;
+  /** Its processor's input. */
   payload?: unknown;
+  /** How its processor is retried. */
   retry: RetrySettings;
+  /** How long one attempt of its processor may run. */
   childTimeoutMs: number;
+  /** When its root planned it. */
   createdAt: string;
   /** Attempts it had used before it was rerun (`jobs retry`); its attempts count on from there. */
   attemptsBefore?: number;
@@ -173,11 +234,15 @@ export type ProcessorOutcome =
 
 /** A batch as its root knows it, from its reports. */
 export interface BatchSummary {
+  /** Its workflow id, `<root id>/batch/<index>`. */
   id: string;
+  /** How many children it holds. */
   size: number;
+  /** Its children's statuses, from its last report. */
   counts: StatusCounts;
   /** Running slots it holds now. */
   slots: number;
+  /** Every child of it has a final status. */
   done: boolean;
   /** Which run of it the root started last: 0 (absent) the first, one more for each rerun or replacement. */
   run?: number;
@@ -189,27 +254,44 @@ export interface BatchSummary {
 
 /** Children handed to a worker in a pack whose processor has not begun: shown as `new` or `failed_redelivered`. */
 export interface WaitingChildren {
+  /** Waiting for their first attempt. */
   new: number;
+  /** Waiting for a retry. */
   failed_redelivered: number;
 }
 
+/** Where a root is: planning its children, running them (planning done), or stopped. */
 export type RootPhase = 'planning' | 'running' | 'stopped';
 
 /** A root job's own record: what every status answer about it starts with. */
 export interface RootRecord {
+  /** Its job id: its unique name. */
   id: string;
+  /** Its unique name. */
   name: string;
+  /** The topic whose planner planned its children. */
   topic: string;
+  /** A fresh id per start (a later root of the same name differs). */
   ownerId: string;
+  /** Its status by Oro's rule, from its children's (see `rootStatus`). */
   status: JobStatus;
+  /** It was interrupted: no child starts any more. */
   interrupted: boolean;
+  /** The share of its children that have stopped, from 0 to 1 (see `rootProgress`). */
   progress: number;
+  /** When it was submitted (`JobClient.start`). */
   createdAt: string | null;
+  /** When its workflow began. */
   startedAt: string | null;
+  /** When it stopped, or null while it runs. */
   stoppedAt: string | null;
+  /** Why it failed other than by its children's statuses (its planner failed, a batch was lost), or null. */
   error: string | null;
+  /** Its children's statuses. */
   counts: StatusCounts;
+  /** Its children planned so far. */
   total: number;
+  /** What became of its follow-up jobs, once it has stopped. */
   followUps: FollowUpOutcome[];
   /** Paused: no child starts until it is resumed (running ones finish); its status still follows Oro's rule. */
   paused: boolean;
@@ -226,8 +308,11 @@ export interface RootRecord {
  * children are). Status reads turn it into a RootStatusAnswer.
  */
 export interface RootWorkflowState extends RootRecord {
+  /** Tells a root's state from a child's. */
   kind: 'root';
+  /** Planning, running or stopped. */
   phase: RootPhase;
+  /** Its batches, in plan order. */
   batches: BatchSummary[];
   /**
    * Set on a root that stopped before it had planned every child (its planner failed, or it was interrupted
@@ -243,6 +328,7 @@ export interface RootWorkflowState extends RootRecord {
 
 /** A root's record as its memo keeps it, for status reads that no worker answers. */
 export interface RootSnapshot extends RootRecord {
+  /** Planning, running or stopped. */
   phase: RootPhase;
   /** When it was taken (ISO-8601). */
   at: string;
@@ -252,7 +338,9 @@ export interface RootSnapshot extends RootRecord {
 
 /** The status answer for a root (`JobClient.status`): its record, counts and one page of its children. */
 export interface RootStatusAnswer extends RootRecord {
+  /** Tells a root's answer from a child's. */
   kind: 'root';
+  /** The page of its children asked for (ChildPageRequest), in plan order. */
   children: ChildRecord[];
   /**
    * Set when no worker answered and the answer comes from the root's last snapshot, taken at this time: the
@@ -261,13 +349,19 @@ export interface RootStatusAnswer extends RootRecord {
   snapshotAt?: string;
 }
 
+/** Which page of a root's children a status read answers with. */
 export interface ChildPageRequest {
+  /** Children to skip (default 0). */
   offset?: number;
+  /** Children to show at most (default 50). */
   limit?: number;
+  /** Only the children with this status. */
   status?: JobStatus;
 }
 
+/** How an interrupt stops running work. */
 export interface InterruptRequest {
+  /** false: running children finish (graceful); true: they are cancelled too. */
   force: boolean;
 }
 
@@ -276,10 +370,12 @@ export type TopicDurations = Record<string, { samples: number; slowest: number }
 
 /** The final statuses a rerun (`jobs retry`) may take a child out of. */
 export const RERUNNABLE = ['failed', 'cancelled'] as const;
+/** A final status a rerun (`jobs retry`) may take a child out of. */
 export type RerunnableStatus = (typeof RERUNNABLE)[number];
 
 /** A child a batch has handed to a worker: in a pack, or as a workflow of its own. */
 export interface InFlightChild {
+  /** The child's name. */
   name: string;
   /** Its pack's activity id; in child-workflow mode, the child's own workflow id (whose one activity it runs). */
   pack: string;
@@ -291,7 +387,13 @@ export interface InFlightChild {
   first: boolean;
 }
 
-/** @deprecated The root workflow's state is RootWorkflowState. */
+/**
+ * The root workflow's state, by its first name.
+ * @deprecated Use RootWorkflowState.
+ */
 export type RootJobState = RootWorkflowState;
-/** @deprecated The root's status answer is RootStatusAnswer. */
+/**
+ * A root's status answer, by its first name.
+ * @deprecated Use RootStatusAnswer.
+ */
 export type RootJobStatus = RootStatusAnswer;

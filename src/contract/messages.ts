@@ -176,17 +176,26 @@ export const keyReportSignal = defineSignal<[KeyReport]>('keyReport');
 export const keyGrantSignal = defineSignal<[LeaseGrant]>('keyGrant');
 /** Sets (or, with null, lifts) the key's limit. */
 export const setKeyLimitSignal = defineSignal<[{ limit: number | null }]>('setKeyLimit');
+/** One root's share of a concurrency key. */
 export interface KeyRootView {
+  /** The root's job id. */
   rootId: string;
-  /** Slots it holds (its running children use at most these), may use, and wants more. */
+  /** Slots it holds (its running children use at most these). */
   held: number;
+  /** Slots its fair share allows it now. */
   allowed: number;
+  /** Slots it would use beyond those it holds. */
   wants: number;
 }
+/** A concurrency key as its workflow keeps it (`JobClient.key`, `jobs key`). */
 export interface KeyView {
+  /** The key's name. */
   key: string;
+  /** Children its roots may run at once in all; null: no limit set (the key limits nothing). */
   limit: number | null;
+  /** Slots its roots hold now. */
   held: number;
+  /** Its roots, with their shares. */
   roots: KeyRootView[];
 }
 export const keyQuery = defineQuery<KeyView>('concurrencyKey');

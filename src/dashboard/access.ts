@@ -16,7 +16,9 @@ import {
 } from '../http/access-rules';
 import type { ReadSessions } from './read-session';
 
+/** Who may use the dashboard. */
 export interface AccessSettings {
+  /** A bearer token that starting, interrupting and changing jobs need (and reads, with `protectReads`). */
   token?: string;
   /** Reads need the token too (or the read session it opens, for event streams and links). */
   protectReads: boolean;

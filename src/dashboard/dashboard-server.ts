@@ -21,7 +21,9 @@ import { DEFAULT_READ_LIMITS, ReadGate, type ReadLimits } from './read-gate';
 import { ReadSessions } from './read-session';
 import { SECURITY_HEADERS, addSecurityHeaders } from './security-headers';
 
+/** What the dashboard serves and how (`startDashboard`, `jobs ui`). */
 export interface DashboardOptions extends AccessSettings {
+  /** The client its reads and controls go through. */
   jobs: JobClient;
   /** The Temporal Web UI, for links to each job's workflow; none: no links. */
   webUiUrl?: string;
@@ -46,6 +48,7 @@ export const WEB_DIRECTORY = path.resolve(__dirname, '..', '..', 'web');
 /** Preact and htm in one browser module (13 KB): the page's only library. */
 const PREACT_HTM = path.join(path.dirname(require.resolve('htm')), '..', 'preact', 'standalone.module.js');
 
+/** The dashboard as a Fastify app, not yet listening (to embed or to test with `inject`). */
 export async function createDashboard(
   options: DashboardOptions,
 ): Promise<{ app: FastifyInstance; live: LiveReads }> {

@@ -13,6 +13,7 @@ type Listener = (event: LiveEvent) => void;
 /** One read of a view: its event, and whether it has stopped changing for now (a finished root). */
 export type ViewReader = () => Promise<{ event: LiveEvent; stopped: boolean }>;
 
+/** How often an event stream reads its view. */
 export interface ReadTimes {
   /** Between reads while the view changes. */
   everyMs: number;

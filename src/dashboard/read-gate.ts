@@ -5,6 +5,7 @@
  */
 import { BusyError } from './api-errors';
 
+/** How many of the dashboard's reads run and wait at once. */
 export interface ReadLimits {
   /** Reads of the Temporal server in flight at once (default 16). */
   running: number;

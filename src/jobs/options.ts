@@ -50,6 +50,7 @@ export const DEFAULT_CONTINUE_AS_NEW_AFTER_EVENTS = 4000;
 /** Temporal refuses a payload over 2 MB; the root's input carries its payload with a little more. */
 export const MAX_ROOT_PAYLOAD_BYTES = 1_900_000;
 
+/** How to start a root job (`JobClient.start`, `jobs start`). */
 export interface StartJobOptions {
   /** The root's payload, given to the topic's planner. */
   data?: unknown;
@@ -68,6 +69,7 @@ export interface StartJobOptions {
    * sharing them fairly; without a limit set, the key limits nothing.
    */
   concurrencyKey?: string;
+  /** Jobs to start when this root stops (Oro's dependent jobs), on the statuses `followUpOn` names. */
   followUps?: FollowUpJob[];
   /** Root statuses after which follow-ups start (default success and failed). */
   followUpOn?: FollowUpCondition[];

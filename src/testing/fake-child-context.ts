@@ -2,7 +2,9 @@
 import type { ChildContext } from '../application';
 import { childJobId } from '../jobs/ids';
 
+/** A ChildContext to hand a processor, with what the test reads back and does to it. */
 export interface FakeChildContext {
+  /** Give this to the processor. */
   context: ChildContext;
   /** Every progress the processor reported, in order. */
   progress: number[];
@@ -10,6 +12,7 @@ export interface FakeChildContext {
   interrupt(reason?: string): void;
 }
 
+/** A ChildContext with these fields (defaults: root `test-root`, child `test-child`, first attempt). */
 export function fakeChildContext(
   fields: Partial<Pick<ChildContext, 'jobName' | 'rootId' | 'topic' | 'attempt'>> = {},
 ): FakeChildContext {

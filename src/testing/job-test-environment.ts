@@ -17,7 +17,9 @@ import { resolveTestServer } from '../provisioning/test-server';
 import { jobSearchAttributes } from '../search-attributes';
 import { createJobWorker } from '../worker';
 
+/** What `createJobTestEnvironment` starts. */
 export interface JobTestEnvironmentOptions {
+  /** The application under test: its worker runs it, its client checks starts against it. */
   app: JobApplication;
   /** 'time-skipping' (default): Temporal's Java test server; 'dev': the Temporal CLI dev server. */
   server?: 'time-skipping' | 'dev';
@@ -29,10 +31,15 @@ export interface JobTestEnvironmentOptions {
   log?: (line: string) => void;
 }
 
+/** A server, a running worker for the app and a client, for one test file. */
 export interface JobTestEnvironment {
+  /** A JobClient on the worker's task queue. */
   jobs: JobClient;
+  /** The running worker. */
   worker: Worker;
+  /** Temporal's test environment (its `client`, `nativeConnection`, `sleep`). */
   env: TestWorkflowEnvironment;
+  /** The worker's task queue. */
   taskQueue: string;
   /** Moves the server's clock on by `duration` (time-skipping), or waits that long (dev server). */
   skip(duration: Duration): Promise<void>;
@@ -40,6 +47,10 @@ export interface JobTestEnvironment {
   teardown(): Promise<void>;
 }
 
+/**
+ * Starts the server (found or fetched as the project's own tests do, offline too), registers the job search
+ * attributes, and runs a worker for `options.app`; `teardown()` stops both.
+ */
 export async function createJobTestEnvironment(
   options: JobTestEnvironmentOptions,
 ): Promise<JobTestEnvironment> {

@@ -10,6 +10,7 @@ import type { PlannedPages } from '../contract/activities';
 import { plannedNameReason } from '../jobs/ids';
 import { BATCH_SIZE } from '../jobs/options';
 
+/** What a planner planned (`runPlanner`). */
 export interface PlannerRun {
   /** Every child planned, in order, with how it will run. */
   children: PlannedChild[];
@@ -17,6 +18,7 @@ export interface PlannerRun {
   batches: number;
 }
 
+/** Runs `topic`'s planner on `payload` as the engine would, without a server; throws what the engine would. */
 export async function runPlanner(
   app: JobApplication,
   topic: string,
