@@ -4,7 +4,6 @@
  * shards and SQL visibility, then the namespace and the job search attributes (deploy/setup-namespace.sh).
  * `stop()` leaves nothing running and nothing on disk.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -14,10 +13,10 @@ import { projectRoot } from '../provisioning/paths';
 import { canConnect, freePort } from '../provisioning/ports';
 import { duration } from '../provisioning/progress-line';
 import { resolveTemporalCli } from '../provisioning/temporal-cli';
-import { resolveTemporalServer, type TemporalServerTools } from '../provisioning/temporal-server';
-import { waitForExit, watchOutput } from './child-process';
+import { resolveTemporalServer } from '../provisioning/temporal-server';
 import { POSTGRES_PASSWORD, POSTGRES_USER, PostgresCluster } from './postgres-cluster';
-import { PORTS_NEEDED, renderServerConfig, serverPorts, type ServerPorts } from './server-config';
+import { PORTS_NEEDED, serverPorts, type ServerPorts } from './server-config';
+import { ServerNodes, extraPortsFor, type ClusterTopology, type NodeName } from './server-nodes';
 import { runScript } from './run-script';
 
 export interface TemporalOnPostgresOptions {
@@ -25,33 +24,42 @@ export interface TemporalOnPostgresOptions {
   port?: number;
   namespace?: string;
   log?: Log;
+  /** Run each service as a process of its own, with this many history nodes (default: one process). */
+  cluster?: ClusterTopology;
+  /** History shards (default 4); fixed once the databases are created. */
+  shards?: number;
 }
 
 export class TemporalOnPostgres {
-  private server?: ChildProcess;
-
   private constructor(
     readonly postgres: PostgresCluster,
     readonly namespace: string,
-    private readonly tools: TemporalServerTools,
     private readonly dir: string,
     private readonly ports: ServerPorts,
+    /** The server's processes: one, or one per service and history node. */
+    readonly nodes: ServerNodes,
   ) {}
 
   get address(): string {
     return `127.0.0.1:${this.ports.frontend}`;
   }
 
+  /** The metrics of the single server, or of the cluster's frontend. */
   get metricsUrl(): string {
-    return `http://127.0.0.1:${this.ports.metrics}/metrics`;
+    return `http://127.0.0.1:${this.nodes.ports.get(this.mainNode)!.metrics}/metrics`;
   }
 
   get serverPid(): number | undefined {
-    return this.server?.pid;
+    return this.nodes.pid(this.mainNode);
   }
 
   get serverLogFile(): string {
-    return path.join(this.dir, 'temporal-server.log');
+    return this.nodes.logFile(this.mainNode);
+  }
+
+  /** The single server, or the cluster's frontend. */
+  private get mainNode(): NodeName {
+    return this.nodes.names.includes('server') ? 'server' : 'frontend';
   }
 
   static async start(options: TemporalOnPostgresOptions = {}): Promise<TemporalOnPostgres> {
@@ -70,9 +78,25 @@ export class TemporalOnPostgres {
     const postgres = await PostgresCluster.start({ log });
     step(`PostgreSQL ${postgres.version} on 127.0.0.1:${postgres.port}`);
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'temporal-jobs-server-'));
-    const ports = serverPorts(await distinctFreePorts(PORTS_NEEDED, options.port));
-    const harness = new TemporalOnPostgres(postgres, options.namespace ?? 'default', tools, dir, ports);
-    const killOnExit = () => harness.server?.kill('SIGKILL');
+    const free = await distinctFreePorts(PORTS_NEEDED + extraPortsFor(options.cluster), options.port);
+    const ports = serverPorts(free.slice(0, PORTS_NEEDED));
+    const shared = {
+      postgresPort: postgres.port,
+      user: POSTGRES_USER,
+      password: POSTGRES_PASSWORD,
+      dynamicConfigFile: path.join(projectRoot(), 'deploy', 'dynamicconfig', 'development-sql.yaml'),
+      historyShards: options.shards,
+    };
+    const nodes = new ServerNodes(
+      tools.server,
+      dir,
+      shared,
+      ports,
+      options.cluster,
+      free.slice(PORTS_NEEDED),
+    );
+    const harness = new TemporalOnPostgres(postgres, options.namespace ?? 'default', dir, ports, nodes);
+    const killOnExit = () => nodes.killAllNow();
     process.once('exit', killOnExit);
     try {
       await runScript('schema set-up', path.join(projectRoot(), 'deploy', 'setup-schema.sh'), {
@@ -85,7 +109,12 @@ export class TemporalOnPostgres {
       });
       step('databases temporal and temporal_visibility created, schemas up to date');
       await harness.startServer();
-      step(`Temporal server ${path.basename(path.dirname(tools.server))} serving on ${harness.address}`);
+      const shape = options.cluster
+        ? `${nodes.names.length} processes (${nodes.names.join(', ')})`
+        : 'one process';
+      step(
+        `Temporal server ${path.basename(path.dirname(tools.server))} serving on ${harness.address}, ${shape}`,
+      );
       await runScript(
         'namespace set-up',
         path.join(projectRoot(), 'deploy', 'setup-namespace.sh'),
@@ -105,49 +134,45 @@ export class TemporalOnPostgres {
     }
   }
 
-  /** Starts the server (again, after `killServer`) on the same ports and databases; resolves once it serves. */
+  /** Starts the server's processes (again, after `killServer`) on the same ports and databases; resolves once it serves. */
   async startServer(): Promise<void> {
-    const configDir = path.join(this.dir, 'config');
-    fs.mkdirSync(configDir, { recursive: true });
-    const config = renderServerConfig({
-      ports: this.ports,
-      postgresPort: this.postgres.port,
-      user: POSTGRES_USER,
-      password: POSTGRES_PASSWORD,
-      dynamicConfigFile: path.join(projectRoot(), 'deploy', 'dynamicconfig', 'development-sql.yaml'),
-    });
-    fs.writeFileSync(path.join(configDir, 'postgres.yaml'), config);
-    const args = ['--root', this.dir, '--config', 'config', '--env', 'postgres', '--allow-no-auth', 'start'];
-    const server = spawn(this.tools.server, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    this.server = server;
-    const output = watchOutput(server, this.serverLogFile);
+    for (const name of this.nodes.names) if (this.nodes.exited(name)) this.nodes.start(name);
+    await this.serving();
+  }
+
+  /** Starts one node again (after `killNode`); resolves once the frontend answers. */
+  async startNode(name: NodeName): Promise<void> {
+    this.nodes.start(name);
+    await this.serving();
+  }
+
+  /** A crash of one node, as the tests make one: SIGKILL, nothing flushed. */
+  killNode(name: NodeName): Promise<void> {
+    return this.nodes.kill(name);
+  }
+
+  private async serving(): Promise<void> {
     const deadline = Date.now() + 120_000;
     while (!(await canConnect(this.ports.frontend))) {
-      if (this.serverExited()) {
-        throw new Error(`The Temporal server exited while starting:\n${output.tail()}`);
-      }
-      if (Date.now() > deadline)
-        throw new Error(`The Temporal server did not serve within 120 s:\n${output.tail()}`);
+      const exited = this.nodes.anyExited();
+      if (exited)
+        throw new Error(`The Temporal server's ${exited.name} exited while starting:\n${exited.tail}`);
+      if (Date.now() > deadline) throw new Error(`The Temporal server did not serve within 120 s.`);
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
   }
 
   serverExited(): boolean {
-    return !this.server || this.server.exitCode !== null || this.server.signalCode !== null;
+    return this.nodes.anyExited() !== undefined;
   }
 
-  /** A crash, as the tests make one: SIGKILL, nothing flushed. PostgreSQL keeps what was committed. */
+  /** A crash of the whole server, as the tests make one: SIGKILL, nothing flushed. PostgreSQL keeps what was committed. */
   async killServer(): Promise<void> {
-    if (!this.server || this.serverExited()) return;
-    this.server.kill('SIGKILL');
-    await waitForExit(this.server, 10_000);
+    for (const name of this.nodes.names) await this.nodes.kill(name);
   }
 
   async stop(): Promise<void> {
-    if (this.server && !this.serverExited()) {
-      this.server.kill('SIGTERM');
-      await waitForExit(this.server, 15_000).catch(() => this.server?.kill('SIGKILL'));
-    }
+    await this.nodes.stopAll();
     await this.postgres.stop();
     fs.rmSync(this.dir, { recursive: true, force: true });
   }

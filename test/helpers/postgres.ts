@@ -4,7 +4,10 @@
  */
 import * as path from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { TemporalOnPostgres } from '../../src/prod-server/temporal-on-postgres';
+import {
+  TemporalOnPostgres,
+  type TemporalOnPostgresOptions,
+} from '../../src/prod-server/temporal-on-postgres';
 
 const root = path.resolve(__dirname, '..', '..');
 export const PID_APP = path.join(root, 'test', 'fixtures', 'pid-app.ts');
@@ -15,8 +18,19 @@ export interface PostgresServer {
   teardown(): Promise<void>;
 }
 
-export async function startPostgresServer(): Promise<PostgresServer> {
-  const server = await TemporalOnPostgres.start({ log: () => undefined });
+/** The server in one process, or (`cluster`) in one per service and history node. */
+export async function startPostgresServer(
+  options: Pick<TemporalOnPostgresOptions, 'cluster' | 'shards'> = {},
+): Promise<PostgresServer> {
+  const server = await startOnce(options).catch((err: Error) => {
+    // The ports are picked free and bound a moment later: a test file starting its own servers meanwhile can
+    // take one (more likely for a cluster's 19). That start fails within seconds; one more try picks new ports.
+    if (!/exited while starting|did not serve/.test(err.message)) throw err;
+    console.warn(
+      `The Temporal server on PostgreSQL did not start (${err.message.split('\n')[0]}); trying once more.`,
+    );
+    return startOnce(options);
+  });
   try {
     const env = await TestWorkflowEnvironment.createFromExistingServer({ address: server.address });
     return {
@@ -31,4 +45,10 @@ export async function startPostgresServer(): Promise<PostgresServer> {
     await server.stop();
     throw err;
   }
+}
+
+function startOnce(
+  options: Pick<TemporalOnPostgresOptions, 'cluster' | 'shards'>,
+): Promise<TemporalOnPostgres> {
+  return TemporalOnPostgres.start({ ...options, log: () => undefined });
 }
