@@ -17,9 +17,10 @@ import { uiCommand } from './ui-command';
 const USAGE = `usage: jobs <command> [options]
 
   dev [--port P] [--ui-port U] [--db FILE]      run the Temporal dev server (Web UI, SQLite) until Ctrl-C
-  worker [--app MODULE] [--metrics-port N] [--metrics-host H]
+  worker [--app MODULE] [--processors N] [--metrics-port N] [--metrics-host H]
                                                 run a worker for the application's topics until Ctrl-C;
-                                                Prometheus metrics on http://H:N/metrics (H: 127.0.0.1)
+                                                at most N processors at once (default 50); Prometheus
+                                                metrics on http://H:N/metrics (H: 127.0.0.1)
   codec-server [--port 8888] [--host H] [--token T] [--ui-origin URL]...
                                                 decrypts payloads for the Web UI (JOBS_CODEC_KEY[_FILE]);
                                                 a token (JOBS_CODEC_TOKEN) is needed beyond this machine

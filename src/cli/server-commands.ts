@@ -3,7 +3,7 @@ import { connectWorker, taskQueueFromEnv } from '../connection';
 import { startDevServer } from '../provisioning/dev-server';
 import { createJobWorker, runUntilStopped } from '../worker';
 import { loadApplication } from './app-loader';
-import { parse, portNumber } from './args';
+import { parse, portNumber, wholeNumber } from './args';
 import { connectionOptions, print, settingsFrom, type Command } from './context';
 import { untilStopped } from './until-stopped';
 import { ExitCode, UsageError } from './exit-codes';
@@ -82,10 +82,16 @@ export const serverCommands: Record<string, Command> = {
   async worker(args) {
     const { values } = parse(
       args,
-      { ...connectionOptions, 'metrics-port': { type: 'string' }, 'metrics-host': { type: 'string' } },
+      {
+        ...connectionOptions,
+        'metrics-port': { type: 'string' },
+        'metrics-host': { type: 'string' },
+        processors: { type: 'string' },
+      },
       [],
     );
     const metricsPort = portNumber('metrics-port', values['metrics-port']);
+    const maxConcurrentProcessors = wholeNumber('processors', values.processors, 1);
     const app = loadApplication(values.app as string | undefined);
     const settings = settingsFrom(values);
     const taskQueue = (values['task-queue'] as string | undefined) ?? taskQueueFromEnv();
@@ -93,7 +99,13 @@ export const serverCommands: Record<string, Command> = {
       ? exposeMetrics((values['metrics-host'] as string | undefined) ?? '127.0.0.1', metricsPort)
       : undefined;
     const connection = await connectWorker(settings);
-    const worker = await createJobWorker({ connection, namespace: settings.namespace, taskQueue, app });
+    const worker = await createJobWorker({
+      connection,
+      namespace: settings.namespace,
+      taskQueue,
+      app,
+      maxConcurrentProcessors,
+    });
     print([
       `Worker for topics ${app.topics.join(', ')} polling task queue "${taskQueue}" on ${settings.address}.`,
       ...(metrics ? [`Prometheus metrics (the SDK's and the job engine's): ${metrics}`] : []),

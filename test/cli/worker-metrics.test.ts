@@ -79,4 +79,12 @@ describe('jobs worker --metrics-port (dev server)', () => {
       stderr: 'jobs worker: --metrics-port must be a whole number of at least 1; got "none"\n',
     });
   });
+
+  it('refuses a bad --processors in one line with exit code 2', async () => {
+    const run = await runJobs({ ...process.env, TEMPORAL_ADDRESS: address }, 'worker', '--processors', '0');
+    expect(run).toMatchObject({
+      code: 2,
+      stderr: 'jobs worker: --processors must be a whole number of at least 1; got "0"\n',
+    });
+  });
 });

@@ -6,8 +6,14 @@ import { JOBS_COMMAND, projectRoot } from './cli';
  * Starts `jobs worker [--app MODULE]` (default: the seed application) in its own process group, so
  * SIGKILL takes all of it at once; resolves once it polls.
  */
-export function startWorkerProcess(address: string, taskQueue: string, app?: string): Promise<ChildProcess> {
-  const args = [...JOBS_COMMAND.slice(1), 'worker', ...(app ? ['--app', app] : [])];
+export function startWorkerProcess(
+  address: string,
+  taskQueue: string,
+  app?: string,
+  /** More `jobs worker` options (`--processors 4`). */
+  options: string[] = [],
+): Promise<ChildProcess> {
+  const args = [...JOBS_COMMAND.slice(1), 'worker', ...(app ? ['--app', app] : []), ...options];
   const worker = spawn(JOBS_COMMAND[0], args, {
     cwd: projectRoot,
     env: { ...process.env, TEMPORAL_ADDRESS: address, TEMPORAL_TASK_QUEUE: taskQueue },

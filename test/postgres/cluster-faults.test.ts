@@ -30,8 +30,8 @@ describe('a Temporal cluster on PostgreSQL: nodes killed while a root runs', () 
     await pg?.teardown();
   });
 
-  const worker = async (taskQueue: string) => {
-    const started = await startWorkerProcess(pg.server.address, taskQueue, PID_APP);
+  const worker = async (taskQueue: string, options: string[] = []) => {
+    const started = await startWorkerProcess(pg.server.address, taskQueue, PID_APP, options);
     workers.push(started);
     return started;
   };
@@ -106,7 +106,11 @@ describe('a Temporal cluster on PostgreSQL: nodes killed while a root runs', () 
 
   it('two worker processes on the cluster share one root, and both do some', async () => {
     const taskQueue = `cluster-${randomUUID()}`;
-    const [first, second] = await Promise.all([worker(taskQueue), worker(taskQueue)]);
+    // Four processors each, eight children at once: neither can take them all, however the machine is loaded.
+    const [first, second] = await Promise.all([
+      worker(taskQueue, ['--processors', '4']),
+      worker(taskQueue, ['--processors', '4']),
+    ]);
     const jobs = new JobClient(pg.env.client, taskQueue, pidApp);
     const name = uniqueName('cluster-shared');
     await jobs.start('spread', { name, maxParallel: 8, data: { count: 24, ms: 400 } });

@@ -16,8 +16,8 @@ import { killProcessGroup, startWorkerProcess } from '../helpers/worker-process'
 describe('faults on a Temporal server backed by PostgreSQL', () => {
   let pg: PostgresServer;
   const workers: ChildProcess[] = [];
-  const worker = async (taskQueue: string) => {
-    const started = await startWorkerProcess(pg.server.address, taskQueue, PID_APP);
+  const worker = async (taskQueue: string, options: string[] = []) => {
+    const started = await startWorkerProcess(pg.server.address, taskQueue, PID_APP, options);
     workers.push(started);
     return started;
   };
@@ -35,7 +35,11 @@ describe('faults on a Temporal server backed by PostgreSQL', () => {
 
   it('two worker processes share one root’s children, and both do some', async () => {
     const taskQueue = `pg-${randomUUID()}`;
-    const [first, second] = await Promise.all([worker(taskQueue), worker(taskQueue)]);
+    // Four processors each, eight children at once: neither can take them all, however the machine is loaded.
+    const [first, second] = await Promise.all([
+      worker(taskQueue, ['--processors', '4']),
+      worker(taskQueue, ['--processors', '4']),
+    ]);
     const jobs = new JobClient(pg.env.client, taskQueue, pidApp);
     const name = uniqueName('pg-shared');
     await jobs.start('spread', { name, maxParallel: 8, data: { count: 24, ms: 400 } });
