@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- fan-out N [--server tuned|stock|postgres|a,b] [--rounds R]`: one root with N no-op
+ * `npm run bench -- fan-out N [--server tuned|stock|postgres|postgres-cluster|a,b] [--rounds R]`: one root with N no-op
  * children on a fresh server per run: wall time, children per second, the largest history in the tree (the
  * server warns at 10,240 events), the root's carry on continue-as-new, status reads timed while it runs, CPU
  * seconds and the peak memory of the worker (this process), the server and PostgreSQL. Several servers run interleaved, round after round, and the medians are put side by side.
@@ -66,7 +66,7 @@ export async function benchFanOut(
         `    status reads       median ${median(reads).toFixed(1)} ms, p95 ${percentile(reads, 0.95).toFixed(1)} ms, ` +
           `max ${Math.max(...reads).toFixed(1)} ms (${reads.length} reads of a page of 50 while it ran)`,
       );
-    const postgres = server === 'postgres';
+    const postgres = server.startsWith('postgres');
     console.log(
       `    CPU seconds        worker ${pick((r) => r.cpuSeconds.worker).toFixed(1)}, server ${pick((r) => r.cpuSeconds.server).toFixed(1)}` +
         (postgres ? `, PostgreSQL ${pick((r) => r.cpuSeconds.database).toFixed(1)}` : ''),

@@ -23,8 +23,11 @@ export interface BenchServer {
   env: TestWorkflowEnvironment;
   /** The Temporal server's gRPC host:port, for processes of their own. */
   address: string;
-  /** The Temporal server's process, and the database's (PostgreSQL's postmaster and backends; none for SQLite). */
-  pids: { server: number; database: () => number[] };
+  /**
+   * The Temporal server's process (a cluster's frontend, its other nodes in `otherServers`, counted with it), and
+   * the database's (PostgreSQL's postmaster and backends; none for SQLite).
+   */
+  pids: { server: number; otherServers?: number[]; database: () => number[] };
   /** For the figures' headings. */
   label: string;
   taskQueue: string;
@@ -48,12 +51,13 @@ function installQuietRuntime(): void {
  * project's own dev server runs with (src/dev-server-tuning.ts). `postgres`: the Temporal server on
  * PostgreSQL, as docker-compose.yml runs it (src/prod-server/).
  */
-export type ServerTuning = 'stock' | 'tuned' | 'postgres';
+export type ServerTuning = 'stock' | 'tuned' | 'postgres' | 'postgres-cluster';
 
 export async function startBenchServer(tuning: ServerTuning = 'tuned'): Promise<BenchServer> {
   installQuietRuntime();
   bundle ??= bundleInOwnProcess();
   if (tuning === 'postgres') return startPostgresBenchServer();
+  if (tuning === 'postgres-cluster') return startPostgresBenchServer({ historyNodes: 2 });
   const cli = await resolveTemporalCli({ provision: false });
   const port = await freePort();
   const env = await TestWorkflowEnvironment.createLocal({
@@ -71,15 +75,21 @@ export async function startBenchServer(tuning: ServerTuning = 'tuned'): Promise<
   return withWorker(env, `127.0.0.1:${port}`, pids, label, () => env.teardown());
 }
 
-async function startPostgresBenchServer(): Promise<BenchServer> {
-  const server = await TemporalOnPostgres.start({ log: () => undefined });
+/** On PostgreSQL with fsync on (as production runs it): one process, or a cluster of `cluster.historyNodes`. */
+async function startPostgresBenchServer(cluster?: { historyNodes: number }): Promise<BenchServer> {
+  const server = await TemporalOnPostgres.start({ log: () => undefined, cluster });
   const env = await TestWorkflowEnvironment.createFromExistingServer({ address: server.address });
   const postmaster = server.postgres.pid!;
+  const others = server.nodes.names.filter((name) => name !== 'server' && name !== 'frontend');
   const pids = {
     server: server.serverPid!,
+    otherServers: others.map((name) => server.nodes.pid(name)!),
     database: () => [postmaster, ...childrenOf(postmaster).map((child) => child.pid)],
   };
-  const label = `Temporal server ${TEMPORAL_SERVER_VERSION} on PostgreSQL ${server.postgres.version} (4 shards)`;
+  const shape = cluster
+    ? `a cluster of ${server.nodes.names.length} processes, ${cluster.historyNodes} history`
+    : 'one process';
+  const label = `Temporal server ${TEMPORAL_SERVER_VERSION} on PostgreSQL ${server.postgres.version} (fsync on, 4 shards, ${shape})`;
   return withWorker(env, server.address, pids, label, async () => {
     await env.teardown();
     await server.stop();
@@ -155,16 +165,18 @@ export async function measure<T>(
   pids: BenchServer['pids'],
   work: () => Promise<T>,
 ): Promise<{ value: T } & Measurement> {
-  const serverPid = pids.server;
+  const serverPids = [pids.server, ...(pids.otherServers ?? [])];
+  const serverCpu = () => sum(serverPids.map(processCpuSeconds));
+  const serverRss = () => sum(serverPids.map(processRss));
   const cpuBefore = process.cpuUsage();
-  const serverBefore = processCpuSeconds(serverPid);
+  const serverBefore = serverCpu();
   const databaseBefore = new Map(pids.database().map((pid) => [pid, processCpuSeconds(pid)]));
   let workerPeak = process.memoryUsage().rss;
-  let serverPeak = processRss(serverPid);
+  let serverPeak = serverRss();
   let databasePeak = 0;
   const sampler = setInterval(() => {
     workerPeak = Math.max(workerPeak, process.memoryUsage().rss);
-    serverPeak = Math.max(serverPeak, processRss(serverPid));
+    serverPeak = Math.max(serverPeak, serverRss());
     databasePeak = Math.max(databasePeak, sum(pids.database().map(processPss)));
   }, 250);
   const started = performance.now();
@@ -177,7 +189,7 @@ export async function measure<T>(
       seconds,
       cpuSeconds: {
         worker: (cpu.user + cpu.system) / 1e6,
-        server: processCpuSeconds(serverPid) - serverBefore,
+        server: serverCpu() - serverBefore,
         database: sum(pids.database().map((pid) => processCpuSeconds(pid) - (databaseBefore.get(pid) ?? 0))),
       },
       peakRssMb: {

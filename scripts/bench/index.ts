@@ -70,10 +70,14 @@ async function main(): Promise<void> {
   const servers = String(values.server)
     .split(',')
     .map((server) => (server === 'dev' ? 'tuned' : server) as ServerTuning);
-  if (!servers.every((server) => server === 'stock' || server === 'tuned' || server === 'postgres'))
-    return fail(`--server must be tuned (or dev), stock or postgres, or a comma-separated list of them`);
+  const known: ServerTuning[] = ['stock', 'tuned', 'postgres', 'postgres-cluster'];
+  if (!servers.every((server) => known.includes(server)))
+    return fail(
+      `--server must be tuned (or dev), stock, postgres or postgres-cluster, or a comma-separated list of them`,
+    );
   if (servers.length > 1 && name !== 'fan-out') return fail(`several servers at once are for fan-out`);
-  if (servers.includes('postgres') && name !== 'fan-out') return fail(`--server postgres is for fan-out`);
+  if (servers.some((server) => server.startsWith('postgres')) && name !== 'fan-out')
+    return fail(`--server postgres and postgres-cluster are for fan-out`);
   const server = servers[0];
   if (!(values.mode! in MODES)) return fail(`--mode must be one of ${Object.keys(MODES).join(', ')}`);
   switch (name) {

@@ -15,8 +15,12 @@ import { waitForExit, watchOutput } from './child-process';
 export const POSTGRES_USER = 'temporal';
 export const POSTGRES_PASSWORD = 'temporal';
 
-/** Speed over crash safety: the cluster lives as long as a test run (a Temporal server restart keeps it). */
-const SETTINGS = ['fsync=off', 'synchronous_commit=off', 'full_page_writes=off', 'max_connections=300'];
+const SETTINGS = ['max_connections=300'];
+/**
+ * Speed over crash safety, for tests: the cluster lives as long as a test run (a Temporal server restart keeps
+ * it, a machine crash would not). Without these, PostgreSQL runs as production does: every commit on disk.
+ */
+const NOT_DURABLE = ['fsync=off', 'synchronous_commit=off', 'full_page_writes=off'];
 
 export class PostgresCluster {
   private constructor(
@@ -27,7 +31,12 @@ export class PostgresCluster {
     readonly logFile: string,
   ) {}
 
-  static async start(options: { port?: number; log: Log }): Promise<PostgresCluster> {
+  static async start(options: {
+    port?: number;
+    log: Log;
+    /** Commits reach the disk before they count (fsync on), as in production (default true). */
+    durable?: boolean;
+  }): Promise<PostgresCluster> {
     const binaries = resolvePostgres(options.log);
     const port = options.port ?? (await freePort());
     if (await canConnect(port))
@@ -50,7 +59,8 @@ export class PostgresCluster {
       );
     }
     const args = ['-D', data, '-p', String(port), '-k', dir, '-c', 'listen_addresses=127.0.0.1'];
-    for (const setting of SETTINGS) args.push('-c', setting);
+    for (const setting of [...SETTINGS, ...(options.durable === false ? NOT_DURABLE : [])])
+      args.push('-c', setting);
     const child = spawn(...asUser(binaries.postgres, args), { stdio: ['ignore', 'pipe', 'pipe'] });
     const output = watchOutput(child, logFile);
     try {

@@ -28,6 +28,8 @@ export interface TemporalOnPostgresOptions {
   cluster?: ClusterTopology;
   /** History shards (default 4); fixed once the databases are created. */
   shards?: number;
+  /** PostgreSQL puts every commit on disk first (fsync on, as production runs it; default true). */
+  durable?: boolean;
 }
 
 export class TemporalOnPostgres {
@@ -75,7 +77,7 @@ export class TemporalOnPostgres {
     const cliDir = path.dirname(cli.executable.path);
     step('Temporal server and CLI found');
 
-    const postgres = await PostgresCluster.start({ log });
+    const postgres = await PostgresCluster.start({ log, durable: options.durable });
     step(`PostgreSQL ${postgres.version} on 127.0.0.1:${postgres.port}`);
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'temporal-jobs-server-'));
     const free = await distinctFreePorts(PORTS_NEEDED + extraPortsFor(options.cluster), options.port);

@@ -50,5 +50,6 @@ export async function startPostgresServer(
 function startOnce(
   options: Pick<TemporalOnPostgresOptions, 'cluster' | 'shards'>,
 ): Promise<TemporalOnPostgres> {
-  return TemporalOnPostgres.start({ ...options, log: () => undefined });
+  // fsync off: the tests kill the server, not the machine, and a durable PostgreSQL is slower to no purpose here.
+  return TemporalOnPostgres.start({ ...options, durable: false, log: () => undefined });
 }
