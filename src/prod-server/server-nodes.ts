@@ -48,7 +48,7 @@ export class ServerNodes {
     return this.processes.get(name)?.child.pid;
   }
 
-  /** Starts one node on its ports and the shared databases; resolves once it runs (not yet serving). */
+  /** Starts one node on its ports and the shared databases (at once: the caller waits for it to serve). */
   start(name: NodeName): WatchedOutput {
     const ports = this.ports.get(name);
     if (!ports) throw new Error(`no node called ${name}; nodes: ${this.names.join(', ')}`);
