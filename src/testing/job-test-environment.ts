@@ -8,7 +8,7 @@ import { SearchAttributeType } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Duration } from '@temporalio/common';
-import type { Worker } from '@temporalio/worker';
+import { DefaultLogger, Runtime, type LogLevel, type Worker } from '@temporalio/worker';
 import type { JobApplication } from '../application';
 import { JobClient } from '../client/job-client';
 import { devServerTuningFlags } from '../provisioning/dev-server-tuning';
@@ -29,6 +29,11 @@ export interface JobTestEnvironmentOptions {
   maxConcurrentProcessors?: number;
   /** Lines about finding or fetching the server (default: stderr; fetching happens once per machine). */
   log?: (line: string) => void;
+  /**
+   * The lowest level of the SDK's own log lines that reach the console (default `WARN`: a test's output stays
+   * its own). Applies when the process has not installed a Temporal Runtime of its own before.
+   */
+  logLevel?: LogLevel;
 }
 
 /** A server, a running worker for the app and a client, for one test file. */
@@ -55,6 +60,7 @@ export async function createJobTestEnvironment(
   options: JobTestEnvironmentOptions,
 ): Promise<JobTestEnvironment> {
   const server = options.server ?? 'time-skipping';
+  quietRuntime(options.logLevel ?? 'WARN');
   if (server !== 'time-skipping' && server !== 'dev') {
     throw new Error(`server must be 'time-skipping' or 'dev'; got ${JSON.stringify(server)}`);
   }
@@ -91,6 +97,15 @@ export async function createJobTestEnvironment(
   } catch (err) {
     await env.teardown();
     throw err;
+  }
+}
+
+/** The SDK's Runtime logging at `level` and above, unless the process installed one already. */
+function quietRuntime(level: LogLevel): void {
+  try {
+    Runtime.install({ logger: new DefaultLogger(level) });
+  } catch {
+    // Installed already (by the user, or by an earlier environment in this process): theirs stands.
   }
 }
 
