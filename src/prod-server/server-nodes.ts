@@ -73,6 +73,11 @@ export class ServerNodes {
     return output;
   }
 
+  /** The node's last log lines (for errors). */
+  tail(name: NodeName): string {
+    return this.processes.get(name)?.output.tail() ?? '';
+  }
+
   exited(name: NodeName): boolean {
     const child = this.processes.get(name)?.child;
     return !child || child.exitCode !== null || child.signalCode !== null;

@@ -159,7 +159,8 @@ export class TemporalOnPostgres {
       const exited = this.nodes.anyExited();
       if (exited)
         throw new Error(`The Temporal server's ${exited.name} exited while starting:\n${exited.tail}`);
-      if (Date.now() > deadline) throw new Error(`The Temporal server did not serve within 120 s.`);
+      if (Date.now() > deadline)
+        throw new Error(`The Temporal server did not serve within 120 s:\n${this.nodes.tail(this.mainNode)}`);
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
   }

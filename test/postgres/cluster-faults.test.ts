@@ -10,9 +10,14 @@ import { JobClient } from '../../src/client/job-client';
 import { isFinal } from '../../src/jobs/status';
 import type { RootStatusAnswer } from '../../src/contract/jobs';
 import type { NodeName } from '../../src/prod-server/server-nodes';
-import { childStatus, statusWhen, uniqueName } from '../helpers/jobs';
+import { statusWhen, uniqueName } from '../helpers/jobs';
 import { app as pidApp } from '../fixtures/pid-app';
-import { PID_APP, startPostgresServer, type PostgresServer } from '../helpers/postgres';
+import {
+  PID_APP,
+  expectTwoWorkersShareRoot,
+  startPostgresServer,
+  type PostgresServer,
+} from '../helpers/postgres';
 import { eventually, serverCounter } from '../helpers/testbed';
 import { killProcessGroup, startWorkerProcess } from '../helpers/worker-process';
 
@@ -105,22 +110,6 @@ describe('a Temporal cluster on PostgreSQL: nodes killed while a root runs', () 
   }, 300_000);
 
   it('two worker processes on the cluster share one root, and both do some', async () => {
-    const taskQueue = `cluster-${randomUUID()}`;
-    // Four processors each, eight children at once: neither can take them all, however the machine is loaded.
-    const [first, second] = await Promise.all([
-      worker(taskQueue, ['--processors', '4']),
-      worker(taskQueue, ['--processors', '4']),
-    ]);
-    const jobs = new JobClient(pg.env.client, taskQueue, pidApp);
-    const name = uniqueName('cluster-shared');
-    await jobs.start('spread', { name, maxParallel: 8, data: { count: 24, ms: 400 } });
-    const final = await jobs.wait(name);
-    expect(final).toMatchObject({ status: 'success', total: 24, counts: { success: 24 } });
-    const pids = await Promise.all(
-      final.children.map(
-        async (child) => ((await childStatus(jobs, `${name}/${child.name}`)).result as { pid: number }).pid,
-      ),
-    );
-    expect(new Set(pids)).toEqual(new Set([first.pid, second.pid]));
+    await expectTwoWorkersShareRoot(pg, worker);
   }, 300_000);
 });

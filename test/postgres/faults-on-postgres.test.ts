@@ -10,7 +10,12 @@ import type { RootStatusAnswer } from '../../src/contract/jobs';
 import { createJobWorker } from '../../src/worker';
 import { childStatus, statusWhen, uniqueName } from '../helpers/jobs';
 import { app as pidApp } from '../fixtures/pid-app';
-import { PID_APP, startPostgresServer, type PostgresServer } from '../helpers/postgres';
+import {
+  PID_APP,
+  expectTwoWorkersShareRoot,
+  startPostgresServer,
+  type PostgresServer,
+} from '../helpers/postgres';
 import { killProcessGroup, startWorkerProcess } from '../helpers/worker-process';
 
 describe('faults on a Temporal server backed by PostgreSQL', () => {
@@ -34,20 +39,7 @@ describe('faults on a Temporal server backed by PostgreSQL', () => {
   });
 
   it('two worker processes share one root’s children, and both do some', async () => {
-    const taskQueue = `pg-${randomUUID()}`;
-    // Four processors each, eight children at once: neither can take them all, however the machine is loaded.
-    const [first, second] = await Promise.all([
-      worker(taskQueue, ['--processors', '4']),
-      worker(taskQueue, ['--processors', '4']),
-    ]);
-    const jobs = new JobClient(pg.env.client, taskQueue, pidApp);
-    const name = uniqueName('pg-shared');
-    await jobs.start('spread', { name, maxParallel: 8, data: { count: 24, ms: 400 } });
-    const final = (await jobs.wait(name)) as RootStatusAnswer;
-    expect(final).toMatchObject({ status: 'success', total: 24, counts: { success: 24 } });
-    const pids = await Promise.all(final.children.map((child) => pidOf(jobs, name, child.name)));
-    expect(final.children).toHaveLength(24);
-    expect(new Set(pids)).toEqual(new Set([first.pid, second.pid]));
+    await expectTwoWorkersShareRoot(pg, worker);
     workers.splice(0).forEach((process) => killProcessGroup(process, 'SIGTERM'));
   });
 
