@@ -71,7 +71,9 @@ export class PostgresCluster {
       throw err;
     }
     // Should this process end without stop() (an uncaught error), PostgreSQL goes with it.
-    process.once('exit', () => child.kill('SIGKILL'));
+    const killOnExit = () => child.kill('SIGKILL');
+    process.once('exit', killOnExit);
+    child.once('exit', () => process.off('exit', killOnExit));
     return new PostgresCluster(port, binaries.version, dir, child, logFile);
   }
 

@@ -40,6 +40,14 @@ export class ServerNodes {
     return [...this.ports.keys()];
   }
 
+  /**
+   * The node started alone, before the others: on a fresh database every process writes the cluster's metadata
+   * if it finds none, and of two writing at once one exits ("Failed to apply cluster metadata").
+   */
+  get first(): NodeName {
+    return this.ports.has('server') ? 'server' : 'frontend';
+  }
+
   logFile(name: NodeName): string {
     return path.join(this.dir, `temporal-${name}.log`);
   }

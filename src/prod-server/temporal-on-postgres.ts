@@ -42,6 +42,9 @@ export class TemporalOnPostgres {
     readonly nodes: ServerNodes,
   ) {}
 
+  /** Leaves no server process behind if ours exits without calling stop(). */
+  private readonly killOnExit = () => this.nodes.killAllNow();
+
   get address(): string {
     return `127.0.0.1:${this.ports.frontend}`;
   }
@@ -61,7 +64,7 @@ export class TemporalOnPostgres {
 
   /** The single server, or the cluster's frontend. */
   private get mainNode(): NodeName {
-    return this.nodes.names.includes('server') ? 'server' : 'frontend';
+    return this.nodes.first;
   }
 
   static async start(options: TemporalOnPostgresOptions = {}): Promise<TemporalOnPostgres> {
@@ -98,8 +101,7 @@ export class TemporalOnPostgres {
       free.slice(PORTS_NEEDED),
     );
     const harness = new TemporalOnPostgres(postgres, options.namespace ?? 'default', dir, ports, nodes);
-    const killOnExit = () => nodes.killAllNow();
-    process.once('exit', killOnExit);
+    process.once('exit', harness.killOnExit);
     try {
       await runScript('schema set-up', path.join(projectRoot(), 'deploy', 'setup-schema.sh'), {
         PATH: `${path.dirname(tools.sqlTool)}${path.delimiter}${process.env.PATH}`,
@@ -126,7 +128,15 @@ export class TemporalOnPostgres {
           TEMPORAL_NAMESPACE: harness.namespace,
         },
         () => harness.serverExited(),
-      );
+      ).catch((err: unknown) => {
+        // The script only knows the server went away; the node that exited knows why.
+        const exited = nodes.anyExited();
+        if (exited)
+          throw new Error(
+            `The Temporal server's ${exited.name} exited during the namespace set-up:\n${exited.tail}`,
+          );
+        throw err;
+      });
       await harness.waitForNamespace();
       step(`namespace ${harness.namespace} and the job search attributes ready`);
       return harness;
@@ -136,8 +146,12 @@ export class TemporalOnPostgres {
     }
   }
 
-  /** Starts the server's processes (again, after `killServer`) on the same ports and databases; resolves once it serves. */
+  /** Starts the server's processes (again, after `killServer`), `nodes.first` alone first; resolves once it serves. */
   async startServer(): Promise<void> {
+    if (this.nodes.exited(this.nodes.first)) {
+      this.nodes.start(this.nodes.first);
+      await this.serving();
+    }
     for (const name of this.nodes.names) if (this.nodes.exited(name)) this.nodes.start(name);
     await this.serving();
   }
@@ -175,6 +189,7 @@ export class TemporalOnPostgres {
   }
 
   async stop(): Promise<void> {
+    process.removeListener('exit', this.killOnExit);
     await this.nodes.stopAll();
     await this.postgres.stop();
     fs.rmSync(this.dir, { recursive: true, force: true });

@@ -19,6 +19,13 @@ describe('the server nodes and their ports', () => {
     expect(nodes.names).toEqual(['server']);
     expect(nodes.ports.get('server')).toEqual(base);
     expect(extraPortsFor(undefined)).toBe(0);
+    expect(nodes.first).toBe('server');
+  });
+
+  it('a cluster starts its frontend alone first: two nodes writing the cluster metadata at once, one exits', () => {
+    const extra = Array.from({ length: extraPortsFor({ historyNodes: 2 }) }, (_, i) => 20_000 + i);
+    const nodes = new ServerNodes('temporal-server', '/tmp', shared, base, { historyNodes: 2 }, extra);
+    expect(nodes.first).toBe('frontend');
   });
 
   it.each([1, 2, 3, 5])('a cluster of %i history nodes: no two nodes bind the same port', (historyNodes) => {
