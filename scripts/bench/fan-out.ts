@@ -16,6 +16,8 @@ import {
   type Measurement,
   type ServerTuning,
 } from './harness';
+import type { ServerSpec } from './server-spec';
+import { persistenceByOperation, persistenceLines, type OperationCost } from './persistence-metrics';
 import { MODES, type BenchMode } from './modes';
 
 interface FanOutRun extends Measurement {
@@ -26,6 +28,8 @@ interface FanOutRun extends Measurement {
   rootCarryBytes: number;
   /** Milliseconds each status read (a page of 50) took while the root ran, one every few seconds. */
   reads: number[];
+  /** The server's database calls by operation (PostgreSQL servers). */
+  persistence?: OperationCost[];
 }
 
 /** Seconds between the status reads (and progress lines) while the root runs. */
@@ -34,26 +38,29 @@ const READ_EVERY_MS = 5000;
 export async function benchFanOut(
   children: number,
   mode: BenchMode,
-  servers: ServerTuning[],
+  servers: ServerSpec[],
   rounds = 1,
+  roots = 1,
 ): Promise<void> {
-  const runs = new Map<ServerTuning, FanOutRun[]>(servers.map((server) => [server, []]));
+  const total = children * roots;
+  const runs = new Map<string, FanOutRun[]>(servers.map((server) => [server.text, []]));
   for (let round = 1; round <= rounds; round++) {
     for (const server of servers) {
-      const run = await fanOutOnce(children, mode, server);
-      runs.get(server)!.push(run);
+      const run = await fanOutOnce(children, mode, server, roots);
+      runs.get(server.text)!.push(run);
       if (rounds > 1 || servers.length > 1)
-        process.stderr.write(`  round ${round}, ${server}: ${line(children, run)}\n`);
+        process.stderr.write(`  round ${round}, ${server.text}: ${line(total, run)}\n`);
     }
   }
-  console.log(`fan-out: one root with ${children} no-op children, ${MODES[mode].label}, maxParallel 50`);
+  const shape = roots === 1 ? 'one root' : `${roots} roots at once, each`;
+  console.log(`fan-out: ${shape} with ${children} no-op children, ${MODES[mode].label}, maxParallel 50`);
   if (rounds > 1 || servers.length > 1) console.log(`  medians of ${rounds} interleaved round(s):`);
   for (const server of servers) {
-    const all = runs.get(server)!;
+    const all = runs.get(server.text)!;
     const pick = (value: (run: FanOutRun) => number) => median(all.map(value));
     console.log(`  ${all[0].label}`);
     console.log(
-      `    wall time          ${pick((r) => r.seconds).toFixed(1)} s (${(children / pick((r) => r.seconds)).toFixed(1)} children/s)`,
+      `    wall time          ${pick((r) => r.seconds).toFixed(1)} s (${(total / pick((r) => r.seconds)).toFixed(1)} children/s)`,
     );
     console.log(`    workflows in tree  ${all[0].workflows} (root runs and batches)`);
     console.log(`    largest history    ${pick((r) => r.largestHistory)} events`);
@@ -66,11 +73,22 @@ export async function benchFanOut(
         `    status reads       median ${median(reads).toFixed(1)} ms, p95 ${percentile(reads, 0.95).toFixed(1)} ms, ` +
           `max ${Math.max(...reads).toFixed(1)} ms (${reads.length} reads of a page of 50 while it ran)`,
       );
-    const postgres = server.startsWith('postgres');
+    const postgres = server.kind.startsWith('postgres');
     console.log(
       `    CPU seconds        worker ${pick((r) => r.cpuSeconds.worker).toFixed(1)}, server ${pick((r) => r.cpuSeconds.server).toFixed(1)}` +
         (postgres ? `, PostgreSQL ${pick((r) => r.cpuSeconds.database).toFixed(1)}` : ''),
     );
+    const perChild = (value: (run: FanOutRun) => number) => ((pick(value) * 1000) / total).toFixed(2);
+    console.log(
+      `    CPU-ms per child   worker ${perChild((r) => r.cpuSeconds.worker)}, server ${perChild((r) => r.cpuSeconds.server)}` +
+        (postgres ? `, PostgreSQL ${perChild((r) => r.cpuSeconds.database)}` : ''),
+    );
+    const persistence = all.flatMap((run) => run.persistence ?? []);
+    if (persistence.length > 0) {
+      const [first, ...rest] = persistenceLines(mergeCosts(persistence), total * all.length);
+      console.log(`    database calls     ${first}`);
+      for (const more of rest) console.log(`                         ${more}`);
+    }
     console.log(
       `    peak memory        worker ${pick((r) => r.peakRssMb.worker).toFixed(0)} MB, server ${pick((r) => r.peakRssMb.server).toFixed(0)} MB (RSS)` +
         (postgres
@@ -78,37 +96,40 @@ export async function benchFanOut(
           : ''),
     );
   }
-  if (servers.length === 2) {
-    const [a, b] = servers.map((server) => median(runs.get(server)!.map((run) => run.seconds)));
-    console.log(`  children/s, ${servers[0]} against ${servers[1]}: ${(b / a).toFixed(2)}×`);
-  }
+  const seconds = (server: ServerSpec) => median(runs.get(server.text)!.map((run) => run.seconds));
+  for (const server of servers.slice(1))
+    console.log(
+      `  children/s, ${server.text} against ${servers[0].text}: ${(seconds(servers[0]) / seconds(server)).toFixed(2)}×`,
+    );
 }
 
 export async function fanOutOnce(
   children: number,
   mode: BenchMode,
-  server: ServerTuning,
+  server: ServerTuning | ServerSpec,
+  /** Roots of `children` each, started together (status reads and histories are the first one's). */
+  roots = 1,
 ): Promise<FanOutRun> {
   const bench = await startBenchServer(server);
   try {
     const jobs = new JobClient(bench.env.client, bench.taskQueue);
-    const name = `fan-out-${children}`;
+    const names = Array.from({ length: roots }, (_, i) => `fan-out-${children}${i ? `-${i + 1}` : ''}`);
+    const name = names[0];
     const reads: number[] = [];
     const measured = await bench.worker.runUntil(
       measure(bench.pids, async () => {
-        await startFanOutRoot(jobs, name, children, mode);
+        for (const each of names) await startFanOutRoot(jobs, each, children, mode);
         const ticker = setInterval(() => void progress(jobs, name, reads), READ_EVERY_MS);
         try {
-          return await jobs.wait(name);
+          return await Promise.all(names.map((each) => jobs.wait(each)));
         } finally {
           clearInterval(ticker);
         }
       }),
     );
-    const final: RootStatusAnswer = measured.value;
-    if (final.status !== 'success' || final.counts.success !== children) {
-      throw new Error(`fan-out on ${bench.label} ended ${final.status}: ${JSON.stringify(final.counts)}`);
-    }
+    for (const final of measured.value as RootStatusAnswer[])
+      if (final.status !== 'success' || final.counts.success !== children)
+        throw new Error(`fan-out on ${bench.label} ended ${final.status}: ${JSON.stringify(final.counts)}`);
     const history = await largestHistory(bench.env.client, name);
     return {
       ...measured,
@@ -117,6 +138,7 @@ export async function fanOutOnce(
       workflows: history.workflows,
       rootCarryBytes: await startInputBytes(bench.env.client, name),
       reads,
+      persistence: bench.metricsUrls && (await persistenceByOperation(bench.metricsUrls)),
     };
   } finally {
     await bench.teardown();
@@ -163,4 +185,16 @@ async function startInputBytes(client: Client, workflowId: string): Promise<numb
   const { events } = await client.workflow.getHandle(workflowId).fetchHistory();
   const payloads = events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads ?? [];
   return payloads.reduce((sum, payload) => sum + (payload.data?.length ?? 0), 0);
+}
+
+/** Several runs' database calls added up by operation. */
+function mergeCosts(costs: OperationCost[]): OperationCost[] {
+  const merged = new Map<string, OperationCost>();
+  for (const cost of costs) {
+    const into = merged.get(cost.operation) ?? { operation: cost.operation, calls: 0, seconds: 0 };
+    into.calls += cost.calls;
+    into.seconds += cost.seconds;
+    merged.set(cost.operation, into);
+  }
+  return [...merged.values()].sort((a, b) => b.seconds - a.seconds);
 }

@@ -12,6 +12,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, Worker, type WorkflowBundle } from '@temporalio/worker';
 import { devServerTuningFlags } from '../../src/provisioning/dev-server-tuning';
 import { TemporalOnPostgres } from '../../src/prod-server/temporal-on-postgres';
+import { parseServerSpec, type ServerKind, type ServerSpec } from './server-spec';
 import { TEMPORAL_SERVER_VERSION } from '../../src/provisioning/temporal-server';
 import { resolveTemporalCli } from '../../src/provisioning/temporal-cli';
 import { freePort } from '../../src/provisioning/ports';
@@ -28,6 +29,8 @@ export interface BenchServer {
    * the database's (PostgreSQL's postmaster and backends; none for SQLite).
    */
   pids: { server: number; otherServers?: number[]; database: () => number[] };
+  /** The server's metrics endpoints (every node of a cluster); the dev servers run without. */
+  metricsUrls?: string[];
   /** For the figures' headings. */
   label: string;
   taskQueue: string;
@@ -51,13 +54,14 @@ function installQuietRuntime(): void {
  * project's own dev server runs with (src/dev-server-tuning.ts). `postgres`: the Temporal server on
  * PostgreSQL, as docker-compose.yml runs it (src/prod-server/).
  */
-export type ServerTuning = 'stock' | 'tuned' | 'postgres' | 'postgres-cluster';
+export type ServerTuning = ServerKind;
 
-export async function startBenchServer(tuning: ServerTuning = 'tuned'): Promise<BenchServer> {
+export async function startBenchServer(server: ServerTuning | ServerSpec = 'tuned'): Promise<BenchServer> {
   installQuietRuntime();
   bundle ??= bundleInOwnProcess();
-  if (tuning === 'postgres') return startPostgresBenchServer();
-  if (tuning === 'postgres-cluster') return startPostgresBenchServer({ historyNodes: 2 });
+  const spec = typeof server === 'string' ? parseServerSpec(server) : server;
+  const tuning = spec.kind;
+  if (tuning === 'postgres' || tuning === 'postgres-cluster') return startPostgresBenchServer(spec);
   const cli = await resolveTemporalCli({ provision: false });
   const port = await freePort();
   const env = await TestWorkflowEnvironment.createLocal({
@@ -75,9 +79,21 @@ export async function startBenchServer(tuning: ServerTuning = 'tuned'): Promise<
   return withWorker(env, `127.0.0.1:${port}`, pids, label, () => env.teardown());
 }
 
-/** On PostgreSQL with fsync on (as production runs it): one process, or a cluster of `cluster.historyNodes`. */
-async function startPostgresBenchServer(cluster?: { historyNodes: number }): Promise<BenchServer> {
-  const server = await TemporalOnPostgres.start({ log: () => undefined, cluster });
+/** On PostgreSQL, fsync on (as production runs it) unless the spec says otherwise: one process, or a cluster. */
+async function startPostgresBenchServer(spec: ServerSpec): Promise<BenchServer> {
+  const cluster = spec.historyNodes === undefined ? undefined : { historyNodes: spec.historyNodes };
+  const server = await TemporalOnPostgres.start({
+    log: () => undefined,
+    cluster,
+    shards: spec.shards,
+    durable: spec.durable,
+    tuning: {
+      postgresSettings: spec.postgresSettings,
+      postgresCpus: spec.postgresCpus,
+      maxConns: spec.maxConns,
+      dynamicConfig: spec.dynamicConfig,
+    },
+  });
   const env = await TestWorkflowEnvironment.createFromExistingServer({ address: server.address });
   const postmaster = server.postgres.pid!;
   const others = server.nodes.names.filter((name) => name !== 'server' && name !== 'frontend');
@@ -89,11 +105,19 @@ async function startPostgresBenchServer(cluster?: { historyNodes: number }): Pro
   const shape = cluster
     ? `a cluster of ${server.nodes.names.length} processes, ${cluster.historyNodes} history`
     : 'one process';
-  const label = `Temporal server ${TEMPORAL_SERVER_VERSION} on PostgreSQL ${server.postgres.version} (fsync on, 4 shards, ${shape})`;
-  return withWorker(env, server.address, pids, label, async () => {
+  const knobs = spec.text.split('/').slice(1);
+  const label =
+    `Temporal server ${TEMPORAL_SERVER_VERSION} on PostgreSQL ${server.postgres.version} ` +
+    `(fsync ${spec.durable ? 'on' : 'off'}, ${spec.shards ?? 4} shards, ${shape}` +
+    `${knobs.length ? `; ${knobs.join(', ')}` : ''})`;
+  const bench = await withWorker(env, server.address, pids, label, async () => {
     await env.teardown();
     await server.stop();
   });
+  const metricsUrls = server.nodes.names.map(
+    (name) => `http://127.0.0.1:${server.nodes.ports.get(name)!.metrics}/metrics`,
+  );
+  return { ...bench, metricsUrls };
 }
 
 async function withWorker(

@@ -5,7 +5,7 @@ import { benchCompare } from './compare';
 import { benchEfficiency } from './efficiency';
 import { benchFanOut } from './fan-out';
 import { benchLatency } from './latency';
-import type { ServerTuning } from './harness';
+import { parseServerSpec, type ServerSpec } from './server-spec';
 import { MODES, type BenchMode } from './modes';
 import { benchServerStart } from './server-start';
 import { benchStatusRead } from './status-read';
@@ -18,7 +18,7 @@ const usage = `usage: npm run bench -- <benchmark> [count] [options]
   compare [children] [--rounds R] [--only TEXT] [--server stock|tuned]
                                              the job engine against bare Temporal, one fresh dev server per run
   fan-out [children] [--mode packed|single|workflow] [--server tuned|stock|postgres|postgres,dev] [--rounds R]
-                                             one root: wall time, children/s, largest history, root carry,
+          [--roots N]                        one root (or N at once, of that many each): wall time, children/s, largest history, root carry,
                                              status reads while it runs, CPU, peak memory;
                                              several servers run interleaved round after round (default 1 round)
   breakdown [children] [--mode packed|single|workflow] [--child-ms MS]
@@ -40,13 +40,16 @@ const usage = `usage: npm run bench -- <benchmark> [count] [options]
                                              what each costs the dashboard and the Temporal server; with
                                              --baseline, another checkout's jobs ui faces the same, interleaved
   --server: tuned (or dev: as \`jobs dev\` starts the dev server, the default), stock (as the SDK's createLocal
-            starts it), or postgres (the Temporal server on PostgreSQL, as docker-compose.yml runs it; fan-out only)`;
+            starts it), or postgres (the Temporal server on PostgreSQL, as docker-compose.yml runs it; fan-out only)
+            or postgres-cluster (two history nodes); a postgres server takes knobs after slashes:
+            postgres/shards=16/history=2/conns=40/durable=off/pg.commit_delay=200/dc.KEY=VALUE`;
 
 async function main(): Promise<void> {
   const { positionals, values } = parseArgs({
     allowPositionals: true,
     options: {
       rounds: { type: 'string' },
+      roots: { type: 'string' },
       only: { type: 'string' },
       server: { type: 'string', default: 'tuned' },
       mode: { type: 'string', default: 'packed' },
@@ -67,18 +70,18 @@ async function main(): Promise<void> {
             ? '10000'
             : '1000'),
   );
-  const servers = String(values.server)
-    .split(',')
-    .map((server) => (server === 'dev' ? 'tuned' : server) as ServerTuning);
-  const known: ServerTuning[] = ['stock', 'tuned', 'postgres', 'postgres-cluster'];
-  if (!servers.every((server) => known.includes(server)))
-    return fail(
-      `--server must be tuned (or dev), stock, postgres or postgres-cluster, or a comma-separated list of them`,
-    );
-  if (servers.length > 1 && name !== 'fan-out') return fail(`several servers at once are for fan-out`);
-  if (servers.some((server) => server.startsWith('postgres')) && name !== 'fan-out')
+  let specs: ServerSpec[];
+  try {
+    specs = String(values.server).split(',').map(parseServerSpec);
+  } catch (err) {
+    return fail(`--server: ${(err as Error).message}`);
+  }
+  if (new Set(specs.map((spec) => spec.text)).size < specs.length)
+    return fail(`--server names a server twice`);
+  if (specs.length > 1 && name !== 'fan-out') return fail(`several servers at once are for fan-out`);
+  if (specs.some((spec) => spec.kind.startsWith('postgres')) && name !== 'fan-out')
     return fail(`--server postgres and postgres-cluster are for fan-out`);
-  const server = servers[0];
+  const server = specs[0].kind;
   if (!(values.mode! in MODES)) return fail(`--mode must be one of ${Object.keys(MODES).join(', ')}`);
   switch (name) {
     case 'server-start':
@@ -86,7 +89,13 @@ async function main(): Promise<void> {
     case 'compare':
       return benchCompare(count, wholeNumber(values.rounds ?? '3'), server, values.only);
     case 'fan-out':
-      return benchFanOut(count, values.mode as BenchMode, servers, wholeNumber(values.rounds ?? '1'));
+      return benchFanOut(
+        count,
+        values.mode as BenchMode,
+        specs,
+        wholeNumber(values.rounds ?? '1'),
+        wholeNumber(values.roots ?? '1'),
+      );
     case 'breakdown':
       return benchBreakdown(count, values.mode as BenchMode, childMsOf(values['child-ms'], 0));
     case 'efficiency':

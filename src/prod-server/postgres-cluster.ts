@@ -36,6 +36,10 @@ export class PostgresCluster {
     log: Log;
     /** Commits reach the disk before they count (fsync on), as in production (default true). */
     durable?: boolean;
+    /** More `name=value` settings (the benchmarks try knobs with them). */
+    settings?: string[];
+    /** Only these CPUs (a `taskset -c` list), to measure what a core of PostgreSQL is worth. */
+    cpus?: string;
   }): Promise<PostgresCluster> {
     const binaries = resolvePostgres(options.log);
     const port = options.port ?? (await freePort());
@@ -59,9 +63,13 @@ export class PostgresCluster {
       );
     }
     const args = ['-D', data, '-p', String(port), '-k', dir, '-c', 'listen_addresses=127.0.0.1'];
-    for (const setting of [...SETTINGS, ...(options.durable === false ? NOT_DURABLE : [])])
-      args.push('-c', setting);
-    const child = spawn(...asUser(binaries.postgres, args), { stdio: ['ignore', 'pipe', 'pipe'] });
+    const durability = options.durable === false ? NOT_DURABLE : [];
+    for (const setting of [...SETTINGS, ...durability, ...(options.settings ?? [])]) args.push('-c', setting);
+    const [file, fileArgs] = asUser(binaries.postgres, args);
+    const pinned: [string, string[]] = options.cpus
+      ? ['taskset', ['-c', options.cpus, file, ...fileArgs]]
+      : [file, fileArgs];
+    const child = spawn(...pinned, { stdio: ['ignore', 'pipe', 'pipe'] });
     const output = watchOutput(child, logFile);
     try {
       await output.waitFor(/database system is ready to accept connections/, 60_000, 'PostgreSQL');

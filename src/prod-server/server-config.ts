@@ -22,6 +22,8 @@ export interface ServerConfigInput {
   password: string;
   dynamicConfigFile: string;
   historyShards?: number;
+  /** Connections each node keeps to the default store (default 20). */
+  maxConns?: number;
   logLevel?: 'debug' | 'info' | 'warn' | 'error';
 }
 
@@ -62,7 +64,7 @@ persistence:
   numHistoryShards: ${input.historyShards ?? 4}
   datastores:
     postgres-default:
-${store('temporal', 20)}
+${store('temporal', input.maxConns ?? 20)}
     postgres-visibility:
 ${store('temporal_visibility', 10)}
 

@@ -30,6 +30,14 @@ export interface TemporalOnPostgresOptions {
   shards?: number;
   /** PostgreSQL puts every commit on disk first (fsync on, as production runs it; default true). */
   durable?: boolean;
+  /** Knobs the benchmarks try: more PostgreSQL settings (`name=value`), connections per node to the default store, and dynamic config added to deploy/dynamicconfig/development-sql.yaml. */
+  tuning?: {
+    postgresSettings?: string[];
+    /** PostgreSQL on these CPUs only (a `taskset -c` list). */
+    postgresCpus?: string;
+    maxConns?: number;
+    dynamicConfig?: Record<string, unknown>;
+  };
 }
 
 export class TemporalOnPostgres {
@@ -80,7 +88,12 @@ export class TemporalOnPostgres {
     const cliDir = path.dirname(cli.executable.path);
     step('Temporal server and CLI found');
 
-    const postgres = await PostgresCluster.start({ log, durable: options.durable });
+    const postgres = await PostgresCluster.start({
+      log,
+      durable: options.durable,
+      settings: options.tuning?.postgresSettings,
+      cpus: options.tuning?.postgresCpus,
+    });
     step(`PostgreSQL ${postgres.version} on 127.0.0.1:${postgres.port}`);
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'temporal-jobs-server-'));
     const free = await distinctFreePorts(PORTS_NEEDED + extraPortsFor(options.cluster), options.port);
@@ -89,8 +102,9 @@ export class TemporalOnPostgres {
       postgresPort: postgres.port,
       user: POSTGRES_USER,
       password: POSTGRES_PASSWORD,
-      dynamicConfigFile: path.join(projectRoot(), 'deploy', 'dynamicconfig', 'development-sql.yaml'),
+      dynamicConfigFile: writeDynamicConfig(dir, options.tuning?.dynamicConfig),
       historyShards: options.shards,
+      maxConns: options.tuning?.maxConns,
     };
     const nodes = new ServerNodes(
       tools.server,
@@ -217,6 +231,21 @@ export class TemporalOnPostgres {
       await connection.close();
     }
   }
+}
+
+/** The deploy dynamic config, or a copy of it in `dir` with `extra` added. */
+function writeDynamicConfig(dir: string, extra: Record<string, unknown> = {}): string {
+  const deployed = path.join(projectRoot(), 'deploy', 'dynamicconfig', 'development-sql.yaml');
+  if (Object.keys(extra).length === 0) return deployed;
+  let text = fs.readFileSync(deployed, 'utf8');
+  for (const [key, value] of Object.entries(extra)) {
+    if (new RegExp(`^${key.replace(/\./g, '\\.')}:`, 'm').test(text))
+      throw new Error(`dynamic config ${key} is already set in ${deployed}`);
+    text += `${key}:\n  - value: ${JSON.stringify(value)}\n    constraints: {}\n`;
+  }
+  const file = path.join(dir, 'dynamicconfig.yaml');
+  fs.writeFileSync(file, text);
+  return file;
 }
 
 async function distinctFreePorts(count: number, first?: number): Promise<number[]> {
