@@ -31,6 +31,8 @@ export interface BenchServer {
   pids: { server: number; otherServers?: number[]; database: () => number[] };
   /** The server's metrics endpoints (every node of a cluster); the dev servers run without. */
   metricsUrls?: string[];
+  /** PostgreSQL's port on 127.0.0.1 (user and password `temporal`), for a look inside. */
+  databasePort?: number;
   /** For the figures' headings. */
   label: string;
   taskQueue: string;
@@ -117,7 +119,7 @@ async function startPostgresBenchServer(spec: ServerSpec): Promise<BenchServer> 
   const metricsUrls = server.nodes.names.map(
     (name) => `http://127.0.0.1:${server.nodes.ports.get(name)!.metrics}/metrics`,
   );
-  return { ...bench, metricsUrls };
+  return { ...bench, metricsUrls, databasePort: server.postgres.port };
 }
 
 async function withWorker(
