@@ -142,6 +142,16 @@ describe('a long-lived root continues as new (dev server)', () => {
       const unique = uniqueName('unique-after-continue');
       await testbed.jobs.start('fan_out', { ...options, name: unique, data: { count: 11 } });
       expect(await testbed.jobs.wait(unique)).toMatchObject({ status: 'success', total: 11, error: null });
+
+      // Three runs later, from the index this worker keeps of the root's batches, brought up to date each call:
+      // "c12" (second run) comes again on the 32nd page (fourth run).
+      const later = uniqueName('duplicate-three-runs-later');
+      await testbed.jobs.start('fan_out', { ...options, name: later, data: { count: 31, nameAgain: 12 } });
+      expect(await testbed.jobs.wait(later)).toMatchObject({
+        status: 'failed',
+        error: 'two children are named "c12"; names must be unique',
+        total: 30,
+      });
     } finally {
       await testbed.teardown();
     }
