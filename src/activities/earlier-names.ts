@@ -51,15 +51,15 @@ async function listedBatches(client: Client, rootId: string, since: string): Pro
   const entry = indexes.get(key) ?? { index: new BatchKeyIndex(), listing: Promise.resolve() };
   indexes.delete(key);
   indexes.set(key, entry); // now the most recently used
-  const listing = entry.listing.then(async () => {
-    const from = entry.index.listFrom(since);
-    const query = `JobRootId = ${queryString(rootId)} AND JobKind = 'batch' AND StartTime >= ${queryString(from)}`;
-    for await (const execution of client.workflow.list({ query })) {
-      const keys = execution.typedSearchAttributes.get(JobChildKeys) ?? [];
-      const { workflowId, runId, startTime } = execution;
-      entry.index.add({ workflowId, runId, startTime, keys });
-    }
-  });
+  const listing = entry.listing.then(() =>
+    entry.index.refresh(since, async function* (from) {
+      const query = `JobRootId = ${queryString(rootId)} AND JobKind = 'batch' AND StartTime >= ${queryString(from)}`;
+      for await (const execution of client.workflow.list({ query })) {
+        const { workflowId, runId, startTime } = execution;
+        yield { workflowId, runId, startTime, keys: execution.typedSearchAttributes.get(JobChildKeys) ?? [] };
+      }
+    }),
+  );
   entry.listing = listing.catch(() => undefined);
   await listing;
   forgetOldest();

@@ -59,6 +59,17 @@ export class BatchKeyIndex {
     return found;
   }
 
+  /**
+   * Lists the batches started since the newest held (less the overlap) with `list`, and adds them once the
+   * listing is whole: visibility lists the newest first, so a half-kept listing would move the next one past
+   * older batches it never gave.
+   */
+  async refresh(rootStartedAt: string, list: (from: string) => AsyncIterable<ListedBatch>): Promise<void> {
+    const listed: ListedBatch[] = [];
+    for await (const batch of list(this.listFrom(rootStartedAt))) listed.push(batch);
+    for (const batch of listed) this.add(batch);
+  }
+
   /** Where the next listing starts: the root's start, or the newest batch seen less the overlap. */
   listFrom(rootStartedAt: string): string {
     const since = new Date(rootStartedAt).getTime();

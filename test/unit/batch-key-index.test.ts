@@ -62,3 +62,50 @@ describe('the batch key index (names of a root earlier runs planned)', () => {
     );
   });
 });
+
+describe('bringing the index up to date (BatchKeyIndex.refresh)', () => {
+  const rootStart = '2026-01-01T00:00:00.000Z';
+  const batch = (n: number, minute: number) => ({
+    workflowId: `r/batch/${n}`,
+    runId: `run-${n}`,
+    startTime: at(`2026-01-01T00:${String(minute).padStart(2, '0')}:00Z`),
+    keys: [`K${n}`],
+  });
+
+  it('lists from the root start, then from the newest batch less the overlap', async () => {
+    const index = new BatchKeyIndex();
+    const asked: string[] = [];
+    await index.refresh(rootStart, async function* (from) {
+      asked.push(from);
+      yield batch(1, 5);
+    });
+    await index.refresh(rootStart, async function* (from) {
+      asked.push(from);
+      yield batch(2, 6);
+    });
+    expect(asked).toEqual([
+      rootStart,
+      new Date(Date.parse('2026-01-01T00:05:00Z') - LISTING_OVERLAP_MS).toISOString(),
+    ]);
+    expect([...index.holding(['K1', 'K2']).keys()]).toEqual(['r/batch/1', 'r/batch/2']);
+  });
+
+  it('keeps nothing of a listing that failed half-way, so the next one misses no older batch', async () => {
+    const index = new BatchKeyIndex();
+    // Newest first, as visibility lists them; the listing breaks before the older batch arrives.
+    await expect(
+      index.refresh(rootStart, async function* () {
+        yield batch(9, 50);
+        throw new Error('visibility unavailable');
+      }),
+    ).rejects.toThrow('visibility unavailable');
+    const asked: string[] = [];
+    await index.refresh(rootStart, async function* (from) {
+      asked.push(from);
+      yield batch(9, 50);
+      yield batch(1, 1);
+    });
+    expect(asked).toEqual([rootStart]);
+    expect(index.holding(['K1']).get('r/batch/1')).toBe('run-1');
+  });
+});
