@@ -11,6 +11,7 @@ import { randomUUID } from 'node:crypto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, Worker, type WorkflowBundle } from '@temporalio/worker';
 import { devServerTuningFlags } from '../../src/provisioning/dev-server-tuning';
+import { DEFAULT_HISTORY_SHARDS } from '../../src/prod-server/server-config';
 import { TemporalOnPostgres } from '../../src/prod-server/temporal-on-postgres';
 import { parseServerSpec, type ServerKind, type ServerSpec } from './server-spec';
 import { TEMPORAL_SERVER_VERSION } from '../../src/provisioning/temporal-server';
@@ -110,16 +111,13 @@ async function startPostgresBenchServer(spec: ServerSpec): Promise<BenchServer> 
   const knobs = spec.text.split('/').slice(1);
   const label =
     `Temporal server ${TEMPORAL_SERVER_VERSION} on PostgreSQL ${server.postgres.version} ` +
-    `(fsync ${spec.durable ? 'on' : 'off'}, ${spec.shards ?? 4} shards, ${shape}` +
+    `(fsync ${spec.durable ? 'on' : 'off'}, ${spec.shards ?? DEFAULT_HISTORY_SHARDS} shards, ${shape}` +
     `${knobs.length ? `; ${knobs.join(', ')}` : ''})`;
   const bench = await withWorker(env, server.address, pids, label, async () => {
     await env.teardown();
     await server.stop();
   });
-  const metricsUrls = server.nodes.names.map(
-    (name) => `http://127.0.0.1:${server.nodes.ports.get(name)!.metrics}/metrics`,
-  );
-  return { ...bench, metricsUrls, databasePort: server.postgres.port };
+  return { ...bench, metricsUrls: server.metricsUrls, databasePort: server.postgres.port };
 }
 
 async function withWorker(

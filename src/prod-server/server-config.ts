@@ -28,6 +28,8 @@ export interface ServerConfigInput {
 }
 
 export const PORTS_NEEDED = 10;
+/** History shards unless asked otherwise (fixed once the databases exist). */
+export const DEFAULT_HISTORY_SHARDS = 4;
 
 export function serverPorts(free: number[]): ServerPorts {
   if (free.length < PORTS_NEEDED)
@@ -61,7 +63,7 @@ log:
 persistence:
   defaultStore: postgres-default
   visibilityStore: postgres-visibility
-  numHistoryShards: ${input.historyShards ?? 4}
+  numHistoryShards: ${input.historyShards ?? DEFAULT_HISTORY_SHARDS}
   datastores:
     postgres-default:
 ${store('temporal', input.maxConns ?? 20)}

@@ -59,20 +59,24 @@ export class TemporalOnPostgres {
 
   /** The metrics of the single server, or of the cluster's frontend. */
   get metricsUrl(): string {
-    return `http://127.0.0.1:${this.nodes.ports.get(this.mainNode)!.metrics}/metrics`;
+    return this.metricsUrlOf(this.nodes.first);
+  }
+
+  /** The metrics of every node (one for the single server). */
+  get metricsUrls(): string[] {
+    return this.nodes.names.map((name) => this.metricsUrlOf(name));
   }
 
   get serverPid(): number | undefined {
-    return this.nodes.pid(this.mainNode);
+    return this.nodes.pid(this.nodes.first);
   }
 
   get serverLogFile(): string {
-    return this.nodes.logFile(this.mainNode);
+    return this.nodes.logFile(this.nodes.first);
   }
 
-  /** The single server, or the cluster's frontend. */
-  private get mainNode(): NodeName {
-    return this.nodes.first;
+  private metricsUrlOf(name: NodeName): string {
+    return `http://127.0.0.1:${this.nodes.ports.get(name)!.metrics}/metrics`;
   }
 
   static async start(options: TemporalOnPostgresOptions = {}): Promise<TemporalOnPostgres> {
@@ -188,7 +192,9 @@ export class TemporalOnPostgres {
       if (exited)
         throw new Error(`The Temporal server's ${exited.name} exited while starting:\n${exited.tail}`);
       if (Date.now() > deadline)
-        throw new Error(`The Temporal server did not serve within 120 s:\n${this.nodes.tail(this.mainNode)}`);
+        throw new Error(
+          `The Temporal server did not serve within 120 s:\n${this.nodes.tail(this.nodes.first)}`,
+        );
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
   }
