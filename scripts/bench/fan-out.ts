@@ -17,7 +17,12 @@ import {
   type ServerTuning,
 } from './harness';
 import type { ServerSpec } from './server-spec';
-import { persistenceByOperation, persistenceLines, type OperationCost } from './persistence-metrics';
+import {
+  persistenceByOperation,
+  persistenceLines,
+  sumByOperation,
+  type OperationCost,
+} from './persistence-metrics';
 import { MODES, type BenchMode } from './modes';
 
 interface FanOutRun extends Measurement {
@@ -85,7 +90,7 @@ export async function benchFanOut(
     );
     const persistence = all.flatMap((run) => run.persistence ?? []);
     if (persistence.length > 0) {
-      const [first, ...rest] = persistenceLines(mergeCosts(persistence), total * all.length);
+      const [first, ...rest] = persistenceLines(sumByOperation(persistence), total * all.length);
       console.log(`    database calls     ${first}`);
       for (const more of rest) console.log(`                         ${more}`);
     }
@@ -185,16 +190,4 @@ async function startInputBytes(client: Client, workflowId: string): Promise<numb
   const { events } = await client.workflow.getHandle(workflowId).fetchHistory();
   const payloads = events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads ?? [];
   return payloads.reduce((sum, payload) => sum + (payload.data?.length ?? 0), 0);
-}
-
-/** Several runs' database calls added up by operation. */
-function mergeCosts(costs: OperationCost[]): OperationCost[] {
-  const merged = new Map<string, OperationCost>();
-  for (const cost of costs) {
-    const into = merged.get(cost.operation) ?? { operation: cost.operation, calls: 0, seconds: 0 };
-    into.calls += cost.calls;
-    into.seconds += cost.seconds;
-    merged.set(cost.operation, into);
-  }
-  return [...merged.values()].sort((a, b) => b.seconds - a.seconds);
 }

@@ -3,6 +3,8 @@
  * over services and over a cluster's nodes): calls and seconds per operation. For the PostgreSQL servers, whose
  * every call is a round trip to PostgreSQL.
  */
+import { metricSamples } from '../../test/helpers/prometheus';
+
 export interface OperationCost {
   operation: string;
   calls: number;
@@ -10,18 +12,26 @@ export interface OperationCost {
 }
 
 export async function persistenceByOperation(metricsUrls: string[]): Promise<OperationCost[]> {
-  const byOperation = new Map<string, OperationCost>();
+  const costs: OperationCost[] = [];
   for (const url of metricsUrls) {
-    const text = await (await fetch(url)).text();
-    for (const line of text.split('\n')) {
-      const match = /^persistence_latency_(sum|count)\{(.*)\} ([0-9.e+-]+)$/.exec(line);
-      const operation = match && /(?:^|,)operation="([^"]+)"/.exec(match[2])?.[1];
-      if (!match || !operation) continue;
-      const cost = byOperation.get(operation) ?? { operation, calls: 0, seconds: 0 };
-      if (match[1] === 'sum') cost.seconds += Number(match[3]);
-      else cost.calls += Number(match[3]);
-      byOperation.set(operation, cost);
+    for (const { name, labels, value } of await metricSamples(url)) {
+      const { operation } = labels;
+      if (!operation) continue;
+      if (name === 'persistence_latency_sum') costs.push({ operation, calls: 0, seconds: value });
+      if (name === 'persistence_latency_count') costs.push({ operation, calls: value, seconds: 0 });
     }
+  }
+  return sumByOperation(costs);
+}
+
+/** Costs added up by operation (over services, nodes or runs), the most time first. */
+export function sumByOperation(costs: Iterable<OperationCost>): OperationCost[] {
+  const byOperation = new Map<string, OperationCost>();
+  for (const { operation, calls, seconds } of costs) {
+    const sum = byOperation.get(operation) ?? { operation, calls: 0, seconds: 0 };
+    sum.calls += calls;
+    sum.seconds += seconds;
+    byOperation.set(operation, sum);
   }
   return [...byOperation.values()].sort((a, b) => b.seconds - a.seconds);
 }

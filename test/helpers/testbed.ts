@@ -8,6 +8,7 @@ import { resolveTemporalCli } from '../../src/provisioning/temporal-cli';
 import { resolveTestServer } from '../../src/provisioning/test-server';
 import { jobSearchAttributes } from '../../src/search-attributes';
 import { registerJobSearchAttributes } from '../../src/testing/job-test-environment';
+import { metricSamples } from './prometheus';
 
 export interface WorkerSetup {
   /** Module exporting the workflows the worker runs. */
@@ -187,16 +188,12 @@ export async function serverCounter(
   name: string,
   labels: Record<string, string> = {},
 ): Promise<number> {
-  const text = await (await fetch(metricsUrl)).text();
-  const wanted = Object.entries(labels).map(([label, value]) => `${label}="${value}"`);
-  let sum = 0;
-  for (const line of text.split('\n')) {
-    const match = /^([a-z_]+)(?:\{(.*)\})? ([0-9.e+]+)$/.exec(line);
-    if (!match || match[1] !== name) continue;
-    const has = (match[2] ?? '').split(',');
-    if (wanted.every((pair) => has.includes(pair))) sum += Number(match[3]);
-  }
-  return sum;
+  const wanted = Object.entries(labels);
+  return (await metricSamples(metricsUrl))
+    .filter(
+      (sample) => sample.name === name && wanted.every(([label, value]) => sample.labels[label] === value),
+    )
+    .reduce((sum, sample) => sum + sample.value, 0);
 }
 
 /** The workflow ids a visibility query lists, sorted. */
