@@ -18,8 +18,9 @@ const usage = `usage: npm run bench -- <benchmark> [count] [options]
   compare [children] [--rounds R] [--only TEXT] [--server stock|tuned]
                                              the job engine against bare Temporal, one fresh dev server per run
   fan-out [children] [--mode packed|single|workflow] [--server tuned|stock|postgres|postgres,dev] [--rounds R]
-          [--roots N]                        one root (or N at once, of that many each): wall time, children/s, largest history, root carry,
-                                             status reads while it runs, CPU, peak memory;
+          [--roots N]                        one root (or N at once, of that many each): wall time, children/s,
+                                             largest history, root carry, status reads while it runs, CPU,
+                                             CPU-ms per child, database calls per child, peak memory;
                                              several servers run interleaved round after round (default 1 round)
   breakdown [children] [--mode packed|single|workflow] [--child-ms MS]
                                              one root: CPU-ms per child (server; worker by thread), and per
