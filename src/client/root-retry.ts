@@ -15,6 +15,7 @@ import { JobOwnerId } from '../search-attributes';
 import type { rootJobWorkflow } from '../workflows';
 import type { RootControls } from './root-controls';
 import { runInput, runOutcome } from './run-history';
+import { compactState, expandState } from '../jobs/batch-runs';
 import { rootStartOptions } from './start-root-job';
 
 /** What a retry (`JobClient.retry`) did. */
@@ -66,7 +67,7 @@ export async function retryRoot(
   if (rerun === 0 && !unplanned)
     throw new InvalidJobInputError(`Job "${id}" has no ${described} children to rerun.`);
   const input = await runInput<RootJobInput>(client, { workflowId: id });
-  const carried = carryForRerun(last.result, input, which);
+  const carried = carryForRerun(expandState(last.result), input, which);
   try {
     await client.workflow.start<typeof rootJobWorkflow>(
       'rootJobWorkflow',
@@ -86,7 +87,8 @@ export async function retryRoot(
 function carryForRerun(state: RootWorkflowState, input: RootJobInput, rerun: RerunnableStatus[]): RootCarry {
   const maxParallel = state.maxParallel ?? input.maxParallel;
   return {
-    state: {
+    // Written as the root writes its own carry: a big root's record stays within a payload.
+    state: compactState({
       ...withoutUnplanned(state),
       status: 'new', // the run sets its status (and search attribute) from its children at once
       phase: state.unplanned ? 'planning' : 'running',
@@ -98,7 +100,7 @@ function carryForRerun(state: RootWorkflowState, input: RootJobInput, rerun: Rer
       paused: false,
       maxParallel,
       batches: state.batches.map(({ rerun: _asked, ...batch }) => ({ ...batch, slots: 0, done: true })),
-    },
+    }),
     pool: createSlotPool(maxParallel),
     // Children it never planned (it stopped while planning) are planned now, from where it stopped.
     cursor: state.unplanned?.cursor ?? null,

@@ -30,6 +30,7 @@ import { rootPage, shownOf } from '../jobs/root-page';
 import { RECORD_DEFAULTS, readSnapshot } from './snapshot-reader';
 import { JobNotFoundError } from '../errors';
 import { lostRoot } from '../jobs/lost-root';
+import { expandState } from '../jobs/batch-runs';
 import { NoWorkerAnsweredError, type WorkflowReads } from './workflow-reads';
 
 /** In a running batch, the records that may read as `status` once refined. */
@@ -70,7 +71,7 @@ export class StatusReader {
 
   private async closedRootState(id: string): Promise<RootWorkflowState> {
     const closed = await this.reads.closedOutcome<RootWorkflowState>(id);
-    if (closed.kind === 'result') return closed.result;
+    if (closed.kind === 'result') return expandState(closed.result); // written compact (batch-runs.ts)
     if (closed.kind === 'open') return this.reads.query(id, rootJobQuery); // it went on as new meanwhile
     // Closed without its result (an operator terminated it): what it knew then, ended.
     const last = await this.reads.query(id, rootJobQuery);

@@ -250,6 +250,11 @@ export interface BatchSummary {
   rerun?: { sequence: number; statuses: ('failed' | 'cancelled')[] };
   /** Of the children its counts say run, those in a pack waiting for a free slot (absent: none). */
   waiting?: WaitingChildren;
+  /**
+   * Only in a root's final result and continue-as-new carry: this summary stands for this many ended batches
+   * in a row, alike but for their ids (`<root id>/batch/<index>`), so a big root's record stays small.
+   */
+  repeat?: number;
 }
 
 /** Children handed to a worker in a pack whose processor has not begun: shown as `new` or `failed_redelivered`. */

@@ -1,8 +1,10 @@
 /**
- * A root's record grows by one summary per batch (about 170 bytes), and it travels whole: in every
- * continue-as-new (with the root's input, payload included) and in every status query. Temporal refuses a
- * payload over 2 MiB (its input and record together), and a root whose continue-as-new is refused would fail its workflow task for ever; so a
- * root stops planning, saying why, before its record could outgrow that. Pure: used by the root workflow.
+ * A root's record travels in every continue-as-new (with the root's input, payload included) and in its
+ * result. Alike ended batches are written once there (batch-runs.ts), but each batch that differs (open, with
+ * failed or cancelled children, rerun) adds a summary of about 170 bytes. Temporal refuses a payload over
+ * 2 MiB (input and record together), and a root whose continue-as-new is refused would fail its workflow task
+ * for ever; so a root stops planning, saying why, before its record could outgrow that. Pure: used by the
+ * root workflow with its record in that written form.
  */
 import { jsonBytes } from './options';
 

@@ -5,6 +5,7 @@
  * root's state changes; nothing else writes `state` or `pool`.
  */
 import type { SlotPool } from '../contract/carry';
+import { expandState } from './batch-runs';
 import type { RerunnableStatus, RootJobInput, RootWorkflowState, StatusCounts } from '../contract/jobs';
 import type { BatchReport } from '../contract/messages';
 import {
@@ -74,7 +75,7 @@ export class RootLedger {
     now: string,
     createdAt: string,
   ) {
-    this.state = carried?.state ?? newRootState(input, now, createdAt);
+    this.state = carried ? expandState(carried.state) : newRootState(input, now, createdAt);
     // Roots carried from before pause and scale existed.
     this.state.paused ??= false;
     this.state.pausedAt ??= null;

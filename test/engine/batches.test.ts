@@ -1,5 +1,10 @@
 import { JobApplication } from '../../src/application';
 import { createJobTestbed, uniqueName, type JobTestbed } from '../helpers/jobs';
+import type { RootCarry } from '../../src/contract/carry';
+import type { RootWorkflowState } from '../../src/contract/jobs';
+import { expandBatches } from '../../src/jobs/batch-runs';
+import { emptyCounts } from '../../src/jobs/status';
+import { decodePayloadAt } from '../../src/client/sdk-internals';
 
 /** Children that record how many of them run at once. */
 function concurrencyProbe() {
@@ -173,6 +178,32 @@ describe('a long-lived root continues as new (dev server)', () => {
       const final = await testbed.jobs.wait(name);
       expect(final).toMatchObject({ status: 'success', total: 32 });
       expect(probe.max).toBeLessThanOrEqual(3);
+
+      // Its carry and its result list alike ended batches once (batch-runs.ts): 16 batches that all succeeded.
+      const history = await testbed.client.workflow.getHandle(name).fetchHistory();
+      const started = history.events![0].workflowExecutionStartedEventAttributes!;
+      expect(started.continuedExecutionRunId).toBeTruthy();
+      const converter = testbed.client.options.loadedDataConverter;
+      const carried = await decodePayloadAt<RootCarry>(converter, 1, started.input!.payloads!);
+      const carriedBatches = expandBatches(name, carried.state.batches);
+      expect(carried.state.batches.length).toBeLessThan(carriedBatches.length);
+      expect(carriedBatches.map((batch) => batch.id)).toEqual(
+        carriedBatches.map((_, i) => `${name}/batch/${i}`),
+      );
+      const result = (await testbed.client.workflow.getHandle(name).result()) as RootWorkflowState;
+      expect(result.batches).toEqual([
+        {
+          id: `${name}/batch/0`,
+          size: 2,
+          counts: { ...emptyCounts(), success: 2 },
+          slots: 0,
+          done: true,
+          repeat: 16,
+        },
+      ]);
+      // Read back whole: a page deep in the last batches still names its children.
+      const page = await testbed.jobs.status(name, { offset: 29, limit: 5 });
+      expect('children' in page && page.children.map((child) => child.name)).toEqual(['c29', 'c30', 'c31']);
     } finally {
       await testbed.teardown();
     }

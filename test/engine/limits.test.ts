@@ -7,6 +7,7 @@ import { JobApplication } from '../../src/application';
 import { InvalidJobInputError, JobNotFoundError } from '../../src/errors';
 import type { ChildJobState, RootWorkflowState, RootStatusAnswer } from '../../src/contract/jobs';
 import { createJobTestbed, uniqueName, type JobTestbed } from '../helpers/jobs';
+import { expandState } from '../../src/jobs/batch-runs';
 
 function limitsApplication(): JobApplication {
   return new JobApplication()
@@ -63,7 +64,8 @@ describe('limits (time-skipping server)', () => {
     await testbed.jobs.start('fan', { name, data: { count: 300, payloadBytes: 8 * 1024 } });
     const final = await testbed.jobs.wait(name);
     expect(final).toMatchObject({ status: 'success', total: 300 });
-    const { batches } = (await testbed.client.workflow.getHandle(name).result()) as RootWorkflowState;
+    const result = (await testbed.client.workflow.getHandle(name).result()) as RootWorkflowState;
+    const { batches } = expandState(result); // alike ended batches are written once
     expect(batches.length).toBeGreaterThanOrEqual(3);
     expect(Math.max(...batches.map((batch) => batch.size))).toBeLessThan(200);
   });

@@ -15,6 +15,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import { carryFull } from '../../jobs/carry-size';
+import { compactState } from '../../jobs/batch-runs';
 import { jsonBytes } from '../../jobs/options';
 import { totalOf } from '../../jobs/status';
 import { rootPage } from '../../jobs/root-page';
@@ -85,7 +86,7 @@ export async function rootJobWorkflow(input: RootJobInput, carried?: RootCarry):
     const { pool, forced, durations } = run;
     const rerunSequence = reruns.lastSequence;
     return continueAsNew<typeof rootJobWorkflow>(input, {
-      state,
+      state: compactState(state), // alike ended batches written once: the carry stays small
       pool,
       cursor,
       planned,
@@ -115,7 +116,7 @@ export async function rootJobWorkflow(input: RootJobInput, carried?: RootCarry):
       if (state.interrupted || state.error) break;
       if (historyIsLong()) return carry();
       const pages = Math.min(PAGES_PER_PLANNING, BATCH_WINDOW - run.openBatches);
-      const full = carryFull((inputBytes ??= jsonBytes(input)), state, pages);
+      const full = carryFull((inputBytes ??= jsonBytes(input)), compactState(state), pages);
       if (full) {
         run.ledger.fail(full);
         break;
@@ -150,6 +151,7 @@ export async function rootJobWorkflow(input: RootJobInput, carried?: RootCarry):
     const ended = status === 'failed' ? state.counts.failed : state.counts.cancelled;
     const why = state.error ?? `${ended} of ${totalOf(state.counts)} children ${status}`;
     const memo = { [SNAPSHOT_MEMO_KEY]: snapshotOf(run) }; // lists show its last counts
-    return closeAs(state, `Job "${state.name}" ${status}: ${why}`, { cancel, memo }); // the Web UI agrees
+    const record = compactState(state); // the result, failure detail or memo: as small as the carry
+    return closeAs(record, `Job "${state.name}" ${status}: ${why}`, { cancel, memo }); // the Web UI agrees
   }
 }
