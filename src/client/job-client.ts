@@ -68,7 +68,7 @@ export class JobClient {
     readonly app?: JobApplication,
     /** Status answers from running workflows come from workers; give up on one after this long. */
     readonly queryTimeoutMs = 15_000,
-    /** A running root that no worker answers within this is read from its last snapshot (at most 5 s old). */
+    /** A running root that no worker answers within this is read from its last snapshot (at most 1 s old). */
     readonly snapshotAfterMs = Math.min(3_000, queryTimeoutMs),
   ) {
     const reads = new WorkflowReads(client, taskQueue, queryTimeoutMs);

@@ -1,18 +1,87 @@
 /**
- * A running root's status when no worker answers (a deploy, a crash): its record from the snapshot it keeps in
- * its memo (at most a few seconds older than its last change), and the children of the batches that have
- * ended, from their results. Both are read from the server alone.
+ * A running root's snapshot in its memo (workflows/root/snapshot.ts), read from the server alone: a status read
+ * pages from it with one describe when it is current, and falls back on it when no worker answers (a deploy, a
+ * crash), answering with the children of the batches that have ended, from their results.
  */
-import { SNAPSHOT_MEMO_KEY } from '../contract/messages';
-import type { ChildPageRequest, ChildRecord, RootStatusAnswer, RootSnapshot } from '../contract/jobs';
+import { WorkflowNotFoundError } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
+import { SNAPSHOT_MEMO_KEY, interruptSignal } from '../contract/messages';
+import type {
+  ChildPageRequest,
+  ChildRecord,
+  RootLayout,
+  RootStatusAnswer,
+  RootSnapshot,
+} from '../contract/jobs';
+import { JobNotFoundError } from '../errors';
 import { batchWorkflowId } from '../jobs/ids';
 import { DEFAULT_PAGE_LIMIT } from '../jobs/pages';
+import { layoutEnds } from '../jobs/root-layout';
 import { withoutResult } from '../jobs/status-view';
 import type { WorkflowReads } from './workflow-reads';
 
+type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
+
 /** For roots that ran before pause and scale existed. */
 export const RECORD_DEFAULTS = { paused: false, pausedAt: null };
+/** Events read back from a root's newest to find what its pending workflow task holds. */
+const PENDING_EVENTS_READ = 100;
 
+/**
+ * A running root's snapshot with its layout, when nothing the root has not handled yet would change its record
+ * at once: an interrupt or a cancel request waiting in its pending workflow task makes it undefined (a read
+ * after `jobs interrupt` then asks the root, which answers once it has handled it). Undefined too once the root
+ * has closed, or for a snapshot without a layout.
+ */
+export async function currentSnapshot(
+  reads: WorkflowReads,
+  id: string,
+): Promise<(RootSnapshot & { layout: RootLayout }) | undefined> {
+  let description;
+  try {
+    description = await reads.client.workflow.getHandle(id).describe();
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) throw new JobNotFoundError(id);
+    throw err;
+  }
+  if (description.status.name !== 'RUNNING') return undefined;
+  const snapshot = description.memo?.[SNAPSHOT_MEMO_KEY] as RootSnapshot | undefined;
+  if (!snapshot?.layout || snapshot.phase === 'stopped') return undefined;
+  if (description.raw.pendingWorkflowTask && (await interruptPending(reads, id, description.runId)))
+    return undefined;
+  return snapshot as RootSnapshot & { layout: RootLayout };
+}
+
+/** An interrupt or cancel request since the root's last completed workflow task (true when that is not found). */
+async function interruptPending(reads: WorkflowReads, workflowId: string, runId: string): Promise<boolean> {
+  const { client } = reads;
+  let events: HistoryEvent[];
+  try {
+    const { history } = await client.workflowService.getWorkflowExecutionHistoryReverse({
+      namespace: client.options.namespace,
+      execution: { workflowId, runId },
+      maximumPageSize: PENDING_EVENTS_READ,
+    });
+    events = history?.events ?? [];
+  } catch (err) {
+    if ((err as { code?: number }).code === 12 /* UNIMPLEMENTED: the time-skipping server */) return true;
+    throw err;
+  }
+  for (const event of events) {
+    if (event.workflowTaskCompletedEventAttributes) return false;
+    if (interrupts(event)) return true;
+  }
+  return true;
+}
+
+function interrupts(event: HistoryEvent): boolean {
+  return (
+    event.workflowExecutionSignaledEventAttributes?.signalName === interruptSignal.name ||
+    !!event.workflowExecutionCancelRequestedEventAttributes
+  );
+}
+
+/** A running root's status from its snapshot alone, when no worker answers: its ended batches' children. */
 export async function readSnapshot(
   reads: WorkflowReads,
   id: string,
@@ -20,10 +89,10 @@ export async function readSnapshot(
 ): Promise<RootStatusAnswer | undefined> {
   const snapshot = await reads.memo<RootSnapshot>(id, SNAPSHOT_MEMO_KEY);
   if (!snapshot) return undefined;
-  const { at, phase: _phase, batches, ...record } = snapshot;
+  const { at, phase: _phase, batches, layout, ...record } = snapshot;
   const children: ChildRecord[] = [];
   let skip = offset;
-  for (const [index, [, ended]] of (batches ?? []).entries()) {
+  for (const [index, [, ended]] of (layout ? layoutEnds(layout) : (batches ?? [])).entries()) {
     if (children.length >= limit) break;
     if (!ended) continue; // a running batch answers only through a worker
     const closed = await reads.closedBatch(batchWorkflowId(id, index));

@@ -1,8 +1,10 @@
 /**
  * Reads a root with one page of its children. A finished root and its finished batches are read from their
- * results (one call each, no replay); a running root from its query (its counts from its batches' reports), the
- * running batches that hold the page from their queries and from the server's view of their pending packs, in
- * parallel. A page filtered by status asks every running batch (where the page falls depends on their counts).
+ * results (one call each, no replay); a running root from the snapshot in its memo (one describe: its record,
+ * its counts at most a second old, where its batches are; see snapshot-reader.ts), or from its query when that
+ * is not current; the running batches that hold the page from their queries and from the server's view of their
+ * pending packs, in parallel. A page filtered by status asks the root and every running batch (where the page
+ * falls depends on their counts).
  */
 import { QueryNotRegisteredError } from '@temporalio/client';
 import {
@@ -27,7 +29,8 @@ import { pageSlices, type PageSlice } from '../jobs/pages';
 import { addCounts, emptyCounts, liveRootFigures, subtractCounts, totalOf } from '../jobs/status';
 import { refineCounts, refineRecord, withoutResult, type PackState } from '../jobs/status-view';
 import { rootPage, shownOf } from '../jobs/root-page';
-import { RECORD_DEFAULTS, readSnapshot } from './snapshot-reader';
+import { RECORD_DEFAULTS, currentSnapshot, readSnapshot } from './snapshot-reader';
+import { layoutPage } from '../jobs/root-layout';
 import { JobNotFoundError } from '../errors';
 import { lostRoot } from '../jobs/lost-root';
 import { expandState } from '../jobs/batch-runs';
@@ -57,11 +60,18 @@ export function batchesMayStillRun(root: Pick<RootWorkflowState, 'phase' | 'lost
 }
 
 export class StatusReader {
+  /** Reads from a root's snapshot ask its batches within fallbackMs: no worker may be running at all. */
+  private quickReader: StatusReader | undefined;
+
   constructor(
     private readonly reads: WorkflowReads,
     /** A running root that no worker answers within this is read from its snapshot. */
     private readonly fallbackMs: number,
   ) {}
+
+  private get quick(): StatusReader {
+    return (this.quickReader ??= new StatusReader(this.reads.within(this.fallbackMs), this.fallbackMs));
+  }
 
   /** The root's state: its query while it runs, its result once it has finished. */
   async rootState(id: string, timeoutMs = this.reads.queryTimeoutMs): Promise<RootWorkflowState> {
@@ -82,6 +92,8 @@ export class StatusReader {
     try {
       // A page filtered by status needs every running batch's counts; an unfiltered one, only its own batches.
       if (request.status) return await this.filteredRoot(await this.rootState(id, this.fallbackMs), request);
+      const snapshot = await currentSnapshot(this.reads, id);
+      if (snapshot) return await this.quick.pagedRoot(layoutPage(snapshot, request)).catch(notAnswered);
       return await this.pagedRoot(await this.rootPage(id, request));
     } catch (err) {
       if (!(err instanceof RootNotAnswered)) throw err;

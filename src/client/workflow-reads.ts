@@ -52,6 +52,11 @@ export class WorkflowReads {
     });
   }
 
+  /** The same reads, giving up on a query after `timeoutMs`. */
+  within(timeoutMs: number): WorkflowReads {
+    return new WorkflowReads(this.client, this.taskQueue, timeoutMs);
+  }
+
   /**
    * A query answered while the workflow runs; `open: false` (at once, without a worker) once it has closed.
    * Gives up after `timeoutMs` (NoWorkerAnsweredError).

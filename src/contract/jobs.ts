@@ -337,8 +337,20 @@ export interface RootSnapshot extends RootRecord {
   phase: RootPhase;
   /** When it was taken (ISO-8601). */
   at: string;
-  /** Per batch: its size, and 1 once it has ended; null for a root with very many batches. */
+  /** Per batch: its size, and 1 once it has ended; null when `layout` says it, or for very many batches. */
   batches: [number, number][] | null;
+  /** Where its children are, for a status read that asks no worker (absent with very many open batches). */
+  layout?: RootLayout;
+}
+
+/** Where a running root's children are, small enough for its memo (jobs/root-layout.ts). */
+export interface RootLayout {
+  /** Its batches' sizes in plan order, a run of equal sizes written once: `[size, how many]`. */
+  sizes: [number, number][];
+  /** Its batches that have not ended, by index. */
+  open: Record<string, BatchSummary>;
+  /** Its children's statuses as a status read shows them (those waiting in packs as waiting), summed. */
+  shown: StatusCounts;
 }
 
 /** The status answer for a root (`JobClient.status`): its record, counts and one page of its children. */

@@ -180,8 +180,9 @@ describe('packing short children into one activity (time-skipping server)', () =
       ['q12', 'new'],
     ]);
     expect(asked.some((id) => id.startsWith(`${name}/batch/1`))).toBe(true);
-    // The root answers with its page alone, not its whole state (which lists every batch).
-    expect(rootQueries).toEqual(['rootPage', 'rootPage']);
+    // The root is read from its snapshot, or (the time-skipping server cannot say what its pending task holds)
+    // answers with its page alone, never its whole state (which lists every batch).
+    expect(rootQueries.filter((query) => query !== 'rootPage')).toEqual([]);
     await testbed.jobs.interrupt(name, { force: true });
     expect((await testbed.jobs.wait(name)).counts).toMatchObject({ success: 10, cancelled: 10 });
   });

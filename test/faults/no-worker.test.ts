@@ -4,10 +4,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Client } from '@temporalio/client';
 import { Worker } from '@temporalio/worker';
 import { JobClient } from '../../src/client/job-client';
 import { createSeedApplication } from '../../src/example/seed-app';
-import type { RootStatusAnswer } from '../../src/contract/jobs';
+import type { RootSnapshot, RootStatusAnswer } from '../../src/contract/jobs';
 import { JOB_WORKFLOWS_PATH, jobWorkerSettings } from '../../src/worker';
 import { runJobs, startJobs } from '../helpers/cli';
 import { statusWhen, uniqueName } from '../helpers/jobs';
@@ -52,6 +53,53 @@ describe('no worker running (dev server)', () => {
     expect(final).toMatchObject({ status: 'success', total: 4 });
     // They finished on the worker that was stopping: no second attempt.
     expect(final.children.map((child) => child.attempts)).toEqual([1, 1, 1, 1]);
+  }, 120_000);
+
+  it('a status read of a running root asks no worker about the root, but waits for it to take an interrupt', async () => {
+    const taskQueue = `current-${randomUUID()}`;
+    const rootQueries: string[] = [];
+    const counting = new Client({
+      connection: env.client.connection,
+      namespace: env.client.options.namespace,
+      interceptors: {
+        workflow: [{ query: (input, next) => (rootQueries.push(input.queryType), next(input)) }],
+      },
+    });
+    // Long enough for a worker to start on a loaded machine: the read must wait for the root, not fall back.
+    const jobs = new JobClient(counting, taskQueue, undefined, 120_000, 120_000);
+    const name = uniqueName('current');
+    const parts = [
+      ...Array.from({ length: 5 }, (_, i) => ({ name: `quick${i}` })),
+      ...Array.from({ length: 5 }, (_, i) => ({ name: `slow${i}`, durationMs: 60_000 })),
+    ];
+    const first = await worker(taskQueue);
+    await first.runUntil(async () => {
+      await jobs.start('do_big_job', { name, batchSize: 5, data: { parts } });
+      await eventually('the root to keep a snapshot with its five finished children', async () => {
+        const { memo } = await env.client.workflow.getHandle(name).describe();
+        const snapshot = memo?.[SNAPSHOT_MEMO_KEY] as RootSnapshot | undefined;
+        return (snapshot?.layout && snapshot.layout.shown.success === 5) || undefined;
+      });
+      rootQueries.length = 0;
+      // Page 1 is batch 0's (ended, read from its result): nothing is asked of a worker.
+      const read = (await jobs.status(name, { limit: 5 })) as RootStatusAnswer;
+      expect(read).toMatchObject({ status: 'running', total: 10, interrupted: false });
+      expect(read.counts.success).toBe(5);
+      expect(read.children.map((child) => child.status)).toEqual(Array(5).fill('success'));
+      expect(rootQueries).toEqual([]);
+    });
+
+    // No worker: an interrupt waits in the root's pending task, where its snapshot cannot show it.
+    await env.client.workflow.getHandle(name).signal('interrupt', { force: true });
+    const read = jobs.status(name, { limit: 5 }) as Promise<RootStatusAnswer>;
+    const second = await worker(taskQueue);
+    await second.runUntil(async () => {
+      const answer = await read;
+      expect(answer.interrupted).toBe(true);
+      expect(answer.snapshotAt).toBeUndefined();
+      expect(rootQueries).toContain('rootPage');
+      expect(await jobs.wait(name)).toMatchObject({ status: 'cancelled' });
+    });
   }, 120_000);
 
   it('with no worker, a status read answers from the snapshot and says how old it is', async () => {

@@ -48,6 +48,8 @@ export class RootRun {
   signalsInFlight = 0;
   /** The record changed since the last snapshot (snapshot.ts). */
   snapshotDue = true;
+  /** Batches reopened for a rerun so far: the snapshot shows such a change at once (snapshot.ts). */
+  reopened = 0;
   /** The status the JobStatus search attribute says. */
   private shownStatus: RootWorkflowState['status'];
   /** The planner activity running now, if any. */
@@ -88,6 +90,7 @@ export class RootRun {
   /** An ended batch runs again (a rerun), with `counts`, asking for `wants` slots. */
   batchReopened(index: number, counts: StatusCounts, wants: number): void {
     this.ledger.batchReopened(index, counts, wants);
+    this.reopened++;
     this.onBatchRerun?.(index);
   }
 

@@ -1,32 +1,57 @@
 /**
- * The root's snapshot in its memo: its record, at most a few seconds older than its last change, so that a
- * status read can answer (saying how old it is) when no worker does.
+ * The root's snapshot in its memo: its record and where its children are (jobs/root-layout.ts). A status read
+ * answers from it with one describe, asking no worker about the root, and falls back on it when no worker
+ * answers. Counts in it are at most a second older than the root's; an interrupt, a pause, a new limit or an
+ * error, a rerun is written in the same workflow task that made it.
  */
-import { CancellationScope, condition, sleep, upsertMemo } from '@temporalio/workflow';
+import { CancellationScope, condition, patched, sleep, upsertMemo } from '@temporalio/workflow';
 import type { RootSnapshot } from '../../contract/jobs';
 import { SNAPSHOT_MEMO_KEY } from '../../contract/messages';
+import { recordFlags, rootLayout } from '../../jobs/root-layout';
 import type { RootRun } from './root-run';
 
-/** The snapshot a status read falls back on without a worker is at most this old while the root runs. */
-export const SNAPSHOT_INTERVAL_MS = 5000;
-/** A snapshot lists its batches only up to this many (a status read without a worker pages through them). */
+/** Roots that ran before this wrote their snapshot every 5 s and without a layout (they replay that way). */
+const SNAPSHOT_EACH_SECOND = 'snapshot-each-second';
+/** A changed count is written at most this long after the last snapshot. */
+export const SNAPSHOT_INTERVAL_MS = 1000;
+const EARLIER_INTERVAL_MS = 5000;
+/** A snapshot without a layout lists its batches only up to this many (a read without a worker pages them). */
 const SNAPSHOT_BATCHES = 2000;
 
 export async function keepSnapshot(run: RootRun): Promise<void> {
+  if (!patched(SNAPSHOT_EACH_SECOND)) return keepEarlierSnapshot(run);
+  const flags = () => `${recordFlags(run.state)}${run.reopened}`;
+  let writtenFlags = '';
+  let writtenAt = Number.NEGATIVE_INFINITY;
   for (;;) {
     await condition(() => run.snapshotDue);
+    const wait = writtenAt + SNAPSHOT_INTERVAL_MS - Date.now();
+    if (wait > 0 && flags() === writtenFlags)
+      await CancellationScope.nonCancellable(() => condition(() => flags() !== writtenFlags, wait));
     run.snapshotDue = false;
     upsertMemo({ [SNAPSHOT_MEMO_KEY]: snapshotOf(run) });
-    await CancellationScope.nonCancellable(() => sleep(SNAPSHOT_INTERVAL_MS));
+    writtenFlags = flags();
+    writtenAt = Date.now();
   }
 }
 
-export function snapshotOf(run: RootRun): RootSnapshot {
+async function keepEarlierSnapshot(run: RootRun): Promise<void> {
+  for (;;) {
+    await condition(() => run.snapshotDue);
+    run.snapshotDue = false;
+    upsertMemo({ [SNAPSHOT_MEMO_KEY]: snapshotOf(run, false) });
+    await CancellationScope.nonCancellable(() => sleep(EARLIER_INTERVAL_MS));
+  }
+}
+
+export function snapshotOf(run: RootRun, withLayout = true): RootSnapshot {
   const { kind: _kind, batches, ...record } = run.state;
-  const listed = batches.length <= SNAPSHOT_BATCHES;
+  const layout = withLayout ? rootLayout(batches) : undefined;
+  const listed = !layout && batches.length <= SNAPSHOT_BATCHES;
   return {
     ...record,
     at: new Date().toISOString(),
     batches: listed ? batches.map((batch) => [batch.size, batch.done ? 1 : 0]) : null,
+    ...(layout ? { layout } : {}),
   };
 }

@@ -1,0 +1,130 @@
+import type { BatchSummary, RootSnapshot, RootWorkflowState, StatusCounts } from '../../src/contract/jobs';
+import {
+  LAYOUT_OPEN_BATCHES,
+  layoutEnds,
+  layoutPage,
+  recordFlags,
+  rootLayout,
+} from '../../src/jobs/root-layout';
+import { rootPage } from '../../src/jobs/root-page';
+import { emptyCounts } from '../../src/jobs/status';
+
+const counts = (partial: Partial<StatusCounts>): StatusCounts => ({ ...emptyCounts(), ...partial });
+const batch = (
+  index: number,
+  size: number,
+  done: boolean,
+  more: Partial<BatchSummary> = {},
+): BatchSummary => ({
+  id: `r/batch/${index}`,
+  size,
+  counts: done ? counts({ success: size }) : counts({ running: 2, new: size - 2 }),
+  slots: done ? 0 : 2,
+  done,
+  ...more,
+});
+
+function state(batches: BatchSummary[]): RootWorkflowState {
+  return {
+    kind: 'root',
+    id: 'r',
+    name: 'r',
+    topic: 't',
+    ownerId: 'o',
+    status: 'running',
+    interrupted: false,
+    progress: 0.5,
+    createdAt: null,
+    startedAt: null,
+    stoppedAt: null,
+    error: null,
+    counts: emptyCounts(),
+    total: batches.reduce((sum, b) => sum + b.size, 0),
+    followUps: [],
+    paused: false,
+    pausedAt: null,
+    maxParallel: 4,
+    phase: 'running',
+    batches,
+  };
+}
+
+function snapshotOf(root: RootWorkflowState): RootSnapshot {
+  const { kind: _kind, batches, ...record } = root;
+  return { ...record, at: '2026-12-02T00:00:00.000Z', batches: null, layout: rootLayout(batches) };
+}
+
+describe("a running root's layout (rootLayout, layoutPage)", () => {
+  const batches = [
+    batch(0, 5, true),
+    batch(1, 5, true),
+    batch(2, 5, false, { waiting: { new: 1, failed_redelivered: 0 } }),
+    batch(3, 5, true, { counts: counts({ success: 4, failed: 1 }) }),
+    batch(4, 3, false),
+  ];
+
+  it('writes equal sizes once, open batches whole, and the counts a read shows', () => {
+    expect(rootLayout(batches)).toEqual({
+      sizes: [
+        [5, 4],
+        [3, 1],
+      ],
+      open: { 2: batches[2], 4: batches[4] },
+      shown: rootPage(state(batches), {}).shown,
+    });
+    expect(layoutEnds(rootLayout(batches)!)).toEqual([
+      [5, 1],
+      [5, 1],
+      [5, 0],
+      [5, 1],
+      [3, 0],
+    ]);
+  });
+
+  it.each([
+    [0, 50],
+    [0, 3],
+    [4, 3],
+    [9, 7],
+    [20, 5],
+    [23, 50],
+  ])('pages as the root would (offset %i, limit %i)', (offset, limit) => {
+    const root = state(batches);
+    const expected = rootPage(root, { offset, limit });
+    const fromLayout = layoutPage(
+      snapshotOf(root) as RootSnapshot & { layout: NonNullable<RootSnapshot['layout']> },
+      {
+        offset,
+        limit,
+      },
+    );
+    // Ended batches come with empty counts (a read takes their children from their results).
+    const withoutEndedCounts = expected.page.map((part) =>
+      part.batch.done ? { ...part, batch: { ...part.batch, counts: emptyCounts() } } : part,
+    );
+    expect(fromLayout).toEqual({ ...expected, page: withoutEndedCounts });
+  });
+
+  it('keeps no layout past LAYOUT_OPEN_BATCHES open batches (reads then ask the root)', () => {
+    const many = Array.from({ length: LAYOUT_OPEN_BATCHES + 1 }, (_, i) => batch(i, 5, false));
+    expect(rootLayout(many)).toBeUndefined();
+    expect(rootLayout(many.slice(1))).toBeDefined();
+  });
+
+  it('stays small for a big root: a few sizes and its open batches', () => {
+    const big = Array.from({ length: 5_000 }, (_, i) => batch(i, 200, i < 4_990));
+    expect(JSON.stringify(rootLayout(big)).length).toBeLessThan(3_000);
+  });
+
+  it.each<[string, Partial<RootWorkflowState>]>([
+    ['an interrupt', { interrupted: true }],
+    ['a pause', { paused: true, pausedAt: '2026-12-02T00:00:01.000Z' }],
+    ['a new limit', { maxParallel: 9 }],
+    ['an error', { error: 'the planner failed' }],
+    ['the phase', { phase: 'stopped' }],
+  ])('tells %s from a change of counts', (_, change) => {
+    const root = state(batches);
+    expect(recordFlags({ ...root, ...change })).not.toBe(recordFlags(root));
+    expect(recordFlags({ ...root, counts: counts({ success: 9 }), progress: 0.9 })).toBe(recordFlags(root));
+  });
+});
