@@ -67,19 +67,28 @@ export async function startBenchServer(server: ServerTuning | ServerSpec = 'tune
   if (tuning === 'postgres' || tuning === 'postgres-cluster') return startPostgresBenchServer(spec);
   const cli = await resolveTemporalCli({ provision: false });
   const port = await freePort();
+  // In a file as `jobs dev` keeps it (src/provisioning/dev-server.ts), removed with the server's temporary dir.
+  const dbDir = spec.dbFile ? fs.mkdtempSync(path.join(os.tmpdir(), 'bench-db-')) : undefined;
   const env = await TestWorkflowEnvironment.createLocal({
     server: {
       executable: cli.executable,
       port,
       searchAttributes: jobSearchAttributes,
-      extraArgs: tuning === 'tuned' ? devServerTuningFlags() : [],
+      ...(dbDir ? { dbFilename: path.join(dbDir, 'temporal.db') } : {}),
+      extraArgs: [
+        ...(tuning === 'tuned' ? devServerTuningFlags() : []),
+        ...(dbDir ? ['--sqlite-pragma', 'journal_mode=WAL', '--sqlite-pragma', 'synchronous=OFF'] : []),
+      ],
       // The bare baselines' histories pass the server's warning threshold: that is theirs to bear, not news.
       log: { format: 'pretty', level: 'error' },
     },
   });
   const pids = { server: serverPid(port), database: () => [] };
-  const label = `${tuning} dev server (in-memory SQLite)`;
-  return withWorker(env, `127.0.0.1:${port}`, pids, label, () => env.teardown());
+  const label = `${tuning} dev server (${dbDir ? 'SQLite in a file' : 'in-memory SQLite'})`;
+  return withWorker(env, `127.0.0.1:${port}`, pids, label, async () => {
+    await env.teardown();
+    if (dbDir) fs.rmSync(dbDir, { recursive: true, force: true });
+  });
 }
 
 /** On PostgreSQL, fsync on (as production runs it) unless the spec says otherwise: one process, or a cluster. */

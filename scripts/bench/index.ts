@@ -43,7 +43,8 @@ const usage = `usage: npm run bench -- <benchmark> [count] [options]
   --server: tuned (or dev: as \`jobs dev\` starts the dev server, the default), stock (as the SDK's createLocal
             starts it), or postgres (the Temporal server on PostgreSQL, as docker-compose.yml runs it; fan-out only)
             or postgres-cluster (two history nodes); a postgres server takes knobs after slashes:
-            postgres/shards=16/history=2/conns=40/durable=off/pg.commit_delay=200/dc.KEY=VALUE`;
+            postgres/shards=16/history=2/conns=40/durable=off/pg.commit_delay=200/dc.KEY=VALUE; a dev server
+            one: dev/db=file (SQLite in a file, as \`jobs dev\` keeps it; in memory by default)`;
 
 async function main(): Promise<void> {
   const { positionals, values } = parseArgs({

@@ -3,7 +3,8 @@
  * shards and PostgreSQL's commit_delay at 200 µs. Knobs: `shards=N`, `history=N` (history nodes; a cluster),
  * `durable=off`, `conns=N` (connections per node to the default store), `pg.NAME=VALUE` (a PostgreSQL setting),
  * `dc.KEY=VALUE` (dynamic config, VALUE as JSON or a string), `pgcpus=0` (PostgreSQL
- * pinned to those CPUs, a `taskset -c` list). The dev servers take none.
+ * pinned to those CPUs, a `taskset -c` list). The dev servers take one: `db=file`, SQLite in a file (as `jobs dev`
+ * runs it) instead of in memory.
  */
 export type ServerKind = 'stock' | 'tuned' | 'postgres' | 'postgres-cluster';
 
@@ -19,6 +20,8 @@ export interface ServerSpec {
   /** PostgreSQL pinned to these CPUs (`taskset -c`). */
   postgresCpus?: string;
   dynamicConfig: Record<string, unknown>;
+  /** A dev server's SQLite in a file, not in memory. */
+  dbFile?: boolean;
 }
 
 const KINDS: ServerKind[] = ['stock', 'tuned', 'postgres', 'postgres-cluster'];
@@ -36,8 +39,12 @@ export function parseServerSpec(text: string): ServerSpec {
     dynamicConfig: {},
     historyNodes: kind === 'postgres-cluster' ? 2 : undefined,
   };
-  if (knobs.length > 0 && !kind.startsWith('postgres'))
-    throw new Error(`"${text}": knobs are for the postgres servers`);
+  if (!kind.startsWith('postgres')) {
+    for (const knob of knobs)
+      if (knob === 'db=file' || knob === 'db=memory') spec.dbFile = knob === 'db=file';
+      else throw new Error(`"${text}": a dev server takes db=file or db=memory alone`);
+    return spec;
+  }
   for (const knob of knobs) {
     const eq = knob.indexOf('=');
     const [key, value] = eq < 0 ? [knob, ''] : [knob.slice(0, eq), knob.slice(eq + 1)];

@@ -3,6 +3,8 @@ import { parseServerSpec } from '../../scripts/bench/server-spec';
 describe('benchmark server specs (npm run bench -- fan-out --server …)', () => {
   it.each([
     ['dev', { kind: 'tuned', durable: true, postgresSettings: [], historyNodes: undefined }],
+    ['dev/db=file', { kind: 'tuned', dbFile: true }],
+    ['stock/db=memory', { kind: 'stock', dbFile: false }],
     ['postgres', { kind: 'postgres', durable: true, historyNodes: undefined, dynamicConfig: {} }],
     ['postgres-cluster', { kind: 'postgres-cluster', historyNodes: 2 }],
     ['postgres-cluster/history=3/shards=16', { historyNodes: 3, shards: 16 }],
@@ -27,7 +29,7 @@ describe('benchmark server specs (npm run bench -- fan-out --server …)', () =>
 
   it.each([
     ['mysql', /unknown server "mysql"/],
-    ['dev/shards=2', /knobs are for the postgres servers/],
+    ['dev/shards=2', /a dev server takes db=file or db=memory alone/],
     ['postgres/shards=0', /"shards=0" needs a whole number/],
     ['postgres/shards', /"shards" in "postgres\/shards" needs a value/],
     ['postgres/durable=maybe', /unknown knob "durable=maybe"/],
