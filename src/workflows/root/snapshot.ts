@@ -23,11 +23,21 @@ export async function keepSnapshot(run: RootRun): Promise<void> {
   const flags = () => `${recordFlags(run.state)}${run.reopened}`;
   let writtenFlags = '';
   let writtenAt = Number.NEGATIVE_INFINITY;
+  let wakeUpSet = false;
+  const intervalOver = () => Date.now() - writtenAt >= SNAPSHOT_INTERVAL_MS; // the activation's time
   for (;;) {
     await condition(() => run.snapshotDue);
-    const wait = writtenAt + SNAPSHOT_INTERVAL_MS - Date.now();
-    if (wait > 0 && flags() === writtenFlags)
-      await CancellationScope.nonCancellable(() => condition(() => flags() !== writtenFlags, wait));
+    while (flags() === writtenFlags && !intervalOver()) {
+      // One timer at a time, never cancelled (a timer cancelled as it fires trips the time-skipping server):
+      // it wakes the root when the interval is over, should nothing else. One set for an earlier interval
+      // wakes it early: a new one is set then.
+      if (!wakeUpSet) {
+        wakeUpSet = true;
+        const wait = writtenAt + SNAPSHOT_INTERVAL_MS - Date.now();
+        void CancellationScope.nonCancellable(() => sleep(wait)).then(() => (wakeUpSet = false));
+      }
+      await condition(() => flags() !== writtenFlags || intervalOver() || !wakeUpSet);
+    }
     run.snapshotDue = false;
     upsertMemo({ [SNAPSHOT_MEMO_KEY]: snapshotOf(run) });
     writtenFlags = flags();
