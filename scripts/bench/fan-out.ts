@@ -124,11 +124,18 @@ export async function fanOutOnce(
     const measured = await bench.worker.runUntil(
       measure(bench.pids, async () => {
         for (const each of names) await startFanOutRoot(jobs, each, children, mode);
-        const ticker = setInterval(() => void progress(jobs, name, reads), READ_EVERY_MS);
+        const inFlight = new Set<Promise<void>>();
+        const ticker = setInterval(() => {
+          const read = progress(jobs, name, reads);
+          inFlight.add(read);
+          void read.finally(() => inFlight.delete(read));
+        }, READ_EVERY_MS);
         try {
           return await Promise.all(names.map((each) => jobs.wait(each)));
         } finally {
           clearInterval(ticker);
+          // A read still in flight when the server stops would retry on a closed channel and end the process.
+          await Promise.allSettled([...inFlight]);
         }
       }),
     );
