@@ -56,9 +56,10 @@ export async function currentSnapshot(
 }
 
 /**
- * An interrupt or cancel request since the root's last completed workflow task. True also when that task is not
- * among the events read, or the history cannot be read from its end (the time-skipping server, a root just
- * closed): the root is asked then.
+ * An interrupt or cancel request since the root's last completed workflow task (or since its run began, when
+ * it has completed none: a run that went on as new carries its memo). True also when neither is among the
+ * events read, or the history cannot be read from its end (the time-skipping server, a root just closed): the
+ * root is asked then.
  */
 async function interruptPending(reads: WorkflowReads, workflowId: string): Promise<boolean> {
   const { client } = reads;
@@ -74,8 +75,10 @@ async function interruptPending(reads: WorkflowReads, workflowId: string): Promi
     return true;
   }
   for (const event of events) {
-    if (event.workflowTaskCompletedEventAttributes) return false;
     if (interrupts(event)) return true;
+    // Handled up to here; or a run that has not finished its first task (it went on as new), from its start.
+    if (event.workflowTaskCompletedEventAttributes || event.workflowExecutionStartedEventAttributes)
+      return false;
   }
   return true;
 }
