@@ -26,6 +26,11 @@ type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 export const RECORD_DEFAULTS = { paused: false, pausedAt: null };
 /** Events read back from a root's newest to find what its pending workflow task holds. */
 const PENDING_EVENTS_READ = 100;
+/**
+ * That read gives up after this long and the root is asked: on a saturated server it took 50–120 ms, and now
+ * and then 2 s (`fan-out 1000000`), longer than the query it saves.
+ */
+const PENDING_READ_MS = 250;
 
 /**
  * A running root's snapshot with its layout, when nothing the root has not handled yet would change its record
@@ -58,18 +63,20 @@ export async function currentSnapshot(
 /**
  * An interrupt or cancel request since the root's last completed workflow task (or since its run began, when
  * it has completed none: a run that went on as new carries its memo). True also when neither is among the
- * events read, or the history cannot be read from its end (the time-skipping server, a root just closed): the
- * root is asked then.
+ * events read, or the history cannot be read from its end within PENDING_READ_MS (the time-skipping server, a
+ * busy server, a root just closed): the root is asked then.
  */
 async function interruptPending(reads: WorkflowReads, workflowId: string): Promise<boolean> {
   const { client } = reads;
   let events: HistoryEvent[];
   try {
-    const { history } = await client.workflowService.getWorkflowExecutionHistoryReverse({
-      namespace: client.options.namespace,
-      execution: { workflowId },
-      maximumPageSize: PENDING_EVENTS_READ,
-    });
+    const { history } = await client.withDeadline(Date.now() + PENDING_READ_MS, () =>
+      client.workflowService.getWorkflowExecutionHistoryReverse({
+        namespace: client.options.namespace,
+        execution: { workflowId },
+        maximumPageSize: PENDING_EVENTS_READ,
+      }),
+    );
     events = history?.events ?? [];
   } catch {
     return true;
