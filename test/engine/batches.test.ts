@@ -5,6 +5,7 @@ import type { RootWorkflowState } from '../../src/contract/jobs';
 import { expandBatches } from '../../src/jobs/batch-runs';
 import { emptyCounts } from '../../src/jobs/status';
 import { decodePayloadAt } from '../../src/client/sdk-internals';
+import { SNAPSHOT_MEMO_KEY } from '../../src/contract/messages';
 
 /** Children that record how many of them run at once. */
 function concurrencyProbe() {
@@ -183,6 +184,8 @@ describe('a long-lived root continues as new (dev server)', () => {
       const history = await testbed.client.workflow.getHandle(name).fetchHistory();
       const started = history.events![0].workflowExecutionStartedEventAttributes!;
       expect(started.continuedExecutionRunId).toBeTruthy();
+      // Its snapshot goes on with it: a status read need not wait for the new run's first task.
+      expect(started.memo?.fields?.[SNAPSHOT_MEMO_KEY]).toBeDefined();
       const converter = testbed.client.options.loadedDataConverter;
       const carried = await decodePayloadAt<RootCarry>(converter, 1, started.input!.payloads!);
       const carriedBatches = expandBatches(name, carried.state.batches);

@@ -9,7 +9,7 @@ import {
   CancellationScope,
   allHandlersFinished,
   condition,
-  continueAsNew,
+  makeContinueAsNewFunc,
   patched,
   setHandler,
   workflowInfo,
@@ -85,7 +85,11 @@ export async function rootJobWorkflow(input: RootJobInput, carried?: RootCarry):
     );
     const { pool, forced, durations } = run;
     const rerunSequence = reruns.lastSequence;
-    return continueAsNew<typeof rootJobWorkflow>(input, {
+    // The snapshot goes on in the next run's memo (not carried by default): reads need not wait for its first task.
+    const next = makeContinueAsNewFunc<typeof rootJobWorkflow>({
+      memo: { [SNAPSHOT_MEMO_KEY]: snapshotOf(run) },
+    });
+    return next(input, {
       state: compactState(state), // alike ended batches written once: the carry stays small
       pool,
       cursor,
