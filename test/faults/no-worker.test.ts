@@ -25,6 +25,12 @@ describe('no worker running (dev server)', () => {
     await env?.teardown();
   });
 
+  /** Batch 0 (of 5): five quick children; batch 1: five slow ones. */
+  const quickThenSlow = [
+    ...Array.from({ length: 5 }, (_, i) => ({ name: `quick${i}` })),
+    ...Array.from({ length: 5 }, (_, i) => ({ name: `slow${i}`, durationMs: 60_000 })),
+  ];
+
   const worker = (taskQueue: string) =>
     Worker.create({
       connection: env.nativeConnection,
@@ -68,10 +74,7 @@ describe('no worker running (dev server)', () => {
     // Long enough for a worker to start on a loaded machine: the read must wait for the root, not fall back.
     const jobs = new JobClient(counting, taskQueue, undefined, 120_000, 120_000);
     const name = uniqueName('current');
-    const parts = [
-      ...Array.from({ length: 5 }, (_, i) => ({ name: `quick${i}` })),
-      ...Array.from({ length: 5 }, (_, i) => ({ name: `slow${i}`, durationMs: 60_000 })),
-    ];
+    const parts = quickThenSlow;
     const first = await worker(taskQueue);
     await first.runUntil(async () => {
       await jobs.start('do_big_job', { name, batchSize: 5, data: { parts } });
@@ -106,11 +109,7 @@ describe('no worker running (dev server)', () => {
     const taskQueue = `snapshot-${randomUUID()}`;
     const jobs = new JobClient(env.client, taskQueue);
     const name = uniqueName('snapshot');
-    // Batch 0: five quick children; batch 1: five slow ones.
-    const parts = [
-      ...Array.from({ length: 5 }, (_, i) => ({ name: `quick${i}` })),
-      ...Array.from({ length: 5 }, (_, i) => ({ name: `slow${i}`, durationMs: 60_000 })),
-    ];
+    const parts = quickThenSlow;
     const first = await worker(taskQueue);
     await first.runUntil(async () => {
       await jobs.start('do_big_job', { name, batchSize: 5, data: { parts } });

@@ -1,6 +1,7 @@
 import type { RootWorkflowState, StatusCounts } from '../../src/contract/jobs';
 import { lostRoot } from '../../src/jobs/lost-root';
 import { emptyCounts } from '../../src/jobs/status';
+import { rootStateOf } from '../fixtures/root-state';
 
 const counts = (partial: Partial<StatusCounts>): StatusCounts => ({ ...emptyCounts(), ...partial });
 
@@ -16,34 +17,7 @@ function root(
     slots: 2,
     done: false,
   }));
-  const total = batches.reduce((sum, batch) => sum + batch.size, 0);
-  const all = batches.reduce((sum, batch) => {
-    for (const [status, count] of Object.entries(batch.counts)) sum[status as keyof StatusCounts] += count;
-    return sum;
-  }, emptyCounts());
-  return {
-    kind: 'root',
-    id: 'r',
-    name: 'r',
-    topic: 't',
-    ownerId: 'o',
-    status: 'running',
-    interrupted: false,
-    progress: 0,
-    createdAt: null,
-    startedAt: null,
-    stoppedAt: null,
-    error: null,
-    counts: all,
-    total,
-    followUps: [],
-    paused: true,
-    pausedAt: null,
-    maxParallel: 2,
-    phase,
-    batches,
-    ...more,
-  } as RootWorkflowState;
+  return rootStateOf(phase, batches, more);
 }
 
 describe('a root whose workflow closed without its result', () => {

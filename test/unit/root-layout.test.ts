@@ -8,6 +8,7 @@ import {
 } from '../../src/jobs/root-layout';
 import { rootPage } from '../../src/jobs/root-page';
 import { emptyCounts } from '../../src/jobs/status';
+import { rootStateOf } from '../fixtures/root-state';
 
 const counts = (partial: Partial<StatusCounts>): StatusCounts => ({ ...emptyCounts(), ...partial });
 const batch = (
@@ -24,30 +25,8 @@ const batch = (
   ...more,
 });
 
-function state(batches: BatchSummary[]): RootWorkflowState {
-  return {
-    kind: 'root',
-    id: 'r',
-    name: 'r',
-    topic: 't',
-    ownerId: 'o',
-    status: 'running',
-    interrupted: false,
-    progress: 0.5,
-    createdAt: null,
-    startedAt: null,
-    stoppedAt: null,
-    error: null,
-    counts: emptyCounts(),
-    total: batches.reduce((sum, b) => sum + b.size, 0),
-    followUps: [],
-    paused: false,
-    pausedAt: null,
-    maxParallel: 4,
-    phase: 'running',
-    batches,
-  };
-}
+const state = (batches: BatchSummary[]) =>
+  rootStateOf('running', batches, { paused: false, progress: 0.5, maxParallel: 4 });
 
 function snapshotOf(root: RootWorkflowState): RootSnapshot {
   const { kind: _kind, batches, ...record } = root;
