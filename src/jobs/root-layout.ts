@@ -8,8 +8,8 @@ import type { BatchSummary, RootLayout, RootRecord, RootSnapshot } from '../cont
 import type { RootPage } from '../contract/messages';
 import { batchWorkflowId } from './ids';
 import { pageSlices } from './pages';
-import { shownOf } from './root-page';
-import { addCounts, emptyCounts } from './status';
+import { shownTotal } from './root-page';
+import { emptyCounts } from './status';
 
 /** A root with more open batches than this keeps no layout (reads ask it): its memo stays a few KB. */
 export const LAYOUT_OPEN_BATCHES = 50;
@@ -17,10 +17,8 @@ export const LAYOUT_OPEN_BATCHES = 50;
 export function rootLayout(batches: readonly BatchSummary[]): RootLayout | undefined {
   const sizes: [number, number][] = [];
   const open: Record<string, BatchSummary> = {};
-  const shown = emptyCounts();
   let openCount = 0;
   for (const [index, batch] of batches.entries()) {
-    addCounts(shown, shownOf(batch));
     const last = sizes[sizes.length - 1];
     if (last && last[0] === batch.size) last[1]++;
     else sizes.push([batch.size, 1]);
@@ -28,7 +26,7 @@ export function rootLayout(batches: readonly BatchSummary[]): RootLayout | undef
     if (++openCount > LAYOUT_OPEN_BATCHES) return undefined;
     open[index] = batch;
   }
-  return { sizes, open, shown };
+  return { sizes, open, shown: shownTotal(batches) };
 }
 
 /** For each batch, its size and 1 once it has ended (what a snapshot listed before layouts). */

@@ -14,10 +14,16 @@ export function shownOf(batch: BatchSummary): StatusCounts {
   return batch.done ? batch.counts : shownCounts(batch.counts, batch.waiting);
 }
 
-export function rootPage(state: RootWorkflowState, request: { offset?: number; limit?: number }): RootPage {
-  const { batches, ...record } = state;
+/** Every batch's counts as the root shows them, summed. */
+export function shownTotal(batches: readonly BatchSummary[]): StatusCounts {
   const shown = emptyCounts();
   for (const batch of batches) addCounts(shown, shownOf(batch));
+  return shown;
+}
+
+export function rootPage(state: RootWorkflowState, request: { offset?: number; limit?: number }): RootPage {
+  const { batches, ...record } = state;
+  const shown = shownTotal(batches);
   const page = pageSlices(batches, { offset: request.offset, limit: request.limit }).map((slice) => ({
     index: slice.batch,
     offset: slice.offset,
