@@ -18,7 +18,7 @@ import { JobNotFoundError } from '../errors';
 import type { PackState } from '../jobs/status-view';
 import { isDeadlineExceeded } from './deadline';
 import { decodePayloads } from './sdk-internals';
-import { isoTime, runOutcome, runResult, type Closed, type RunOutcome } from './run-history';
+import { isoTime, runOutcome, runOutcomeNow, runResult, type Closed, type RunOutcome } from './run-history';
 import { loadRun } from '../activities/earlier-batch-runs';
 import type { BatchResult } from '../contract/messages';
 import { emptyCounts, isFinal } from '../jobs/status';
@@ -93,15 +93,19 @@ export class WorkflowReads {
   }
 
   /**
-   * A finished batch's result, as closedResult. The server holds a close-event read open (a long poll of 20 s)
-   * while the workflow runs, so a batch that `mayStillRun` (it has sent its last report but may not have closed
-   * yet) is described first. A batch whose last run closed without its result (terminated after its last
-   * report) has its records rebuilt from that run's history, and the children that had not ended read as
-   * failed, as the root counted them.
+   * A finished batch's result, as closedResult: from the end of its history, one call. Where the server cannot
+   * read a history from its end, a close-event read is held open while the workflow runs (a long poll of 20 s),
+   * so a batch that `mayStillRun` (it has sent its last report but may not have closed yet) is described first.
+   * A batch whose last run closed without its result (terminated after its last report) has its records rebuilt
+   * from that run's history, and the children that had not ended read as failed, as the root counted them.
    */
   async closedBatch(batchId: string, { mayStillRun = false } = {}): Promise<Closed<BatchResult>> {
-    if (mayStillRun && (await this.isRunning(batchId))) return { closed: false };
-    const outcome = await runOutcome<BatchResult>(this.client, { workflowId: batchId });
+    const run = { workflowId: batchId };
+    let outcome = await runOutcomeNow<BatchResult>(this.client, run);
+    if (!outcome) {
+      if (mayStillRun && (await this.isRunning(batchId))) return { closed: false };
+      outcome = await runOutcome<BatchResult>(this.client, run);
+    }
     if (outcome.kind === 'result') return { closed: true, result: outcome.result };
     if (outcome.kind === 'open') return { closed: false };
     const { runId, closeTime } = await this.client.workflow.getHandle(batchId).describe();

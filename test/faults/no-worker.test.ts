@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Client } from '@temporalio/client';
+import { Client, Connection, type ConnectionOptions } from '@temporalio/client';
 import { Worker } from '@temporalio/worker';
 import { JobClient } from '../../src/client/job-client';
 import { createSeedApplication } from '../../src/example/seed-app';
@@ -14,6 +14,8 @@ import { runJobs, startJobs } from '../helpers/cli';
 import { statusWhen, uniqueName } from '../helpers/jobs';
 import { rootJobQuery, SNAPSHOT_MEMO_KEY } from '../../src/contract/messages';
 import { createDevServerEnvironment, eventually } from '../helpers/testbed';
+
+type Interceptor = NonNullable<ConnectionOptions['interceptors']>[number];
 
 describe('no worker running (dev server)', () => {
   let env: TestWorkflowEnvironment;
@@ -64,8 +66,15 @@ describe('no worker running (dev server)', () => {
   it('a status read of a running root asks no worker about the root, but waits for it to take an interrupt', async () => {
     const taskQueue = `current-${randomUUID()}`;
     const rootQueries: string[] = [];
+    // Every call the client makes, by method (a gRPC interceptor on a connection of its own).
+    const calls: string[] = [];
+    const countCalls: Interceptor = (options, nextCall) => {
+      calls.push(String(options.method_definition.path).replace(/^.*\//, ''));
+      return nextCall(options) as ReturnType<Interceptor>;
+    };
+    const connection = await Connection.connect({ address, interceptors: [countCalls] });
     const counting = new Client({
-      connection: env.client.connection,
+      connection,
       namespace: env.client.options.namespace,
       interceptors: {
         workflow: [{ query: (input, next) => (rootQueries.push(input.queryType), next(input)) }],
@@ -84,12 +93,20 @@ describe('no worker running (dev server)', () => {
         return (snapshot?.layout && snapshot.layout.shown.success === 5) || undefined;
       });
       rootQueries.length = 0;
+      calls.length = 0;
       // Page 1 is batch 0's (ended, read from its result): nothing is asked of a worker.
       const read = (await jobs.status(name, { limit: 5 })) as RootStatusAnswer;
       expect(read).toMatchObject({ status: 'running', total: 10, interrupted: false });
       expect(read.counts.success).toBe(5);
       expect(read.children.map((child) => child.status)).toEqual(Array(5).fill('success'));
       expect(rootQueries).toEqual([]);
+      // Three calls, two of them at once: the root described and the end of its history read; then the end of
+      // batch 0's history, its result.
+      expect(calls.sort()).toEqual([
+        'DescribeWorkflowExecution',
+        'GetWorkflowExecutionHistoryReverse',
+        'GetWorkflowExecutionHistoryReverse',
+      ]);
     });
 
     // No worker: an interrupt waits in the root's pending task, where its snapshot cannot show it.
@@ -103,6 +120,7 @@ describe('no worker running (dev server)', () => {
       expect(rootQueries).toContain('rootPage');
       expect(await jobs.wait(name)).toMatchObject({ status: 'cancelled' });
     });
+    await connection.close();
   }, 120_000);
 
   it('with no worker, a status read answers from the snapshot and says how old it is', async () => {
