@@ -16,7 +16,7 @@ import type {
 import { JobNotFoundError } from '../errors';
 import { batchWorkflowId } from '../jobs/ids';
 import { DEFAULT_PAGE_LIMIT } from '../jobs/pages';
-import { layoutEnds } from '../jobs/root-layout';
+import { isCurrentLayout, layoutEnds } from '../jobs/root-layout';
 import { withoutResult } from '../jobs/status-view';
 import type { WorkflowReads } from './workflow-reads';
 
@@ -36,7 +36,7 @@ const PENDING_READ_MS = 250;
  * A running root's snapshot with its layout, when nothing the root has not handled yet would change its record
  * at once: an interrupt or a cancel request waiting in its pending workflow task makes it undefined (a read
  * after `jobs interrupt` then asks the root, which answers once it has handled it). Undefined too once the root
- * has closed, or for a snapshot without a layout.
+ * has closed, or for a snapshot without a layout (or with one as a worker from before wrote it).
  */
 export async function currentSnapshot(
   reads: WorkflowReads,
@@ -55,7 +55,7 @@ export async function currentSnapshot(
   const interrupted = await pending;
   if (description.status.name !== 'RUNNING') return undefined;
   const snapshot = description.memo?.[SNAPSHOT_MEMO_KEY] as RootSnapshot | undefined;
-  if (!snapshot?.layout || snapshot.phase === 'stopped') return undefined;
+  if (!isCurrentLayout(snapshot?.layout) || snapshot.phase === 'stopped') return undefined;
   if (description.raw.pendingWorkflowTask && interrupted) return undefined;
   return snapshot as RootSnapshot & { layout: RootLayout };
 }

@@ -347,11 +347,18 @@ export interface RootSnapshot extends RootRecord {
 export interface RootLayout {
   /** Its batches' sizes in plan order, a run of equal sizes written once: `[size, how many]`. */
   sizes: [number, number][];
-  /** Its batches that have not ended, by index. */
-  open: Record<string, BatchSummary>;
+  /** Its batches that have not ended, by index, each in a few numbers (OpenBatchEntry). */
+  open: Record<string, OpenBatchEntry>;
   /** Its children's statuses as a status read shows them (those waiting in packs as waiting), summed. */
   shown: StatusCounts;
 }
+
+/**
+ * An open batch in a root's layout: the running slots it holds, its children's counts in JOB_STATUSES order,
+ * and, when some of its children wait in packs for a slot, how many wait for their first attempt and how many
+ * for a retry. Its workflow id is `<root id>/batch/<index>`.
+ */
+export type OpenBatchEntry = [slots: number, ...counts: number[]];
 
 /** The status answer for a root (`JobClient.status`): its record, counts and one page of its children. */
 export interface RootStatusAnswer extends RootRecord {

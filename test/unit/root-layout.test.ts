@@ -1,11 +1,15 @@
 import type { BatchSummary, RootSnapshot, RootWorkflowState, StatusCounts } from '../../src/contract/jobs';
 import {
   LAYOUT_OPEN_BATCHES,
+  SNAPSHOT_BYTES,
+  isCurrentLayout,
   layoutEnds,
   layoutPage,
   recordFlags,
   rootLayout,
+  rootSnapshot,
 } from '../../src/jobs/root-layout';
+import { jsonBytes } from '../../src/jobs/options';
 import { rootPage } from '../../src/jobs/root-page';
 import { emptyCounts } from '../../src/jobs/status';
 import { rootStateOf } from '../fixtures/root-state';
@@ -28,10 +32,7 @@ const batch = (
 const state = (batches: BatchSummary[]) =>
   rootStateOf('running', batches, { paused: false, progress: 0.5, maxParallel: 4 });
 
-function snapshotOf(root: RootWorkflowState): RootSnapshot {
-  const { kind: _kind, batches, ...record } = root;
-  return { ...record, at: '2026-12-02T00:00:00.000Z', batches: null, layout: rootLayout(batches) };
-}
+const AT = '2026-12-02T00:00:00.000Z';
 
 describe("a running root's layout (rootLayout, layoutPage)", () => {
   const batches = [
@@ -42,13 +43,14 @@ describe("a running root's layout (rootLayout, layoutPage)", () => {
     batch(4, 3, false),
   ];
 
-  it('writes equal sizes once, open batches whole, and the counts a read shows', () => {
+  it('writes equal sizes once, open batches in a few numbers, and the counts a read shows', () => {
     expect(rootLayout(batches)).toEqual({
       sizes: [
         [5, 4],
         [3, 1],
       ],
-      open: { 2: batches[2], 4: batches[4] },
+      // Slots, then counts: new, running, success, failed, failed_redelivered, cancelled; then waiting ones.
+      open: { 2: [2, 3, 2, 0, 0, 0, 0, 1, 0], 4: [2, 1, 2, 0, 0, 0, 0] },
       shown: rootPage(state(batches), {}).shown,
     });
     expect(layoutEnds(rootLayout(batches)!)).toEqual([
@@ -70,13 +72,9 @@ describe("a running root's layout (rootLayout, layoutPage)", () => {
   ])('pages as the root would (offset %i, limit %i)', (offset, limit) => {
     const root = state(batches);
     const expected = rootPage(root, { offset, limit });
-    const fromLayout = layoutPage(
-      snapshotOf(root) as RootSnapshot & { layout: NonNullable<RootSnapshot['layout']> },
-      {
-        offset,
-        limit,
-      },
-    );
+    const snapshot = rootSnapshot(root, AT) as RootSnapshot & { layout: NonNullable<RootSnapshot['layout']> };
+    expect(snapshot.layout).toBeDefined();
+    const fromLayout = layoutPage(snapshot, { offset, limit });
     // Ended batches come with empty counts (a read takes their children from their results).
     const withoutEndedCounts = expected.page.map((part) =>
       part.batch.done ? { ...part, batch: { ...part.batch, counts: emptyCounts() } } : part,
@@ -92,7 +90,42 @@ describe("a running root's layout (rootLayout, layoutPage)", () => {
 
   it('stays small for a big root: a few sizes and its open batches', () => {
     const big = Array.from({ length: 5_000 }, (_, i) => batch(i, 200, i < 4_990));
-    expect(JSON.stringify(rootLayout(big)).length).toBeLessThan(3_000);
+    expect(JSON.stringify(rootLayout(big)).length).toBeLessThan(500);
+  });
+
+  // Temporal warns of a memo over 2 KiB: in the worker's log at every write, and in the server's.
+  it.each([
+    ['10 open batches', 10, true],
+    [`${LAYOUT_OPEN_BATCHES} open batches of large counts`, LAYOUT_OPEN_BATCHES, false],
+  ])('keeps a snapshot within SNAPSHOT_BYTES: %s', (_, open, kept) => {
+    const many = Array.from({ length: 5_000 }, (_, i) =>
+      i < 5_000 - open
+        ? batch(i, 200, true)
+        : batch(i, 200, false, { counts: counts({ new: 100_000, running: 100_000, success: 100_000 }) }),
+    );
+    const snapshot = rootSnapshot(state(many), AT);
+    expect(jsonBytes(snapshot)).toBeLessThanOrEqual(SNAPSHOT_BYTES);
+    expect(snapshot.layout !== undefined).toBe(kept);
+    expect(snapshot.batches).toBeNull(); // 5,000 batches listed would not fit either
+  });
+
+  it('lists the batches of a root without a layout when they fit (a read without a worker pages them)', () => {
+    const snapshot = rootSnapshot(state(batches), AT, false);
+    expect(snapshot.layout).toBeUndefined();
+    expect(snapshot.batches).toEqual([
+      [5, 1],
+      [5, 1],
+      [5, 0],
+      [5, 1],
+      [3, 0],
+    ]);
+  });
+
+  it('takes a layout whose open batches a worker from before wrote whole as not current', () => {
+    const layout = rootLayout(batches)!;
+    expect(isCurrentLayout(layout)).toBe(true);
+    expect(isCurrentLayout({ ...layout, open: { 2: batches[2] as never } })).toBe(false);
+    expect(isCurrentLayout(undefined)).toBe(false);
   });
 
   it.each<[string, Partial<RootWorkflowState>]>([

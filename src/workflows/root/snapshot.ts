@@ -7,7 +7,7 @@
 import { CancellationScope, condition, patched, sleep, upsertMemo } from '@temporalio/workflow';
 import type { RootSnapshot } from '../../contract/jobs';
 import { SNAPSHOT_MEMO_KEY } from '../../contract/messages';
-import { recordFlags, rootLayout } from '../../jobs/root-layout';
+import { recordFlags, rootSnapshot } from '../../jobs/root-layout';
 import type { RootRun } from './root-run';
 
 /** Roots that ran before this wrote their snapshot every 5 s and without a layout (they replay that way). */
@@ -15,8 +15,6 @@ const SNAPSHOT_EACH_SECOND = 'snapshot-each-second';
 /** A changed count is written at most this long after the last snapshot. */
 export const SNAPSHOT_INTERVAL_MS = 1000;
 const EARLIER_INTERVAL_MS = 5000;
-/** A snapshot without a layout lists its batches only up to this many (a read without a worker pages them). */
-const SNAPSHOT_BATCHES = 2000;
 
 export async function keepSnapshot(run: RootRun): Promise<void> {
   if (!patched(SNAPSHOT_EACH_SECOND)) return keepEarlierSnapshot(run);
@@ -55,13 +53,5 @@ async function keepEarlierSnapshot(run: RootRun): Promise<void> {
 }
 
 export function snapshotOf(run: RootRun, withLayout = true): RootSnapshot {
-  const { kind: _kind, batches, ...record } = run.state;
-  const layout = withLayout ? rootLayout(batches) : undefined;
-  const listed = !layout && batches.length <= SNAPSHOT_BATCHES;
-  return {
-    ...record,
-    at: new Date().toISOString(),
-    batches: listed ? batches.map((batch) => [batch.size, batch.done ? 1 : 0]) : null,
-    ...(layout ? { layout } : {}),
-  };
+  return rootSnapshot(run.state, new Date().toISOString(), withLayout);
 }
