@@ -24,8 +24,12 @@ type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 
 /** For roots that ran before pause and scale existed. */
 export const RECORD_DEFAULTS = { paused: false, pausedAt: null };
-/** Events read back from a root's newest to find what its pending workflow task holds. */
-const PENDING_EVENTS_READ = 100;
+/**
+ * Events read back from a root's newest, a page at a time, to find what its pending workflow task holds: on a
+ * root busy with 200,000 children its last completed task was 10 events back at the median, 31 at most; a page
+ * of 100 took twice as long to read as one of 5 on a saturated server (91 against 36 ms).
+ */
+const PENDING_EVENTS_PAGES = [32, 68];
 /**
  * That read gives up after this long and the root is asked: on a saturated server it took 50–120 ms, and now
  * and then 2 s (`fan-out 1000000`), longer than the query it saves.
@@ -68,24 +72,31 @@ export async function currentSnapshot(
  */
 async function interruptPending(reads: WorkflowReads, workflowId: string): Promise<boolean> {
   const { client } = reads;
-  let events: HistoryEvent[];
-  try {
-    const { history } = await client.withDeadline(Date.now() + PENDING_READ_MS, () =>
-      client.workflowService.getWorkflowExecutionHistoryReverse({
-        namespace: client.options.namespace,
-        execution: { workflowId },
-        maximumPageSize: PENDING_EVENTS_READ,
-      }),
-    );
-    events = history?.events ?? [];
-  } catch {
-    return true;
-  }
-  for (const event of events) {
-    if (interrupts(event)) return true;
-    // Handled up to here; or a run that has not finished its first task (it went on as new), from its start.
-    if (event.workflowTaskCompletedEventAttributes || event.workflowExecutionStartedEventAttributes)
-      return false;
+  const deadline = Date.now() + PENDING_READ_MS;
+  let nextPageToken: Uint8Array | undefined;
+  for (const maximumPageSize of PENDING_EVENTS_PAGES) {
+    let events: HistoryEvent[];
+    try {
+      const page = await client.withDeadline(deadline, () =>
+        client.workflowService.getWorkflowExecutionHistoryReverse({
+          namespace: client.options.namespace,
+          execution: { workflowId },
+          maximumPageSize,
+          nextPageToken,
+        }),
+      );
+      events = page.history?.events ?? [];
+      nextPageToken = page.nextPageToken?.length ? page.nextPageToken : undefined;
+    } catch {
+      return true;
+    }
+    for (const event of events) {
+      if (interrupts(event)) return true;
+      // Handled up to here; or a run that has not finished its first task (it went on as new), from its start.
+      if (event.workflowTaskCompletedEventAttributes || event.workflowExecutionStartedEventAttributes)
+        return false;
+    }
+    if (!nextPageToken) break;
   }
   return true;
 }
