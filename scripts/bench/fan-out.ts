@@ -4,6 +4,8 @@
  * server warns at 10,240 events), the root's carry on continue-as-new, status reads timed while it runs, CPU
  * seconds and the peak memory of the worker (this process), the server and PostgreSQL. Several servers run interleaved, round after round, and the medians are put side by side.
  */
+import { fork, type ChildProcess } from 'node:child_process';
+import * as path from 'node:path';
 import type { Client } from '@temporalio/client';
 import { JobClient } from '../../src/client/job-client';
 import { largestHistory } from '../../test/helpers/history-report';
@@ -33,6 +35,8 @@ interface FanOutRun extends Measurement {
   rootCarryBytes: number;
   /** Milliseconds each status read (a page of 50) took while the root ran, one every few seconds. */
   reads: number[];
+  /** The same, read from a process of its own (status-watcher.ts), as the CLI or the dashboard reads. */
+  outsideReads: number[];
   /** The server's database calls by operation (PostgreSQL servers). */
   persistence?: OperationCost[];
 }
@@ -72,12 +76,14 @@ export async function benchFanOut(
     console.log(
       `    root carry         ${(pick((r) => r.rootCarryBytes) / 1024).toFixed(1)} KiB (its last run's input)`,
     );
+    const readLine = (reads: number[], where: string) =>
+      `median ${median(reads).toFixed(1)} ms, p95 ${percentile(reads, 0.95).toFixed(1)} ms, ` +
+      `max ${Math.max(...reads).toFixed(1)} ms (${reads.length} reads of a page of 50 while it ran, ${where})`;
+    const outside = all.flatMap((run) => run.outsideReads);
+    if (outside.length > 0)
+      console.log(`    status reads       ${readLine(outside, 'from a process of their own')}`);
     const reads = all.flatMap((run) => run.reads);
-    if (reads.length > 0)
-      console.log(
-        `    status reads       median ${median(reads).toFixed(1)} ms, p95 ${percentile(reads, 0.95).toFixed(1)} ms, ` +
-          `max ${Math.max(...reads).toFixed(1)} ms (${reads.length} reads of a page of 50 while it ran)`,
-      );
+    if (reads.length > 0) console.log(`                       ${readLine(reads, "in the worker's process")}`);
     const postgres = server.kind.startsWith('postgres');
     console.log(
       `    CPU seconds        worker ${pick((r) => r.cpuSeconds.worker).toFixed(1)}, server ${pick((r) => r.cpuSeconds.server).toFixed(1)}` +
@@ -121,9 +127,11 @@ export async function fanOutOnce(
     const names = Array.from({ length: roots }, (_, i) => `fan-out-${children}${i ? `-${i + 1}` : ''}`);
     const name = names[0];
     const reads: number[] = [];
+    const watcher = watchStatus(bench.address, bench.env.client.options.namespace, bench.taskQueue, name);
     const measured = await bench.worker.runUntil(
       measure(bench.pids, async () => {
         for (const each of names) await startFanOutRoot(jobs, each, children, mode);
+        watcher.start();
         const inFlight = new Set<Promise<void>>();
         const ticker = setInterval(() => {
           const read = progress(jobs, name, reads);
@@ -135,7 +143,7 @@ export async function fanOutOnce(
         } finally {
           clearInterval(ticker);
           // A read still in flight when the server stops would retry on a closed channel and end the process.
-          await Promise.allSettled([...inFlight]);
+          await Promise.allSettled([...inFlight, watcher.stop()]);
         }
       }),
     );
@@ -150,6 +158,7 @@ export async function fanOutOnce(
       workflows: history.workflows,
       rootCarryBytes: await startInputBytes(bench.env.client, name),
       reads,
+      outsideReads: watcher.reads,
       persistence: bench.metricsUrls && (await persistenceByOperation(bench.metricsUrls)),
     };
   } finally {
@@ -190,6 +199,26 @@ async function progress(jobs: JobClient, name: string, reads: number[]): Promise
   process.stderr.write(
     `  ${done}/${status.total} done, ${status.counts.running} running (read in ${ms.toFixed(0)} ms)\n`,
   );
+}
+
+/** status-watcher.ts in a process of its own, reading `rootId` every READ_EVERY_MS once started. */
+function watchStatus(address: string, namespace: string, taskQueue: string, rootId: string) {
+  const reads: number[] = [];
+  let child: ChildProcess | undefined;
+  return {
+    reads,
+    start() {
+      const args = [address, namespace, taskQueue, rootId, String(READ_EVERY_MS)];
+      child = fork(path.join(__dirname, 'status-watcher.ts'), args, { execArgv: ['-r', 'tsx/cjs'] });
+      child.on('message', (ms) => typeof ms === 'number' && reads.push(ms));
+    },
+    async stop() {
+      if (!child || child.exitCode !== null) return;
+      const exited = new Promise((resolve) => child!.once('exit', resolve));
+      child.send('close');
+      await exited;
+    },
+  };
 }
 
 /** Bytes of the payloads the workflow's latest run started with. */
