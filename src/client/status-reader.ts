@@ -12,6 +12,7 @@ import {
   rootJobQuery,
   rootPageQuery,
   type BatchPage,
+  type BatchResult,
   type RootPage,
 } from '../contract/messages';
 import {
@@ -31,10 +32,11 @@ import { refineCounts, refineRecord, withoutResult, type PackState } from '../jo
 import { rootPage, shownOf } from '../jobs/root-page';
 import { RECORD_DEFAULTS, currentSnapshot, readSnapshot } from './snapshot-reader';
 import { layoutPage } from '../jobs/root-layout';
+import { BatchReadAhead, type EarlyBatches } from './batch-read-ahead';
 import { JobNotFoundError } from '../errors';
 import { lostRoot } from '../jobs/lost-root';
 import { expandState } from '../jobs/batch-runs';
-import { NoWorkerAnsweredError, type WorkflowReads } from './workflow-reads';
+import { NoWorkerAnsweredError, type Closed, type WorkflowReads } from './workflow-reads';
 
 /** In a running batch, the records that may read as `status` once refined. */
 const CANDIDATES: Partial<Record<JobStatus, JobStatus[]>> = {
@@ -62,12 +64,16 @@ export function batchesMayStillRun(root: Pick<RootWorkflowState, 'phase' | 'lost
 export class StatusReader {
   /** Reads from a root's snapshot ask its batches within fallbackMs: no worker may be running at all. */
   private quickReader: StatusReader | undefined;
+  /** Ended batches read while a running root is described. */
+  private readonly readAhead: BatchReadAhead;
 
   constructor(
     private readonly reads: WorkflowReads,
     /** A running root that no worker answers within this is read from its snapshot. */
     private readonly fallbackMs: number,
-  ) {}
+  ) {
+    this.readAhead = new BatchReadAhead(reads);
+  }
 
   private get quick(): StatusReader {
     return (this.quickReader ??= new StatusReader(this.reads.within(this.fallbackMs), this.fallbackMs));
@@ -92,8 +98,15 @@ export class StatusReader {
     try {
       // A page filtered by status needs every running batch's counts; an unfiltered one, only its own batches.
       if (request.status) return await this.filteredRoot(await this.rootState(id, this.fallbackMs), request);
+      // The batches that hold the page, by the sizes of an earlier read (or batch 0 for the first page), are read
+      // from their ends while the root is described: on a saturated server each call waits its turn.
+      const early = this.readAhead.start(id, request);
       const snapshot = await currentSnapshot(this.reads, id);
-      if (snapshot) return await this.quick.pagedRoot(layoutPage(snapshot, request)).catch(notAnswered);
+      if (snapshot) {
+        this.readAhead.remember(id, snapshot.layout.sizes);
+        return await this.quick.pagedRoot(layoutPage(snapshot, request), early).catch(notAnswered);
+      }
+      this.readAhead.forget(id);
       return await this.pagedRoot(await this.rootPage(id, request));
     } catch (err) {
       if (!(err instanceof RootNotAnswered)) throw err;
@@ -117,8 +130,11 @@ export class StatusReader {
     }
   }
 
-  /** An unfiltered page: only the running batches that hold it are asked, however many others run. */
-  private async pagedRoot(root: RootPage): Promise<RootStatusAnswer> {
+  /**
+   * An unfiltered page: only the running batches that hold it are asked, however many others run. Ended ones
+   * read `early` are not read again (a batch that had not closed then is).
+   */
+  private async pagedRoot(root: RootPage, early?: EarlyBatches): Promise<RootStatusAnswer> {
     const { kind: _kind, phase, lost: _lost, shown, page, ...record } = root;
     const live = new Map<number, Promise<LiveBatch>>();
     for (const { index, offset, limit, batch } of page)
@@ -137,7 +153,15 @@ export class StatusReader {
     const mayStillRun = batchesMayStillRun(root);
     const children = await Promise.all(
       page.map(({ index, offset, limit, batch }) =>
-        this.slice(batch, { batch: index, offset, limit }, undefined, live.get(index), true, mayStillRun),
+        this.slice(
+          batch,
+          { batch: index, offset, limit },
+          undefined,
+          live.get(index),
+          true,
+          mayStillRun,
+          early?.get(index),
+        ),
       ),
     );
     return answer(record, phase, counts, children.flat());
@@ -206,9 +230,12 @@ export class StatusReader {
     fetchedWithLive: boolean,
     /** A batch that has ended may still be open (batchesMayStillRun). */
     mayStillRun: boolean,
+    /** What the batch's result said when read ahead (pagedRoot). */
+    early?: Promise<Closed<BatchResult> | undefined>,
   ): Promise<ChildRecord[]> {
     if (batch.done) {
-      const closed = await this.reads.closedBatch(batch.id, { mayStillRun });
+      const readAhead = await early;
+      const closed = readAhead?.closed ? readAhead : await this.reads.closedBatch(batch.id, { mayStillRun });
       if (closed.closed) {
         const matching = closed.result.children.filter((child) => !status || child.status === status);
         return matching.slice(offset, offset + limit).map(withoutResult);

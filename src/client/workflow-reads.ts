@@ -100,12 +100,22 @@ export class WorkflowReads {
    * from that run's history, and the children that had not ended read as failed, as the root counted them.
    */
   async closedBatch(batchId: string, { mayStillRun = false } = {}): Promise<Closed<BatchResult>> {
-    const run = { workflowId: batchId };
-    let outcome = await runOutcomeNow<BatchResult>(this.client, run);
-    if (!outcome) {
-      if (mayStillRun && (await this.isRunning(batchId))) return { closed: false };
-      outcome = await runOutcome<BatchResult>(this.client, run);
-    }
+    const now = await this.closedBatchNow(batchId);
+    if (now) return now;
+    if (mayStillRun && (await this.isRunning(batchId))) return { closed: false };
+    return this.batchOutcome(batchId, await runOutcome<BatchResult>(this.client, { workflowId: batchId }));
+  }
+
+  /** closedBatch in one call, from the end of the batch's history; undefined where the server cannot read that. */
+  async closedBatchNow(batchId: string): Promise<Closed<BatchResult> | undefined> {
+    const outcome = await runOutcomeNow<BatchResult>(this.client, { workflowId: batchId });
+    return outcome && this.batchOutcome(batchId, outcome);
+  }
+
+  private async batchOutcome(
+    batchId: string,
+    outcome: RunOutcome<BatchResult>,
+  ): Promise<Closed<BatchResult>> {
     if (outcome.kind === 'result') return { closed: true, result: outcome.result };
     if (outcome.kind === 'open') return { closed: false };
     const { runId, closeTime } = await this.client.workflow.getHandle(batchId).describe();

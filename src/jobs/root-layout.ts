@@ -15,7 +15,7 @@ import {
 } from '../contract/jobs';
 import type { RootPage } from '../contract/messages';
 import { batchWorkflowId } from './ids';
-import { pageSlices } from './pages';
+import { DEFAULT_PAGE_LIMIT, pageSlices } from './pages';
 import { shownTotal } from './root-page';
 import { jsonBytes } from './options';
 import { emptyCounts } from './status';
@@ -119,6 +119,30 @@ function layoutBatch(rootId: string, layout: RootLayout, index: number, size: nu
   const entry = layout.open[index];
   if (entry) return openBatch(rootId, index, size, entry);
   return { id: batchWorkflowId(rootId, index), size, counts: emptyCounts(), slots: 0, done: true };
+}
+
+/**
+ * The batches that hold an unfiltered page by a layout's sizes (at most `most`): sizes of batches already
+ * planned never change, so an earlier layout tells where a later read's page is. Without sizes, the first page
+ * is in batch 0.
+ */
+export function batchesOfPage(
+  sizes: readonly [number, number][] | undefined,
+  { offset = 0, limit = DEFAULT_PAGE_LIMIT }: { offset?: number; limit?: number },
+  most: number,
+): number[] {
+  if (!sizes) return offset === 0 && limit > 0 ? [0] : [];
+  const found: number[] = [];
+  let start = 0;
+  let index = 0;
+  for (const [size, count] of sizes) {
+    for (let copy = 0; copy < count; copy++, index++, start += size) {
+      if (start + size <= offset || size === 0) continue;
+      if (start >= offset + limit || found.length >= most) return found;
+      found.push(index);
+    }
+  }
+  return found;
 }
 
 /**

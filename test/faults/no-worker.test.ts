@@ -100,8 +100,8 @@ describe('no worker running (dev server)', () => {
       expect(read.counts.success).toBe(5);
       expect(read.children.map((child) => child.status)).toEqual(Array(5).fill('success'));
       expect(rootQueries).toEqual([]);
-      // Three calls, two of them at once: the root described and the end of its history read; then the end of
-      // batch 0's history, its result.
+      // Three calls, at once: the root described and the end of its history read, and the end of batch 0's
+      // history, its result (read ahead: the first page is in batch 0).
       expect(calls.sort()).toEqual([
         'DescribeWorkflowExecution',
         'GetWorkflowExecutionHistoryReverse',

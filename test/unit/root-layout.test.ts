@@ -2,6 +2,7 @@ import type { BatchSummary, RootSnapshot, RootWorkflowState, StatusCounts } from
 import {
   LAYOUT_OPEN_BATCHES,
   SNAPSHOT_BYTES,
+  batchesOfPage,
   isCurrentLayout,
   layoutEnds,
   layoutPage,
@@ -138,5 +139,31 @@ describe("a running root's layout (rootLayout, layoutPage)", () => {
     const root = state(batches);
     expect(recordFlags({ ...root, ...change })).not.toBe(recordFlags(root));
     expect(recordFlags({ ...root, counts: counts({ success: 9 }), progress: 0.9 })).toBe(recordFlags(root));
+  });
+});
+
+describe("the batches that hold a page, by a layout's sizes (batchesOfPage)", () => {
+  const sizes: [number, number][] = [
+    [5, 3],
+    [0, 1],
+    [2, 2],
+  ]; // batches 0-2 of 5, 3 of none, 4-5 of 2: 19 children
+
+  it.each([
+    [0, 50, [0, 1, 2, 4]], // at most 4
+    [0, 5, [0]],
+    [4, 2, [0, 1]],
+    [10, 5, [2]],
+    [14, 3, [2, 4]], // batch 3 holds none
+    [15, 10, [4, 5]],
+    [19, 10, []],
+    [0, 0, []],
+  ])('offset %i, limit %i: %j', (offset, limit, expected) => {
+    expect(batchesOfPage(sizes, { offset, limit }, 4)).toEqual(expected);
+  });
+
+  it('without sizes guesses batch 0 for the first page only', () => {
+    expect(batchesOfPage(undefined, {}, 4)).toEqual([0]);
+    expect(batchesOfPage(undefined, { offset: 50 }, 4)).toEqual([]);
   });
 });
