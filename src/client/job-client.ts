@@ -24,6 +24,7 @@ import { retryRoot, type RetryOutcome } from './root-retry';
 import { startRootJob, type StartedJob } from './start-root-job';
 import { StatusReader } from './status-reader';
 import { WorkflowReads } from './workflow-reads';
+import { snapshotPhase } from './snapshot-reader';
 import {
   MAX_LIST_LIMIT,
   listRootPage,
@@ -54,6 +55,7 @@ export type JobStatusAnswer = RootStatusAnswer | ChildJobState;
  * history: a running job is asked through a query, a finished one read from its result.
  */
 export class JobClient {
+  private readonly reads: WorkflowReads;
   private readonly roots: StatusReader;
   private readonly children: ChildReader;
   private readonly controls: RootControls;
@@ -71,7 +73,7 @@ export class JobClient {
     /** A running root that no worker answers within this is read from its last snapshot (at most 1 s old). */
     readonly snapshotAfterMs = Math.min(3_000, queryTimeoutMs),
   ) {
-    const reads = new WorkflowReads(client, taskQueue, queryTimeoutMs);
+    const reads = (this.reads = new WorkflowReads(client, taskQueue, queryTimeoutMs));
     this.roots = new StatusReader(reads, snapshotAfterMs);
     this.children = new ChildReader(reads, this.roots);
     this.controls = new RootControls(client, taskQueue, queryTimeoutMs);
@@ -125,7 +127,8 @@ export class JobClient {
   async interrupt(id: string, { force = false } = {}): Promise<InterruptOutcome> {
     const parsed = parseJobId(id);
     if (parsed.kind === 'root') {
-      const { status, phase } = await this.roots.rootState(id);
+      // From its snapshot (one describe): a busy root would answer a query only after its task in flight.
+      const { status, phase } = (await snapshotPhase(this.reads, id)) ?? (await this.roots.rootState(id));
       if (phase === 'stopped') return alreadyFinished(id, status);
       await this.client.workflow.getHandle(id).signal(interruptSignal, { force });
     } else {

@@ -65,6 +65,25 @@ export async function currentSnapshot(
 }
 
 /**
+ * Where a running root stands by its snapshot (one describe, no worker: its phase is written in the workflow
+ * task that changes it); undefined once it has closed, or without a snapshot.
+ */
+export async function snapshotPhase(
+  reads: WorkflowReads,
+  id: string,
+): Promise<Pick<RootSnapshot, 'status' | 'phase'> | undefined> {
+  let description;
+  try {
+    description = await reads.client.workflow.getHandle(id).describe();
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) throw new JobNotFoundError(id);
+    throw err;
+  }
+  if (description.status.name !== 'RUNNING') return undefined;
+  return description.memo?.[SNAPSHOT_MEMO_KEY] as RootSnapshot | undefined;
+}
+
+/**
  * An interrupt or cancel request since the root's last completed workflow task (or since its run began, when
  * it has completed none: a run that went on as new carries its memo). True also when neither is among the
  * events read, or the history cannot be read from its end within PENDING_READ_MS (the time-skipping server, a

@@ -63,7 +63,7 @@ describe('no worker running (dev server)', () => {
     expect(final.children.map((child) => child.attempts)).toEqual([1, 1, 1, 1]);
   }, 120_000);
 
-  it('a status read of a running root asks no worker about the root, but waits for it to take an interrupt', async () => {
+  it('a status read of a running root, and an interrupt, ask no worker about the root; a read waits for it to take the interrupt', async () => {
     const taskQueue = `current-${randomUUID()}`;
     const rootQueries: string[] = [];
     // Every call the client makes, by method (a gRPC interceptor on a connection of its own).
@@ -109,8 +109,11 @@ describe('no worker running (dev server)', () => {
       ]);
     });
 
-    // No worker: an interrupt waits in the root's pending task, where its snapshot cannot show it.
-    await env.client.workflow.getHandle(name).signal('interrupt', { force: true });
+    // No worker: `interrupt` goes by the root's snapshot, not a query only a worker answers; the interrupt then
+    // waits in the root's pending task, where its snapshot cannot show it.
+    rootQueries.length = 0;
+    expect(await jobs.interrupt(name, { force: true })).toMatchObject({ interrupted: true });
+    expect(rootQueries).toEqual([]);
     const read = jobs.status(name, { limit: 5 }) as Promise<RootStatusAnswer>;
     const second = await worker(taskQueue);
     await second.runUntil(async () => {
