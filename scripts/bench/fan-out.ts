@@ -43,6 +43,8 @@ interface FanOutRun extends Measurement {
 
 /** Seconds between the status reads (and progress lines) while the root runs. */
 const READ_EVERY_MS = 5000;
+/** Milliseconds between the reads from a process of their own: the dashboard reads a watched root once a second. */
+const WATCH_EVERY_MS = 1000;
 
 export async function benchFanOut(
   children: number,
@@ -201,14 +203,14 @@ async function progress(jobs: JobClient, name: string, reads: number[]): Promise
   );
 }
 
-/** status-watcher.ts in a process of its own, reading `rootId` every READ_EVERY_MS once started. */
+/** status-watcher.ts in a process of its own, reading `rootId` every WATCH_EVERY_MS once started. */
 function watchStatus(address: string, namespace: string, taskQueue: string, rootId: string) {
   const reads: number[] = [];
   let child: ChildProcess | undefined;
   return {
     reads,
     start() {
-      const args = [address, namespace, taskQueue, rootId, String(READ_EVERY_MS)];
+      const args = [address, namespace, taskQueue, rootId, String(WATCH_EVERY_MS)];
       child = fork(path.join(__dirname, 'status-watcher.ts'), args, { execArgv: ['-r', 'tsx/cjs'] });
       child.on('message', (ms) => typeof ms === 'number' && reads.push(ms));
     },
