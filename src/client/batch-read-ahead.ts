@@ -3,9 +3,8 @@
  * after: on a saturated server each call waits its turn. Where the page is comes from the sizes in the root's
  * layout at an earlier read (sizes of batches already planned never change), or, for the first page, batch 0.
  */
-import type { RootLayout } from '../contract/jobs';
+import type { ChildPageRequest, RootLayout } from '../contract/jobs';
 import type { BatchResult } from '../contract/messages';
-import type { ChildPageRequest } from '../contract/jobs';
 import { batchWorkflowId } from '../jobs/ids';
 import { batchesOfPage } from '../jobs/root-layout';
 import type { Closed, WorkflowReads } from './workflow-reads';
@@ -14,7 +13,8 @@ import type { Closed, WorkflowReads } from './workflow-reads';
  * Batches read ahead, by index: what their results said, or undefined when the read failed or the server cannot
  * read a history from its end (the time-skipping server: a close-event read would wait on a running batch).
  */
-export type EarlyBatches = Map<number, Promise<Closed<BatchResult> | undefined>>;
+export type EarlyBatches = Map<number, Promise<EarlyBatch | undefined>>;
+export type EarlyBatch = Closed<BatchResult> & { closedAt?: string };
 
 /** Batches a read reads ahead, at most. */
 const EARLY_BATCHES = 4;
@@ -46,4 +46,21 @@ export class BatchReadAhead {
   forget(id: string): void {
     this.sizes.delete(id);
   }
+}
+
+/**
+ * A batch's result read ahead, when it can stand for the batch the root's snapshot says has ended: read before
+ * the root was described, it could be of an earlier run of the batch that a later one replaced in between — a
+ * rerun (only a batch with failed or cancelled children is rerun or replaced), or a batch of an earlier root of
+ * the same name (closed before this one was created). Either is read again after the describe, as is a batch of a
+ * root without its creation time.
+ */
+export function standsForEnded(
+  early: EarlyBatch | undefined,
+  rootCreatedAt: string | null,
+): BatchResult | undefined {
+  if (!early?.closed || !early.closedAt || !rootCreatedAt) return undefined;
+  if (Date.parse(early.closedAt) < Date.parse(rootCreatedAt)) return undefined;
+  const { counts } = early.result;
+  return counts.failed === 0 && counts.cancelled === 0 ? early.result : undefined;
 }

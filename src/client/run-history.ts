@@ -103,7 +103,9 @@ export async function runResult<T>(client: Client, run: RunRef): Promise<Closed<
 
 /** How a run ended: with its result, still open (or gone on as new), or without a result (`how` it closed). */
 export type RunOutcome<T> =
-  { kind: 'result'; result: T } | { kind: 'open' } | { kind: 'lost'; how: string; closedAt: string };
+  | { kind: 'result'; result: T; closedAt: string }
+  | { kind: 'open' }
+  | { kind: 'lost'; how: string; closedAt: string };
 
 export async function runOutcome<T>(client: Client, run: RunRef): Promise<RunOutcome<T>> {
   return outcomeOf<T>(client, run, await firstEvent(client, run, true));
@@ -138,19 +140,19 @@ async function outcomeOf<T>(
       0,
       completed.result?.payloads,
     );
-    return { kind: 'result', result };
+    return { kind: 'result', result, closedAt: eventTime(event) };
   }
   // A job that ended failed or cancelled closes its workflow so (workflows/job-close.ts).
   const failure = event.workflowExecutionFailedEventAttributes?.failure;
   if (failure?.applicationFailureInfo?.type === JOB_FAILED_TYPE) {
     const details = failure.applicationFailureInfo.details?.payloads;
     const result = await decodePayloadAt<T>(client.options.loadedDataConverter, 0, details);
-    return { kind: 'result', result };
+    return { kind: 'result', result, closedAt: eventTime(event) };
   }
   if (event.workflowExecutionCanceledEventAttributes) {
     const { memo } = await client.workflow.getHandle(run.workflowId, run.runId).describe();
     const record = memo?.[FINAL_RECORD_MEMO_KEY] as T | undefined;
-    if (record !== undefined) return { kind: 'result', result: record };
+    if (record !== undefined) return { kind: 'result', result: record, closedAt: eventTime(event) };
   }
   if (event.workflowExecutionContinuedAsNewEventAttributes) return { kind: 'open' }; // raced a new run
   return { kind: 'lost', how: closeName(event), closedAt: eventTime(event) };

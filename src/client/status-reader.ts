@@ -32,11 +32,11 @@ import { refineCounts, refineRecord, withoutResult, type PackState } from '../jo
 import { rootPage, shownOf } from '../jobs/root-page';
 import { RECORD_DEFAULTS, currentSnapshot, readSnapshot } from './snapshot-reader';
 import { layoutPage } from '../jobs/root-layout';
-import { BatchReadAhead, type EarlyBatches } from './batch-read-ahead';
+import { BatchReadAhead, standsForEnded, type EarlyBatches } from './batch-read-ahead';
 import { JobNotFoundError } from '../errors';
 import { lostRoot } from '../jobs/lost-root';
 import { expandState } from '../jobs/batch-runs';
-import { NoWorkerAnsweredError, type Closed, type WorkflowReads } from './workflow-reads';
+import { NoWorkerAnsweredError, type WorkflowReads } from './workflow-reads';
 
 /** In a running batch, the records that may read as `status` once refined. */
 const CANDIDATES: Partial<Record<JobStatus, JobStatus[]>> = {
@@ -152,7 +152,7 @@ export class StatusReader {
     });
     const mayStillRun = batchesMayStillRun(root);
     const children = await Promise.all(
-      page.map(({ index, offset, limit, batch }) =>
+      page.map(async ({ index, offset, limit, batch }) =>
         this.slice(
           batch,
           { batch: index, offset, limit },
@@ -160,7 +160,7 @@ export class StatusReader {
           live.get(index),
           true,
           mayStillRun,
-          early?.get(index),
+          standsForEnded(await early?.get(index), record.createdAt),
         ),
       ),
     );
@@ -230,12 +230,13 @@ export class StatusReader {
     fetchedWithLive: boolean,
     /** A batch that has ended may still be open (batchesMayStillRun). */
     mayStillRun: boolean,
-    /** What the batch's result said when read ahead (pagedRoot). */
-    early?: Promise<Closed<BatchResult> | undefined>,
+    /** Its result, read ahead (pagedRoot). */
+    early?: BatchResult,
   ): Promise<ChildRecord[]> {
     if (batch.done) {
-      const readAhead = await early;
-      const closed = readAhead?.closed ? readAhead : await this.reads.closedBatch(batch.id, { mayStillRun });
+      const closed = early
+        ? { closed: true as const, result: early }
+        : await this.reads.closedBatch(batch.id, { mayStillRun });
       if (closed.closed) {
         const matching = closed.result.children.filter((child) => !status || child.status === status);
         return matching.slice(offset, offset + limit).map(withoutResult);

@@ -106,10 +106,15 @@ export class WorkflowReads {
     return this.batchOutcome(batchId, await runOutcome<BatchResult>(this.client, { workflowId: batchId }));
   }
 
-  /** closedBatch in one call, from the end of the batch's history; undefined where the server cannot read that. */
-  async closedBatchNow(batchId: string): Promise<Closed<BatchResult> | undefined> {
+  /**
+   * closedBatch in one call, from the end of the batch's history, with when it closed; undefined where the server
+   * cannot read that.
+   */
+  async closedBatchNow(batchId: string): Promise<(Closed<BatchResult> & { closedAt?: string }) | undefined> {
     const outcome = await runOutcomeNow<BatchResult>(this.client, { workflowId: batchId });
-    return outcome && this.batchOutcome(batchId, outcome);
+    if (!outcome) return undefined;
+    const closed = await this.batchOutcome(batchId, outcome);
+    return outcome.kind === 'open' ? closed : { ...closed, closedAt: outcome.closedAt };
   }
 
   private async batchOutcome(
