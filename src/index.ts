@@ -22,6 +22,7 @@ export type { StartedJob } from './client/start-root-job';
 export type { StartJobOptions } from './jobs/options';
 export { createJobClient } from './client';
 export {
+  CLIENT_CHANNEL_ARGS,
   connectClient,
   connectWorker,
   connectionSettingsFromEnv,
