@@ -12,6 +12,7 @@ import {
   type RootRecord,
   type RootSnapshot,
   type RootWorkflowState,
+  type StatusCounts,
 } from '../contract/jobs';
 import type { RootPage } from '../contract/messages';
 import { batchWorkflowId } from './ids';
@@ -90,10 +91,17 @@ export function isCurrentLayout(layout: RootLayout | undefined): layout is RootL
 
 /** For each batch, its size and 1 once it has ended (what a snapshot listed before layouts). */
 export function layoutEnds({ sizes, open }: RootLayout): [number, number][] {
-  const ends: [number, number][] = [];
-  for (const [size, count] of sizes)
-    for (let copy = 0; copy < count; copy++) ends.push([size, ends.length in open ? 0 : 1]);
-  return ends;
+  return batchSizes(sizes).map((size, index) => [size, index in open ? 0 : 1]);
+}
+
+/** Each batch's size for pageSlices (an unfiltered page needs no counts). */
+function forPaging(sizes: readonly [number, number][]): { size: number; counts: StatusCounts }[] {
+  return batchSizes(sizes).map((size) => ({ size, counts: emptyCounts() }));
+}
+
+/** Each batch's size in plan order, from runs of equal sizes. */
+function batchSizes(sizes: readonly [number, number][]): number[] {
+  return sizes.flatMap(([size, count]) => Array<number>(count).fill(size));
 }
 
 /**
@@ -105,7 +113,7 @@ export function layoutPage(
   request: { offset?: number; limit?: number },
 ): RootPage {
   const { at: _at, batches: _batches, layout, phase, ...record } = snapshot;
-  const sizes = layoutEnds(layout).map(([size]) => ({ size, counts: emptyCounts() }));
+  const sizes = forPaging(layout.sizes);
   const page = pageSlices(sizes, { offset: request.offset, limit: request.limit }).map((slice) => ({
     index: slice.batch,
     offset: slice.offset,
@@ -132,17 +140,9 @@ export function batchesOfPage(
   most: number,
 ): number[] {
   if (!sizes) return offset === 0 && limit > 0 ? [0] : [];
-  const found: number[] = [];
-  let start = 0;
-  let index = 0;
-  for (const [size, count] of sizes) {
-    for (let copy = 0; copy < count; copy++, index++, start += size) {
-      if (start + size <= offset || size === 0) continue;
-      if (start >= offset + limit || found.length >= most) return found;
-      found.push(index);
-    }
-  }
-  return found;
+  return pageSlices(forPaging(sizes), { offset, limit })
+    .slice(0, most)
+    .map((slice) => slice.batch);
 }
 
 /**
