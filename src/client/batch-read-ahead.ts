@@ -7,14 +7,13 @@ import type { ChildPageRequest, RootLayout } from '../contract/jobs';
 import type { BatchResult } from '../contract/messages';
 import { batchWorkflowId } from '../jobs/ids';
 import { batchesOfPage } from '../jobs/root-layout';
-import type { Closed, WorkflowReads } from './workflow-reads';
+import type { ClosedBatch, WorkflowReads } from './workflow-reads';
 
 /**
  * Batches read ahead, by index: what their results said, or undefined when the read failed or the server cannot
  * read a history from its end (the time-skipping server: a close-event read would wait on a running batch).
  */
-export type EarlyBatches = Map<number, Promise<EarlyBatch | undefined>>;
-export type EarlyBatch = Closed<BatchResult> & { closedAt?: string };
+export type EarlyBatches = Map<number, Promise<ClosedBatch | undefined>>;
 
 /** Batches a read reads ahead, at most. */
 const EARLY_BATCHES = 4;
@@ -43,6 +42,7 @@ export class BatchReadAhead {
     if (this.sizes.size > REMEMBERED_ROOTS) this.sizes.delete(this.sizes.keys().next().value!);
   }
 
+  /** A root read without its snapshot (finished, or holding an interrupt): nothing is read ahead next time. */
   forget(id: string): void {
     this.sizes.delete(id);
   }
@@ -56,7 +56,7 @@ export class BatchReadAhead {
  * root without its creation time.
  */
 export function standsForEnded(
-  early: EarlyBatch | undefined,
+  early: ClosedBatch | undefined,
   rootCreatedAt: string | null,
 ): BatchResult | undefined {
   if (!early?.closed || !early.closedAt || !rootCreatedAt) return undefined;

@@ -24,10 +24,6 @@ async function firstEvent(
   closeEvent: boolean,
 ): Promise<temporal.api.history.v1.IHistoryEvent | undefined> {
   try {
-    if (closeEvent) {
-      const last = await lastEvent(client, { workflowId, runId });
-      if (last !== UNSUPPORTED) return last && isCloseEvent(last) ? last : undefined;
-    }
     const response = await client.workflowService.getWorkflowExecutionHistory({
       namespace: client.options.namespace,
       execution: { workflowId, runId },
@@ -65,7 +61,9 @@ async function lastEvent(
     });
     return history?.events?.[0];
   } catch (err) {
-    if ((err as { code?: number }).code !== 12 /* UNIMPLEMENTED */) throw err;
+    const { code } = err as { code?: number };
+    if (code === 5 /* NOT_FOUND */) throw new JobNotFoundError(execution.workflowId);
+    if (code !== 12 /* UNIMPLEMENTED */) throw err;
     noReverseReads.add(client);
     return UNSUPPORTED;
   }
@@ -108,7 +106,9 @@ export type RunOutcome<T> =
   | { kind: 'lost'; how: string; closedAt: string };
 
 export async function runOutcome<T>(client: Client, run: RunRef): Promise<RunOutcome<T>> {
-  return outcomeOf<T>(client, run, await firstEvent(client, run, true));
+  return (
+    (await runOutcomeNow<T>(client, run)) ?? outcomeOf<T>(client, run, await firstEvent(client, run, true))
+  );
 }
 
 /**
@@ -116,13 +116,7 @@ export async function runOutcome<T>(client: Client, run: RunRef): Promise<RunOut
  * without waiting (the time-skipping test server).
  */
 export async function runOutcomeNow<T>(client: Client, run: RunRef): Promise<RunOutcome<T> | undefined> {
-  let last;
-  try {
-    last = await lastEvent(client, run);
-  } catch (err) {
-    if ((err as { code?: number }).code === 5 /* NOT_FOUND */) throw new JobNotFoundError(run.workflowId);
-    throw err;
-  }
+  const last = await lastEvent(client, run);
   if (last === UNSUPPORTED) return undefined;
   return outcomeOf<T>(client, run, last && isCloseEvent(last) ? last : undefined);
 }

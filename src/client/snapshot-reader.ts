@@ -3,7 +3,6 @@
  * pages from it with one describe when it is current, and falls back on it when no worker answers (a deploy, a
  * crash), answering with the children of the batches that have ended, from their results.
  */
-import { WorkflowNotFoundError } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { SNAPSHOT_MEMO_KEY, interruptSignal } from '../contract/messages';
 import type {
@@ -13,7 +12,6 @@ import type {
   RootStatusAnswer,
   RootSnapshot,
 } from '../contract/jobs';
-import { JobNotFoundError } from '../errors';
 import { batchWorkflowId } from '../jobs/ids';
 import { DEFAULT_PAGE_LIMIT } from '../jobs/pages';
 import { isCurrentLayout, layoutEnds } from '../jobs/root-layout';
@@ -48,14 +46,7 @@ export async function currentSnapshot(
 ): Promise<(RootSnapshot & { layout: RootLayout }) | undefined> {
   // Both at once (one round trip on a busy server); the history's end matters only with a task pending.
   const pending = interruptPending(reads, id);
-  let description;
-  try {
-    description = await reads.client.workflow.getHandle(id).describe();
-  } catch (err) {
-    await pending;
-    if (err instanceof WorkflowNotFoundError) throw new JobNotFoundError(id);
-    throw err;
-  }
+  const description = await reads.describe(id).finally(() => pending);
   const interrupted = await pending;
   if (description.status.name !== 'RUNNING') return undefined;
   const snapshot = description.memo?.[SNAPSHOT_MEMO_KEY] as RootSnapshot | undefined;
@@ -72,13 +63,7 @@ export async function snapshotPhase(
   reads: WorkflowReads,
   id: string,
 ): Promise<Pick<RootSnapshot, 'status' | 'phase'> | undefined> {
-  let description;
-  try {
-    description = await reads.client.workflow.getHandle(id).describe();
-  } catch (err) {
-    if (err instanceof WorkflowNotFoundError) throw new JobNotFoundError(id);
-    throw err;
-  }
+  const description = await reads.describe(id);
   if (description.status.name !== 'RUNNING') return undefined;
   return description.memo?.[SNAPSHOT_MEMO_KEY] as RootSnapshot | undefined;
 }

@@ -11,6 +11,7 @@ import {
   type QueryDefinition,
   QueryRejectedError,
   WorkflowClient,
+  type WorkflowExecutionDescription,
   WorkflowNotFoundError,
 } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
@@ -24,6 +25,8 @@ import type { BatchResult } from '../contract/messages';
 import { emptyCounts, isFinal } from '../jobs/status';
 
 export type { Closed } from './run-history';
+/** A batch's result read from the end of its history, with when it closed. */
+export type ClosedBatch = Closed<BatchResult> & { closedAt?: string };
 
 const STARTED = temporal.api.enums.v1.PendingActivityState.PENDING_ACTIVITY_STATE_STARTED;
 const CANCEL_REQUESTED = temporal.api.enums.v1.PendingActivityState.PENDING_ACTIVITY_STATE_CANCEL_REQUESTED;
@@ -110,7 +113,7 @@ export class WorkflowReads {
    * closedBatch in one call, from the end of the batch's history, with when it closed; undefined where the server
    * cannot read that.
    */
-  async closedBatchNow(batchId: string): Promise<(Closed<BatchResult> & { closedAt?: string }) | undefined> {
+  async closedBatchNow(batchId: string): Promise<ClosedBatch | undefined> {
     const outcome = await runOutcomeNow<BatchResult>(this.client, { workflowId: batchId });
     if (!outcome) return undefined;
     const closed = await this.batchOutcome(batchId, outcome);
@@ -136,8 +139,13 @@ export class WorkflowReads {
   }
 
   private async isRunning(workflowId: string): Promise<boolean> {
+    return (await this.describe(workflowId)).status.name === 'RUNNING';
+  }
+
+  /** The server's description of a workflow's latest run (no worker needed). */
+  async describe(workflowId: string): Promise<WorkflowExecutionDescription> {
     try {
-      return (await this.client.workflow.getHandle(workflowId).describe()).status.name === 'RUNNING';
+      return await this.client.workflow.getHandle(workflowId).describe();
     } catch (err) {
       if (err instanceof WorkflowNotFoundError) throw new JobNotFoundError(workflowId);
       throw err;
@@ -200,13 +208,8 @@ export class WorkflowReads {
 
   /** A value the workflow keeps in its memo (read without a worker). */
   async memo<T>(workflowId: string, key: string): Promise<T | undefined> {
-    try {
-      const { memo } = await this.client.workflow.getHandle(workflowId).describe();
-      return memo?.[key] as T | undefined;
-    } catch (err) {
-      if (err instanceof WorkflowNotFoundError) throw new JobNotFoundError(workflowId);
-      throw err;
-    }
+    const { memo } = await this.describe(workflowId);
+    return memo?.[key] as T | undefined;
   }
 
   /** A running workflow's pending activities, as the server describes them (no worker needed). */

@@ -1,4 +1,5 @@
-import { standsForEnded, type EarlyBatch } from '../../src/client/batch-read-ahead';
+import { standsForEnded } from '../../src/client/batch-read-ahead';
+import type { ClosedBatch } from '../../src/client/workflow-reads';
 import type { BatchResult } from '../../src/contract/messages';
 import type { StatusCounts } from '../../src/contract/jobs';
 import { emptyCounts } from '../../src/jobs/status';
@@ -9,14 +10,14 @@ const result = (counts: Partial<StatusCounts>): BatchResult => ({
   counts: { ...emptyCounts(), ...counts },
   children: [],
 });
-const closed = (counts: Partial<StatusCounts>, closedAt?: string): EarlyBatch => ({
+const closed = (counts: Partial<StatusCounts>, closedAt?: string): ClosedBatch => ({
   closed: true,
   result: result(counts),
   ...(closedAt ? { closedAt } : {}),
 });
 
 describe('a batch read ahead stands for one the snapshot says has ended (standsForEnded)', () => {
-  it.each<[string, EarlyBatch | undefined, string | null, boolean]>([
+  it.each<[string, ClosedBatch | undefined, string | null, boolean]>([
     [
       'closed after the root was created, all succeeded',
       closed({ success: 5 }, '2026-12-02T10:00:01.000Z'),
