@@ -19,6 +19,7 @@ import { resolveTemporalCli } from '../../src/provisioning/temporal-cli';
 import { freePort } from '../../src/provisioning/ports';
 import { jobSearchAttributes } from '../../src/search-attributes';
 import { jobWorkerSettings } from '../../src/worker';
+import { withoutWorkflowStackTraces } from '../../src/workflow-thread';
 import { createBenchApplication } from './bench-app';
 
 export interface BenchServer {
@@ -138,14 +139,17 @@ async function withWorker(
 ): Promise<BenchServer> {
   const taskQueue = `bench-${randomUUID()}`;
   const settings = jobWorkerSettings(createBenchApplication());
-  const worker = await Worker.create({
-    connection: env.nativeConnection,
-    taskQueue,
-    workflowBundle: await bundle!,
-    ...settings,
-    // The baselines' activity, beside the engine's.
-    activities: { ...settings.activities, noop: async () => undefined },
-  });
+  const workflowBundle = await bundle!;
+  const worker = await withoutWorkflowStackTraces(() =>
+    Worker.create({
+      connection: env.nativeConnection,
+      taskQueue,
+      workflowBundle,
+      ...settings,
+      // The baselines' activity, beside the engine's.
+      activities: { ...settings.activities, noop: async () => undefined },
+    }),
+  );
   return { env, address, pids, label, taskQueue, worker, teardown: stop };
 }
 

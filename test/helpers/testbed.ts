@@ -7,6 +7,7 @@ import { freePort } from '../../src/provisioning/ports';
 import { resolveTemporalCli } from '../../src/provisioning/temporal-cli';
 import { resolveTestServer } from '../../src/provisioning/test-server';
 import { jobSearchAttributes } from '../../src/search-attributes';
+import { withoutWorkflowStackTraces } from '../../src/workflow-thread';
 import { registerJobSearchAttributes } from '../../src/testing/job-test-environment';
 import { metricSamples } from './prometheus';
 
@@ -139,13 +140,17 @@ export async function createDevServerEnvironment(
 async function startWorker(env: TestWorkflowEnvironment, setup: WorkerSetup): Promise<Testbed> {
   const taskQueue = `test-${randomUUID()}`;
   try {
-    const worker = await Worker.create({
-      connection: env.nativeConnection,
-      namespace: env.namespace,
-      taskQueue,
-      workflowBundle: await bundleFor(setup.workflowsPath, setup.workflowInterceptorModules),
-      ...setup.workerOptions,
-    });
+    const workflowBundle = await bundleFor(setup.workflowsPath, setup.workflowInterceptorModules);
+    // As a job worker runs its workflow thread (src/workflow-thread.ts).
+    const worker = await withoutWorkflowStackTraces(() =>
+      Worker.create({
+        connection: env.nativeConnection,
+        namespace: env.namespace,
+        taskQueue,
+        workflowBundle,
+        ...setup.workerOptions,
+      }),
+    );
     const running = worker.run();
     return {
       env,
