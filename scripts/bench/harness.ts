@@ -60,12 +60,21 @@ function installQuietRuntime(): void {
  */
 export type ServerTuning = ServerKind;
 
-export async function startBenchServer(server: ServerTuning | ServerSpec = 'tuned'): Promise<BenchServer> {
+/** How the bench's worker runs: `stackTraces`, as the SDK starts a worker (bare Temporal's baselines). */
+export interface BenchWorkerOptions {
+  stackTraces?: boolean;
+}
+
+export async function startBenchServer(
+  server: ServerTuning | ServerSpec = 'tuned',
+  workerOptions: BenchWorkerOptions = {},
+): Promise<BenchServer> {
   installQuietRuntime();
   bundle ??= bundleInOwnProcess();
   const spec = typeof server === 'string' ? parseServerSpec(server) : server;
   const tuning = spec.kind;
-  if (tuning === 'postgres' || tuning === 'postgres-cluster') return startPostgresBenchServer(spec);
+  if (tuning === 'postgres' || tuning === 'postgres-cluster')
+    return startPostgresBenchServer(spec, workerOptions);
   const cli = await resolveTemporalCli({ provision: false });
   const port = await freePort();
   // In a file as `jobs dev` keeps it (src/provisioning/dev-server.ts), removed with the server's temporary dir.
@@ -86,14 +95,17 @@ export async function startBenchServer(server: ServerTuning | ServerSpec = 'tune
   });
   const pids = { server: serverPid(port), database: () => [] };
   const label = `${tuning} dev server (${dbDir ? 'SQLite in a file' : 'in-memory SQLite'})`;
-  return withWorker(env, `127.0.0.1:${port}`, pids, label, async () => {
+  return withWorker(env, `127.0.0.1:${port}`, pids, label, workerOptions, async () => {
     await env.teardown();
     if (dbDir) fs.rmSync(dbDir, { recursive: true, force: true });
   });
 }
 
 /** On PostgreSQL, fsync on (as production runs it) unless the spec says otherwise: one process, or a cluster. */
-async function startPostgresBenchServer(spec: ServerSpec): Promise<BenchServer> {
+async function startPostgresBenchServer(
+  spec: ServerSpec,
+  workerOptions: BenchWorkerOptions,
+): Promise<BenchServer> {
   const cluster = spec.historyNodes === undefined ? undefined : { historyNodes: spec.historyNodes };
   const server = await TemporalOnPostgres.start({
     log: () => undefined,
@@ -123,7 +135,7 @@ async function startPostgresBenchServer(spec: ServerSpec): Promise<BenchServer> 
     `Temporal server ${TEMPORAL_SERVER_VERSION} on PostgreSQL ${server.postgres.version} ` +
     `(fsync ${spec.durable ? 'on' : 'off'}, ${spec.shards ?? DEFAULT_HISTORY_SHARDS} shards, ${shape}` +
     `${knobs.length ? `; ${knobs.join(', ')}` : ''})`;
-  const bench = await withWorker(env, server.address, pids, label, async () => {
+  const bench = await withWorker(env, server.address, pids, label, workerOptions, async () => {
     await env.teardown();
     await server.stop();
   });
@@ -135,12 +147,13 @@ async function withWorker(
   address: string,
   pids: BenchServer['pids'],
   label: string,
+  { stackTraces = false }: BenchWorkerOptions,
   stop: () => Promise<void>,
 ): Promise<BenchServer> {
   const taskQueue = `bench-${randomUUID()}`;
   const settings = jobWorkerSettings(createBenchApplication());
   const workflowBundle = await bundle!;
-  const worker = await withoutWorkflowStackTraces(() =>
+  const create = () =>
     Worker.create({
       connection: env.nativeConnection,
       taskQueue,
@@ -148,8 +161,9 @@ async function withWorker(
       ...settings,
       // The baselines' activity, beside the engine's.
       activities: { ...settings.activities, noop: async () => undefined },
-    }),
-  );
+    });
+  // Our workers leave out the SDK's promise stack traces (src/workflow-thread.ts); the SDK's default keeps them.
+  const worker = await (stackTraces ? create() : withoutWorkflowStackTraces(create));
   return { env, address, pids, label, taskQueue, worker, teardown: stop };
 }
 
