@@ -7,8 +7,7 @@
  *
  * The SDK has no option for it: while a worker is created (`withoutWorkflowStackTraces`), the thread it starts
  * from its `workflow-worker-thread.js` first marks the SDK's hooks as installed (`globalHandlers` in
- * `vm-shared.js`, beside it). `workflowStackTraces` tells whether a worker's thread has them, for the test
- * that fails should an SDK upgrade move these.
+ * `vm-shared.js`, beside it). test/engine/workflow-thread.test.ts fails should an SDK upgrade move these.
  */
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,8 +20,8 @@ const OriginalWorker = threads.Worker;
 let creating = 0;
 
 /** Whether job workers keep the SDK's promise stack traces (JOBS_WORKFLOW_STACK_TRACES=1). */
-export function workflowStackTracesWanted(env: NodeJS.ProcessEnv = process.env): boolean {
-  return env.JOBS_WORKFLOW_STACK_TRACES === '1';
+function workflowStackTracesWanted(): boolean {
+  return process.env.JOBS_WORKFLOW_STACK_TRACES === '1';
 }
 
 /** Runs `create` (a `Worker.create`) so that the workflow thread it starts records no promise stack traces. */
