@@ -291,6 +291,20 @@ const scenarios: Record<string, Scenario> = {
     await jobs.interrupt(`${cancelled}/do_small_job:long`, { force: true });
     return [failed, cancelled];
   },
+  async 'child-status-once'(jobs, name) {
+    // Child workflows started `running` by their batch write their status only when it changes, and close
+    // by status without the patch (input closesByStatus): succeeded, retried, failed and cancelled ones.
+    const parts = [
+      { name: 'a' },
+      { name: 'flaky', failTimes: 1 },
+      { name: 'bad', valid: false },
+      { name: 'long', durationMs: 3000 },
+    ];
+    await jobs.start('do_big_job', { name, runChildrenAs: 'workflow', data: { parts } });
+    await statusWhen(jobs, name, running('long'));
+    await jobs.interrupt(`${name}/do_small_job:long`, { force: true });
+    return [name];
+  },
 };
 
 async function main(): Promise<void> {

@@ -39,18 +39,19 @@ export function searchAttributeFlags(): string[] {
   ]);
 }
 
-/** What a root or child job workflow carries when it starts: its identity, and status `new`. */
+/** What a root or child job workflow carries when it starts: its identity, and its status (`new` unless told). */
 export function newJobSearchAttributes(
   kind: 'root' | 'child',
   name: string,
   rootId: string,
   ownerId: string,
+  status: 'new' | 'running' = 'new',
 ): SearchAttributePair[] {
   return [
     { key: JobKind, value: kind },
     { key: JobName, value: name },
     { key: JobRootId, value: rootId },
     { key: JobOwnerId, value: ownerId },
-    { key: JobStatusAttribute, value: 'new' },
+    { key: JobStatusAttribute, value: status },
   ];
 }

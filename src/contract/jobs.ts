@@ -226,6 +226,8 @@ export interface ChildJobInput {
   createdAt: string;
   /** Attempts it had used before it was rerun (`jobs retry`); its attempts count on from there. */
   attemptsBefore?: number;
+  /** Set by batches that close children by status, so the run need not record the patch (job-close.ts). */
+  closesByStatus?: true;
 }
 
 /** What a processor activity reports back to its child workflow (child-workflow mode). */

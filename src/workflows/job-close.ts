@@ -41,15 +41,17 @@ export interface CloseOptions {
   memo?: Record<string, unknown>;
   /** Hands a cancelled job's record to whoever waits for it (a Cancelled close carries none). */
   beforeCancel?: () => Promise<void>;
+  /** The run's input says it closes by status: no patch marker (and search attribute) is recorded for it. */
+  byStatus?: boolean;
 }
 
 /** Closes the job's workflow as its final status says; `message` is what the Web UI shows of it. */
 export async function closeAs<R extends { status: JobStatus }>(
   record: R,
   message: string,
-  { cancel, memo, beforeCancel }: CloseOptions,
+  { cancel, memo, beforeCancel, byStatus }: CloseOptions,
 ): Promise<R> {
-  if (!patched(CLOSE_BY_STATUS)) return record;
+  if (!byStatus && !patched(CLOSE_BY_STATUS)) return record;
   const cancelled = record.status === 'cancelled';
   if (memo || cancelled) upsertMemo({ ...memo, ...(cancelled ? { [FINAL_RECORD_MEMO_KEY]: record } : {}) });
   if (record.status === 'failed') {

@@ -46,6 +46,14 @@ describe('search attributes on the dev server', () => {
     ]);
     await listed(testbed.client, `JobKind = 'root' AND JobStatus = 'running' AND JobName = '${name}'`, []);
 
+    // Its batch starts a child workflow `running`; the child writes its status only when it changes, and
+    // records no patch marker (each upsert, its own or the SDK's for a patch, is a visibility write).
+    const history = await testbed.client.workflow.getHandle(`${name}/do_small_job:ok`).fetchHistory();
+    const events = history.events ?? [];
+    const upserts = events.filter((event) => event.upsertWorkflowSearchAttributesEventAttributes);
+    expect(upserts).toHaveLength(1);
+    expect(events.filter((event) => event.markerRecordedEventAttributes)).toHaveLength(0);
+
     const listedRoots = await eventually('the root in JobClient.list', async () => {
       const roots = await testbed.jobs.list({ status: 'failed', name });
       return roots.length === 1 ? roots : undefined;

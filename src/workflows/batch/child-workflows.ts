@@ -42,15 +42,18 @@ export class ChildWorkflows {
             childTimeoutMs: this.batch.input.childTimeoutMs,
             createdAt: this.batch.input.createdAt,
             ...(attemptsBefore > 0 ? { attemptsBefore } : {}),
+            closesByStatus: true,
           },
         ],
         parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
         staticSummary: `${record.name} (${record.topic})`,
+        // Running from its start, as the batch counts it: the child need not upsert it (a visibility write).
         typedSearchAttributes: newJobSearchAttributes(
           'child',
           record.name,
           this.batch.input.rootId,
           this.batch.input.ownerId,
+          'running',
         ),
       });
       // An interrupt that came while the child was being started reaches it now.

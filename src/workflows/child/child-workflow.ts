@@ -50,7 +50,9 @@ export async function childJobWorkflow(input: ChildJobInput): Promise<ChildJobSt
     const outcome = applyTransition(state, event);
     if (!outcome.accepted) return;
     state = outcome.record;
-    upsertSearchAttributes([{ key: JobStatusAttribute, value: state.status }]);
+    // Only a change is written: the batch starts the child with `running` (each upsert is a visibility write).
+    if (workflowInfo().typedSearchAttributes.get(JobStatusAttribute) !== state.status)
+      upsertSearchAttributes([{ key: JobStatusAttribute, value: state.status }]);
     // The batch counts the child running from its start; it hears of retries (status reads ask the server
     // whether the processor runs).
     const retrying =
@@ -118,5 +120,9 @@ export async function childJobWorkflow(input: ChildJobInput): Promise<ChildJobSt
   const why = state.status === 'failed' ? (state.error ?? 'failed') : 'interrupted';
   const final = state;
   const beforeCancel = batchId ? () => notify(batchId, childCancelledSignal, final) : undefined;
-  return closeAs(state, `Job "${state.name}" ${state.status}: ${why}`, { cancel, beforeCancel }); // Web UI agrees
+  return closeAs(state, `Job "${state.name}" ${state.status}: ${why}`, {
+    cancel,
+    beforeCancel,
+    byStatus: input.closesByStatus,
+  }); // Web UI agrees
 }
