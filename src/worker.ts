@@ -8,7 +8,7 @@ import { DEFAULT_MAX_PARALLEL } from './jobs/options';
 import type { JobApplication } from './application';
 import { jobDataConverter } from './codec/codec-settings';
 import { tracingPlugin, type JobTracing } from './tracing';
-import { withoutWorkflowStackTraces } from './workflow-thread';
+import { withJobWorkflowThread } from './workflow-thread';
 
 /** What a job worker runs, and where (`createJobWorker`). */
 export interface JobWorkerOptions {
@@ -43,7 +43,7 @@ export const JOB_WORKFLOWS_PATH = require.resolve('./workflows');
 
 /** A Temporal worker for the job workflows and `app`'s processors; `run()` it, `shutdown()` to stop it. */
 export function createJobWorker(options: JobWorkerOptions): Promise<Worker> {
-  return withoutWorkflowStackTraces(() => createWorker(options));
+  return withJobWorkflowThread(() => createWorker(options));
 }
 
 function createWorker(options: JobWorkerOptions): Promise<Worker> {

@@ -19,7 +19,7 @@ import { resolveTemporalCli } from '../../src/provisioning/temporal-cli';
 import { freePort } from '../../src/provisioning/ports';
 import { jobSearchAttributes } from '../../src/search-attributes';
 import { jobWorkerSettings } from '../../src/worker';
-import { withoutWorkflowStackTraces } from '../../src/workflow-thread';
+import { withJobWorkflowThread } from '../../src/workflow-thread';
 import { createBenchApplication } from './bench-app';
 
 export interface BenchServer {
@@ -163,7 +163,7 @@ async function withWorker(
       activities: { ...settings.activities, noop: async () => undefined },
     });
   // Our workers leave out the SDK's promise stack traces (src/workflow-thread.ts); the SDK's default keeps them.
-  const worker = await (stackTraces ? create() : withoutWorkflowStackTraces(create));
+  const worker = await (stackTraces ? create() : withJobWorkflowThread(create));
   return { env, address, pids, label, taskQueue, worker, teardown: stop };
 }
 

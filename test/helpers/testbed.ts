@@ -7,7 +7,7 @@ import { freePort } from '../../src/provisioning/ports';
 import { resolveTemporalCli } from '../../src/provisioning/temporal-cli';
 import { resolveTestServer } from '../../src/provisioning/test-server';
 import { jobSearchAttributes } from '../../src/search-attributes';
-import { withoutWorkflowStackTraces } from '../../src/workflow-thread';
+import { withJobWorkflowThread } from '../../src/workflow-thread';
 import { registerJobSearchAttributes } from '../../src/testing/job-test-environment';
 import { metricSamples } from './prometheus';
 
@@ -142,7 +142,7 @@ async function startWorker(env: TestWorkflowEnvironment, setup: WorkerSetup): Pr
   try {
     const workflowBundle = await bundleFor(setup.workflowsPath, setup.workflowInterceptorModules);
     // As a job worker runs its workflow thread (src/workflow-thread.ts).
-    const worker = await withoutWorkflowStackTraces(() =>
+    const worker = await withJobWorkflowThread(() =>
       Worker.create({
         connection: env.nativeConnection,
         namespace: env.namespace,
