@@ -109,6 +109,13 @@ const scenarios: Record<string, Scenario> = {
     await jobs.start('do_big_job', { name, maxParallel: 5, data: { parts } });
     return [name];
   },
+  async 'even-ends'(jobs, name) {
+    // Packs take at most their share of the children waiting (patch even-ends): in their batch, and as the
+    // root's grants say once every child is planned (three batches, so grants move slots between them).
+    const parts = Array.from({ length: 60 }, (_, i) => ({ name: `e${i}`, durationMs: 50 }));
+    await jobs.start('do_big_job', { name, batchSize: 20, maxParallel: 5, data: { parts } });
+    return [name];
+  },
   async controls(jobs, name) {
     const parts = [{ name: 'a', durationMs: 1000 }, { name: 'b' }, { name: 'c' }];
     await jobs.start('do_big_job', { name, maxParallel: 1, data: { parts } });

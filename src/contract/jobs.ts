@@ -175,6 +175,8 @@ export interface ChildBatchInput {
   createdAt: string;
   /** Processor times per topic seen so far by the root's other batches (for packing). */
   durations: Record<string, { samples: number; slowest: number }>;
+  /** Near the root's end, the most children one slot of a pack takes (SlotGrant.endRounds). */
+  endRounds?: number;
   /**
    * A rerun (`jobs retry`) of this batch's earlier run: `children` is then empty, and the batch loads its
    * children and their records from that run, and puts those in `statuses` back in line.

@@ -131,6 +131,8 @@ export interface SlotGrant extends LeaseGrant {
    * closed can reach the rerun that replaced it; that run ignores it.
    */
   run?: number;
+  /** Near the root's end, the most children one slot of a pack takes (packing.ts `endRounds`). */
+  endRounds?: number;
 }
 export const grantSlotsSignal = defineSignal<[SlotGrant]>('grantSlots');
 /** A child workflow's transitions (child-workflow mode), sent to its batch. */

@@ -24,6 +24,12 @@ export interface Pack {
   slots: number;
 }
 
+/** The kind of child a key of `queuedByTopic` stands for (no name). */
+function kindOf(key: string): PlannedChild {
+  const [runAs, topic, pack] = key.split('\n');
+  return { name: '', topic, runAs: runAs as PlannedChild['runAs'], pack: pack === '1' };
+}
+
 /** How children of one topic are packed: `rounds` children to a slot (1: one child per activity). */
 export type RoundsOf = (spec: PlannedChild) => number;
 
@@ -110,12 +116,14 @@ export class ChildBook {
   /** The running slots the ready children can use, packed as `roundsOf` says. */
   slotsWanted(roundsOf: RoundsOf): number {
     let slots = 0;
-    for (const [key, count] of this.queuedByTopic) {
-      const [runAs, topic, pack] = key.split('\n');
-      const rounds = roundsOf({ name: '', topic, runAs: runAs as PlannedChild['runAs'], pack: pack === '1' });
-      slots += Math.ceil(count / rounds);
-    }
+    for (const [key, count] of this.queuedByTopic) slots += Math.ceil(count / roundsOf(kindOf(key)));
     return slots;
+  }
+
+  /** Whether a ready child is of a kind (topic, mode, packable) that `test` accepts. */
+  someReady(test: (kind: PlannedChild) => boolean): boolean {
+    for (const key of this.queuedByTopic.keys()) if (test(kindOf(key))) return true;
+    return false;
   }
 
   counts(): StatusCounts {

@@ -53,6 +53,28 @@ export function packRounds(
   return Math.max(1, Math.min(rule.maxRounds, Math.floor(rule.packTargetMs / Math.max(seen.slowest, 1))));
 }
 
+/**
+ * The most children to a slot that shares `waiting` children evenly over `slots` (undefined: no slots). Packs
+ * near the end of a batch or a root take no more, so that their slots finish together instead of a few packs
+ * running on while the other slots stand idle (guided self-scheduling).
+ */
+export function evenRounds(waiting: number, slots: number): number | undefined {
+  return slots > 0 ? Math.max(1, Math.ceil(waiting / slots)) : undefined;
+}
+
+/**
+ * What a root tells its batches with their grants once every child is planned: the most children to a slot that
+ * shares the children still waiting over all its slots, when that is short of full packs (undefined otherwise).
+ */
+export function endRounds(
+  waiting: number,
+  capacity: number,
+  rule: PackingRule = PACKING,
+): number | undefined {
+  const rounds = evenRounds(waiting, capacity);
+  return rounds !== undefined && rounds < rule.maxRounds ? rounds : undefined;
+}
+
 /** Takes another view of the topics' times where it has seen more children. */
 export function mergeDurations(into: TopicDurations, from: TopicDurations): void {
   for (const [topic, seen] of Object.entries(from)) {

@@ -1,6 +1,6 @@
 import { JobApplication } from '../../src/application';
 import type { ChildJobState, RootStatusAnswer } from '../../src/contract/jobs';
-import { packOutcomes } from '../helpers/history';
+import { packOutcomes, packsScheduled } from '../helpers/history';
 import { createJobTestbed, statusWhen, uniqueName, type JobTestbed } from '../helpers/jobs';
 import { Client } from '@temporalio/client';
 import { JobClient } from '../../src/client/job-client';
@@ -90,6 +90,21 @@ describe('packing short children into one activity (time-skipping server)', () =
     ).toEqual(['retry#1', 'success#2']);
   });
 
+  it('the last children are shared among the slots: no pack runs on a few while the others stand idle', async () => {
+    // Once 5 children had been timed, the 16-20 left went into one pack of one slot (50 children to a slot)
+    // while the root's other 4 slots waited; each pack now takes at most its share, ready ÷ slots held.
+    const name = uniqueName('even-ends');
+    const children: Quick[] = Array.from({ length: 25 }, (_, i) => ({ i }));
+    await testbed.jobs.start('many', { name, maxParallel: 5, data: { children } });
+    expect((await testbed.jobs.wait(name)).counts).toMatchObject({ success: 25 });
+    const packs = (await packsScheduled(testbed.client, `${name}/batch/0`)).filter(
+      (pack) => pack.children.length > 1,
+    );
+    expect(packs.length).toBeGreaterThan(0);
+    const perSlot = packs.map((pack) => Math.ceil(pack.children.length / pack.slots));
+    expect(Math.max(...perSlot)).toBeLessThanOrEqual(Math.ceil(20 / 5));
+  });
+
   it('a forced interrupt stops one child of a pack; the rest of the pack finishes', async () => {
     const name = uniqueName('pack-interrupt');
     const children: Quick[] = Array.from({ length: 40 }, (_, i) => ({ i }));
@@ -118,9 +133,10 @@ describe('packing short children into one activity (time-skipping server)', () =
     const children: Quick[] = Array.from({ length: 30 }, (_, i) => ({ i }));
     children[29].slow = true;
     probe.slowStarted = false;
-    await testbed.jobs.start('many', { name, batchSize: 10, maxParallel: 2, data: { children } });
+    // One slot: batch 2's children go in one pack (two slots would share them out), q29 last.
+    await testbed.jobs.start('many', { name, batchSize: 10, maxParallel: 1, data: { children } });
     await statusWhen<RootStatusAnswer>(testbed.jobs, name, () => probe.slowStarted);
-    // q29's pack runs its other children beside it; once its heartbeat tells how they ended, they read so.
+    // q29's pack ran its other children before it; once its heartbeat tells how they ended, they read so.
     const read = await statusWhen<RootStatusAnswer>(
       testbed.jobs,
       name,
@@ -140,12 +156,15 @@ describe('packing short children into one activity (time-skipping server)', () =
     const name = uniqueName('page-reads');
     const children: Quick[] = Array.from({ length: 20 }, (_, i) => ({ i, slow: i >= 10 }));
     probe.slowStarted = false;
-    await testbed.jobs.start('many', { name, batchSize: 10, maxParallel: 2, data: { children } });
+    await testbed.jobs.start('many', { name, batchSize: 10, maxParallel: 1, data: { children } });
     // Batch 1 runs once batch 0 is timed: its ten children in one pack of one slot, q10 first (it holds it).
+    // Read as below (a page of batch 0 only): the root has heard of the pack from batch 1's report.
     const seen = await statusWhen<RootStatusAnswer>(
       testbed.jobs,
       name,
       (status) => probe.slowStarted && status.counts.success === 10 && status.counts.running === 1,
+      30_000,
+      { limit: 5 },
     );
     expect(seen.counts).toMatchObject({ success: 10, running: 1, new: 9 });
     const asked: string[] = [];

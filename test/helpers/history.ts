@@ -1,5 +1,5 @@
 import type { Client } from '@temporalio/client';
-import type { ChildOutcome } from '../../src/contract/activities';
+import type { ChildOutcome, RunChildrenInput } from '../../src/contract/activities';
 import { defaultPayloadConverter } from '@temporalio/common';
 
 /** The arguments of every signal named `signalName` in a workflow's history, in order. */
@@ -22,4 +22,15 @@ export async function packOutcomes(client: Client, batchId: string): Promise<Chi
     .map((event) => event.activityTaskCompletedEventAttributes?.result?.payloads?.[0])
     .filter((payload) => payload !== undefined)
     .flatMap((payload) => defaultPayloadConverter.fromPayload<ChildOutcome[]>(payload!));
+}
+
+/** The packs a batch handed to workers (activity mode): their children and slots, in order. */
+export async function packsScheduled(client: Client, batchId: string): Promise<RunChildrenInput[]> {
+  const history = await client.workflow.getHandle(batchId).fetchHistory();
+  return (history.events ?? [])
+    .map((event) => event.activityTaskScheduledEventAttributes)
+    .filter((scheduled) => scheduled?.activityType?.name === 'runChildren')
+    .map((scheduled) =>
+      defaultPayloadConverter.fromPayload<RunChildrenInput>(scheduled!.input!.payloads![0]),
+    );
 }

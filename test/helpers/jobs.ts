@@ -65,11 +65,12 @@ export function statusWhen<T extends JobStatusAnswer>(
   id: string,
   ready: (status: T) => boolean,
   timeoutMs = 30_000,
+  page: { offset?: number; limit?: number } = { limit: 1000 },
 ): Promise<T> {
   return eventually(
     `job ${id} to reach the expected state`,
     async () => {
-      const status = (await jobs.status(id, { limit: 1000 })) as T;
+      const status = (await jobs.status(id, page)) as T;
       return ready(status) ? status : undefined;
     },
     timeoutMs,

@@ -32,6 +32,13 @@ describe("a batch's book of children", () => {
     expect(names(book, book.takePack(5, () => 3).indexes)).toEqual(['x']);
   });
 
+  it('tells whether a ready child is of a kind, by topic and mode', () => {
+    const book = new ChildBook([child('a', 'fast'), child('w', 'slow', { runAs: 'workflow' })], 'root', at);
+    expect(book.someReady((kind) => kind.topic === 'slow' && kind.runAs === 'workflow')).toBe(true);
+    book.takePack(5, () => 1);
+    expect(book.someReady((kind) => kind.topic === 'fast')).toBe(false);
+  });
+
   it('never packs children that run as workflows or whose topic says no', () => {
     const book = new ChildBook(
       [

@@ -2,6 +2,8 @@ import { type TopicDurations } from '../../src/contract/jobs';
 import {
   MIN_SAMPLES,
   PACKING,
+  endRounds,
+  evenRounds,
   PACKING_BEFORE_LONGER_PACKS,
   mergeDurations,
   observeDuration,
@@ -34,6 +36,23 @@ describe('packing short children', () => {
     ['a slow one among them', seen(9, 101), 1],
   ])('before longer packs: %s → %i children to a slot', (_case, durations, rounds) => {
     expect(packRounds(durations, 't', true, PACKING_BEFORE_LONGER_PACKS)).toBe(rounds);
+  });
+
+  // Near a root's end its last children are shared among the slots: 50 slots, 120 waiting → 3 each at most.
+  it.each<[string, number, number, number | undefined]>([
+    ['enough waiting for full packs everywhere', 2500, 50, undefined],
+    ['just short of full packs everywhere', 2450, 50, PACKING.maxRounds - 1],
+    ['120 waiting for 50 slots', 120, 50, 3],
+    ['fewer waiting than slots', 7, 50, 1],
+    ['none waiting', 0, 50, 1],
+    ['no slots to lend (paused)', 120, 0, undefined],
+  ])('at the end, %s', (_case, ready, capacity, rounds) => {
+    expect(endRounds(ready, capacity)).toBe(rounds);
+  });
+
+  it('shares the children waiting evenly over the slots, rounding up', () => {
+    expect([evenRounds(20, 5), evenRounds(21, 5), evenRounds(3, 5), evenRounds(0, 5)]).toEqual([4, 5, 1, 1]);
+    expect(evenRounds(20, 0)).toBeUndefined();
   });
 
   it('remembers a slow child, and lets it fade as fast ones follow', () => {

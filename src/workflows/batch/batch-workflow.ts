@@ -18,7 +18,7 @@ import {
 } from '../../contract/messages';
 import { CancellationScope, condition, patched, setHandler, workflowInfo } from '@temporalio/workflow';
 import { ChildBook, type RoundsOf } from '../../jobs/child-book';
-import { mergeDurations, packRounds } from '../../jobs/packing';
+import { evenRounds, mergeDurations, packRounds } from '../../jobs/packing';
 import { spareSlots, takeGrant } from '../../jobs/slots';
 import { withoutResult } from '../../jobs/status-view';
 import type { ChildBatchInput } from '../../contract/jobs';
@@ -29,6 +29,12 @@ import { packingRule } from '../packing-rule';
 
 const RERUN_SEQUENCES = 'rerun-sequences';
 /**
+ * Packs take no more than their share of the children waiting, in the batch and (as its root says) in the root,
+ * so that the last packs end together; the root hears of children handed out, so its count of those waiting is
+ * current (patched; fixture even-ends).
+ */
+const EVEN_ENDS = 'even-ends';
+/**
  * A batch whose history is this long takes no rerun in place (each adds attempts to it): the root starts a
  * new run of it, with a history of its own, once it ends (RootReruns.afterReport).
  */
@@ -36,6 +42,7 @@ const RERUN_IN_PLACE_MAX_EVENTS = 20_000;
 
 export async function childBatchWorkflow(input: ChildBatchInput): Promise<BatchResult> {
   const packing = packingRule();
+  const evenEnds = patched(EVEN_ENDS);
   const book = await openBook(input);
   const dispatcher = new BatchDispatcher(input, book, () => reporter.changed());
   let reruns = 0;
@@ -47,21 +54,47 @@ export async function childBatchWorkflow(input: ChildBatchInput): Promise<BatchR
       counts: () => book.counts(),
       waiting: () => dispatcher.waiting(),
       lease: dispatcher.lease,
-      needed: () => book.slotsWanted(roundsOf),
+      // At the root's end, spare slots the ready children can share are kept (packRoundsOf), not given back.
+      needed: () => {
+        const wanted = book.slotsWanted(roundsOf);
+        if (!book.someReady(atEnd)) return wanted;
+        return Math.max(wanted, Math.min(spareSlots(dispatcher.lease), book.readyCount));
+      },
       durations: dispatcher.durations,
       reruns: () => reruns,
     },
     input.rootRun,
   );
   const lastSequence = new Map<number, number>();
-  const roundsOf: RoundsOf = (spec) => packRounds(dispatcher.durations, spec.topic, spec.pack, packing);
+  /** Near the root's end, the most children a slot takes (the root says, with the start and each grant). */
+  let endRounds = input.endRounds;
+  const roundsOf: RoundsOf = (spec) => {
+    const rounds = packRounds(dispatcher.durations, spec.topic, spec.pack, packing);
+    return evenEnds ? Math.min(rounds, endRounds ?? Infinity) : rounds;
+  };
+  /**
+   * At the root's end a pack also takes no more than its share of the batch's slots (not in what the batch asks
+   * for: that would grow with what it holds). Before, other batches wait for the slots it leaves idle.
+   */
+  const packRoundsOf: RoundsOf = (spec) => {
+    const rounds = roundsOf(spec);
+    if (!atEnd(spec)) return rounds;
+    const { received, released } = dispatcher.lease;
+    return Math.min(rounds, evenRounds(book.readyCount, received - released) ?? Infinity);
+  };
+  /** The root's end has come for this topic: its share is less than full packs (roundsOf is capped by it). */
+  const atEnd = (spec: Parameters<RoundsOf>[0]) =>
+    evenEnds &&
+    endRounds !== undefined &&
+    endRounds < packRounds(dispatcher.durations, spec.topic, spec.pack, packing);
   const interruptAll = (force: boolean) =>
     book.records.forEach((_, index) => dispatcher.interrupt(index, force));
 
-  setHandler(grantSlotsSignal, ({ durations, run: forRun, ...grant }) => {
+  setHandler(grantSlotsSignal, ({ durations, run: forRun, endRounds: atEnd, ...grant }) => {
     if ((forRun ?? 0) !== (input.run ?? 0)) return; // sent to an earlier run of this batch, which has closed
     takeGrant(dispatcher.lease, grant);
     mergeDurations(dispatcher.durations, durations);
+    endRounds = atEnd;
   });
   setHandler(interruptSignal, ({ force }) => interruptAll(force));
   // A rerun while it runs (`jobs retry`); once it closes, the root starts a new run of it instead.
@@ -116,11 +149,13 @@ export async function childBatchWorkflow(input: ChildBatchInput): Promise<BatchR
       await condition(() => book.allFinal || canLaunch());
       if (book.allFinal) break;
       while (canLaunch()) {
-        const pack = book.takePack(spareSlots(dispatcher.lease), roundsOf);
+        const pack = book.takePack(spareSlots(dispatcher.lease), packRoundsOf);
         if (book.specs[pack.indexes[0]].runAs === 'workflow')
           void dispatcher.launchChildWorkflow(pack.indexes[0]);
         else dispatcher.launchPack(pack);
       }
+      // Children handed out count running: the root hears of it within a second, not only when a pack ends.
+      if (evenEnds) reporter.changed();
     }
     closing = true; // a rerun from now on is the root's to start: the result must match the last report
     await reporter.finish(); // gives every slot back

@@ -101,6 +101,7 @@ interface BatchStart {
   children: PlannedChild[];
   summary: string;
   slots: number;
+  endRounds?: number;
   rerunOf?: BatchRerun;
 }
 
@@ -109,6 +110,7 @@ export async function startBatches(
   run: RootRun,
   input: RootJobInput,
   pages: PlannedChild[][],
+  lastPages = false,
 ): Promise<void> {
   const { state } = run;
   const packing = packingRule();
@@ -126,6 +128,8 @@ export async function startBatches(
   });
   lendWithStarts(run, batches);
   run.refresh();
+  const endRounds = run.endRounds(lastPages);
+  if (endRounds !== undefined) batches.forEach((batch) => (batch.endRounds = endRounds));
   await Promise.all(batches.map((batch) => startBatch(run, input, batch)));
 }
 
@@ -203,7 +207,7 @@ async function startBatch(run: RootRun, input: RootJobInput, batch: BatchStart):
 
 function startBatchWorkflow(run: RootRun, input: RootJobInput, batch: BatchStart) {
   const { state } = run;
-  const { index, id, children, summary, slots, rerunOf } = batch;
+  const { index, id, children, summary, slots, endRounds, rerunOf } = batch;
   return startChild(childBatchWorkflow, {
     workflowId: id,
     args: [
@@ -217,6 +221,7 @@ function startBatchWorkflow(run: RootRun, input: RootJobInput, batch: BatchStart
         childTimeoutMs: input.childTimeoutMs,
         createdAt: new Date().toISOString(),
         durations: run.durations,
+        ...(endRounds !== undefined ? { endRounds } : {}),
         ...(rerunOf ? { rerunOf } : {}),
         ...(state.batches[index].run ? { run: state.batches[index].run } : {}),
         ...(patched(END_EARLIER_BATCHES) ? { rootRun: workflowInfo().firstExecutionRunId } : {}),

@@ -18,12 +18,13 @@ import {
   upsertSearchAttributes,
   type SignalDefinition,
 } from '@temporalio/workflow';
-import { mergeDurations } from '../../jobs/packing';
+import { endRounds, mergeDurations } from '../../jobs/packing';
 import { RootLedger } from '../../jobs/root-ledger';
+import { capacityOf } from '../../jobs/slots';
 import { describeProgress } from '../../jobs/status';
 import { JobStatusAttribute } from '../../search-attributes';
 import { notify } from '../notify';
-import { grantSlotsSignal, interruptSignal, type BatchReport } from '../../contract/messages';
+import { grantSlotsSignal, interruptSignal, type BatchReport, type SlotGrant } from '../../contract/messages';
 
 /** A pack's heartbeat timeout: a lost batch run's children have surely stopped by then. */
 const LOST_RUN_QUARANTINE_MS = 10_000;
@@ -171,13 +172,24 @@ export class RootRun {
     void notify(workflowId, signal, ...args).then(() => this.signalsInFlight--);
   }
 
+  /**
+   * Once every child is planned and fewer wait than full packs on every slot: the most children one slot of a
+   * pack takes, so that the last ones are shared evenly among the slots (packing.ts `endRounds`).
+   */
+  endRounds(planned: boolean): number | undefined {
+    return planned ? endRounds(this.state.counts.new, capacityOf(this.pool)) : undefined;
+  }
+
   /** Tells a batch the total of slots lent to it and asked back (so a repeated grant is harmless). */
   sendGrant(index: number): void {
     const entry = this.pool.entries[index];
     if (!entry) return;
     const { id, run } = this.state.batches[index];
-    const grant = { total: entry.granted, durations: this.durations, ...(run ? { run } : {}) };
-    this.send(id, grantSlotsSignal, entry.recalled ? { ...grant, recalled: entry.recalled } : grant);
+    const grant: SlotGrant = { total: entry.granted, durations: this.durations, ...(run ? { run } : {}) };
+    if (entry.recalled) grant.recalled = entry.recalled;
+    const rounds = this.endRounds(this.state.phase !== 'planning');
+    if (rounds !== undefined) grant.endRounds = rounds;
+    this.send(id, grantSlotsSignal, grant);
   }
 
   /** Slots over the limit are asked back; free slots go to the earliest batches that can use them. */

@@ -127,7 +127,7 @@ export async function rootJobWorkflow(input: RootJobInput, carried?: RootCarry):
       }
       const planning = await planPages(run, input, cursor, names, pages);
       if (!planning) break;
-      await startBatches(run, input, planning.pages);
+      await startBatches(run, input, planning.pages, planning.nextCursor === null);
       cursor = planning.nextCursor;
       planned = cursor === null;
       if (!planned && historyIsLong()) return carry();
