@@ -90,11 +90,11 @@ export async function childBatchWorkflow(input: ChildBatchInput): Promise<BatchR
   const interruptAll = (force: boolean) =>
     book.records.forEach((_, index) => dispatcher.interrupt(index, force));
 
-  setHandler(grantSlotsSignal, ({ durations, run: forRun, endRounds: atEnd, ...grant }) => {
+  setHandler(grantSlotsSignal, ({ durations, run: forRun, endRounds: cap, ...grant }) => {
     if ((forRun ?? 0) !== (input.run ?? 0)) return; // sent to an earlier run of this batch, which has closed
     takeGrant(dispatcher.lease, grant);
     mergeDurations(dispatcher.durations, durations);
-    endRounds = atEnd;
+    endRounds = cap;
   });
   setHandler(interruptSignal, ({ force }) => interruptAll(force));
   // A rerun while it runs (`jobs retry`); once it closes, the root starts a new run of it instead.
