@@ -21,6 +21,8 @@ export interface LeaseHolder {
 
 export class LeaseReporter {
   private dirty = false;
+  /** A change the lender should hear of within a second, unless another report carries it first. */
+  private dueSoon = false;
   private cooling = false;
   private stopped = false;
 
@@ -40,6 +42,15 @@ export class LeaseReporter {
     this.dirty = true;
   }
 
+  /**
+   * Something the lender should hear of changed, and a report within a second will do: one that goes sooner
+   * (the holder's work ending, slots given back) carries it, so the lender hears of it once.
+   */
+  changedSoon(): void {
+    this.dueSoon = true;
+    this.cool();
+  }
+
   /** Sends each report as it falls due, until `last`. */
   async run(send: (report: LeaseReport) => void): Promise<void> {
     for (;;) {
@@ -54,6 +65,7 @@ export class LeaseReporter {
     const { release, ...report } = leaseReport(this.holder.lease(), this.holder.needed());
     this.holder.giveBack(release);
     this.dirty = false;
+    this.dueSoon = false;
     this.reportedWants = report.wants;
     this.cool();
     return report;
@@ -73,7 +85,7 @@ export class LeaseReporter {
   }
 
   private due(): boolean {
-    if (!this.keyRuleBeforePatch) return this.dirty;
+    if (!this.keyRuleBeforePatch) return this.dirty || this.dueSoon;
     return leaseReport(this.holder.lease(), this.holder.needed()).wants !== this.reportedWants;
   }
 

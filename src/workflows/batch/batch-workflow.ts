@@ -155,7 +155,7 @@ export async function childBatchWorkflow(input: ChildBatchInput): Promise<BatchR
         else dispatcher.launchPack(pack);
       }
       // Children handed out count running: the root hears of it within a second, not only when a pack ends.
-      if (evenEnds) reporter.changed();
+      if (evenEnds) reporter.handedOut();
     }
     closing = true; // a rerun from now on is the root's to start: the result must match the last report
     await reporter.finish(); // gives every slot back

@@ -46,6 +46,11 @@ export class BatchReporter {
     this.reports.changed();
   }
 
+  /** Children were handed out: the root hears of it within a second, with the report of their end if sooner. */
+  handedOut(): void {
+    this.reports.changedSoon();
+  }
+
   /** The reports, until `finish`. */
   run(): Promise<void> {
     return this.reports.run((lease) =>
