@@ -57,7 +57,7 @@ export async function childBatchWorkflow(input: ChildBatchInput): Promise<BatchR
       // At the root's end, spare slots the ready children can share are kept (packRoundsOf), not given back.
       needed: () => {
         const wanted = book.slotsWanted(roundsOf);
-        if (!book.someReady(atEnd)) return wanted;
+        if (!book.someReady((kind) => endShare(fullRounds(kind)) !== undefined)) return wanted;
         return Math.max(wanted, Math.min(spareSlots(dispatcher.lease), book.readyCount));
       },
       durations: dispatcher.durations,
@@ -68,25 +68,26 @@ export async function childBatchWorkflow(input: ChildBatchInput): Promise<BatchR
   const lastSequence = new Map<number, number>();
   /** Near the root's end, the most children a slot takes (the root says, with the start and each grant). */
   let endRounds = input.endRounds;
+  /** A kind of child's rounds as its processors' times allow (packing.ts). */
+  const fullRounds: RoundsOf = (spec) => packRounds(dispatcher.durations, spec.topic, spec.pack, packing);
+  /** The root's share, once its end has come for a kind of child (the share is less than full packs). */
+  const endShare = (full: number) =>
+    evenEnds && endRounds !== undefined && endRounds < full ? endRounds : undefined;
   const roundsOf: RoundsOf = (spec) => {
-    const rounds = packRounds(dispatcher.durations, spec.topic, spec.pack, packing);
-    return evenEnds ? Math.min(rounds, endRounds ?? Infinity) : rounds;
+    const full = fullRounds(spec);
+    return endShare(full) ?? full;
   };
   /**
    * At the root's end a pack also takes no more than its share of the batch's slots (not in what the batch asks
    * for: that would grow with what it holds). Before, other batches wait for the slots it leaves idle.
    */
   const packRoundsOf: RoundsOf = (spec) => {
-    const rounds = roundsOf(spec);
-    if (!atEnd(spec)) return rounds;
+    const full = fullRounds(spec);
+    const share = endShare(full);
+    if (share === undefined) return full;
     const { received, released } = dispatcher.lease;
-    return Math.min(rounds, evenRounds(book.readyCount, received - released) ?? Infinity);
+    return Math.min(share, evenRounds(book.readyCount, received - released) ?? Infinity);
   };
-  /** The root's end has come for this topic: its share is less than full packs (roundsOf is capped by it). */
-  const atEnd = (spec: Parameters<RoundsOf>[0]) =>
-    evenEnds &&
-    endRounds !== undefined &&
-    endRounds < packRounds(dispatcher.durations, spec.topic, spec.pack, packing);
   const interruptAll = (force: boolean) =>
     book.records.forEach((_, index) => dispatcher.interrupt(index, force));
 
