@@ -19,9 +19,10 @@ import { JobNotFoundError } from '../errors';
 import type { PackState } from '../jobs/status-view';
 import { isDeadlineExceeded } from './deadline';
 import { decodePayloads } from './sdk-internals';
+import { withBatchRecords } from './batch-records';
 import { isoTime, runOutcome, runOutcomeNow, runResult, type Closed, type RunOutcome } from './run-history';
 import { loadRun } from '../activities/earlier-batch-runs';
-import type { BatchResult } from '../contract/messages';
+import { BATCH_RECORDS_MEMO_KEY, type BatchResult } from '../contract/messages';
 import { emptyCounts, isFinal } from '../jobs/status';
 
 export type { Closed } from './run-history';
@@ -106,7 +107,12 @@ export class WorkflowReads {
     const now = await this.closedBatchNow(batchId);
     if (now) return now;
     if (mayStillRun && (await this.isRunning(batchId))) return { closed: false };
-    return this.batchOutcome(batchId, await runOutcome<BatchResult>(this.client, { workflowId: batchId }));
+    const outcome = await runOutcome<BatchResult>(
+      this.client,
+      { workflowId: batchId },
+      BATCH_RECORDS_MEMO_KEY,
+    );
+    return this.batchOutcome(batchId, outcome);
   }
 
   /**
@@ -114,7 +120,11 @@ export class WorkflowReads {
    * cannot read that.
    */
   async closedBatchNow(batchId: string): Promise<ClosedBatch | undefined> {
-    const outcome = await runOutcomeNow<BatchResult>(this.client, { workflowId: batchId });
+    const outcome = await runOutcomeNow<BatchResult>(
+      this.client,
+      { workflowId: batchId },
+      BATCH_RECORDS_MEMO_KEY,
+    );
     if (!outcome) return undefined;
     const closed = await this.batchOutcome(batchId, outcome);
     return outcome.kind === 'open' ? closed : { ...closed, closedAt: outcome.closedAt };
@@ -124,7 +134,10 @@ export class WorkflowReads {
     batchId: string,
     outcome: RunOutcome<BatchResult>,
   ): Promise<Closed<BatchResult>> {
-    if (outcome.kind === 'result') return { closed: true, result: outcome.result };
+    if (outcome.kind === 'result') {
+      const read = await withBatchRecords(this.client, { workflowId: batchId }, outcome);
+      return read.kind === 'result' ? { closed: true, result: read.result } : { closed: false };
+    }
     if (outcome.kind === 'open') return { closed: false };
     const { runId, closeTime } = await this.client.workflow.getHandle(batchId).describe();
     const { records } = await loadRun(this.client, batchId, runId);
