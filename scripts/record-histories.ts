@@ -116,15 +116,6 @@ const scenarios: Record<string, Scenario> = {
     await jobs.start('do_big_job', { name, batchSize: 20, maxParallel: 5, data: { parts } });
     return [name];
   },
-  async 'records-in-memo'(jobs, name) {
-    // A batch's final records go in its memo, its result holds its counts (patch records-in-memo); a retry of
-    // the finished root loads the failed child's record from there.
-    const parts = [{ name: 'ok' }, { name: 'hopeless', failTimes: 9 }];
-    await jobs.start('do_big_job', { name, maxAttempts: 1, data: { parts } });
-    await jobs.wait(name);
-    await jobs.retry(name);
-    return [name];
-  },
   async controls(jobs, name) {
     const parts = [{ name: 'a', durationMs: 1000 }, { name: 'b' }, { name: 'c' }];
     await jobs.start('do_big_job', { name, maxParallel: 1, data: { parts } });

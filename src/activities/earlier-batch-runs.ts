@@ -5,12 +5,11 @@
  * left no result has its records rebuilt from its history (lost-batch-runs.ts).
  */
 import type { LoadedBatchRun, ClosedBatch, BatchProbe } from '../contract/activities';
-import { BATCH_RECORDS_MEMO_KEY, type BatchResult } from '../contract/messages';
+import type { BatchResult } from '../contract/messages';
 import { Context } from '@temporalio/activity';
 import { type Client, WorkflowNotFoundError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { runInput, runOutcome } from '../client/run-history';
-import { withBatchRecords } from '../client/batch-records';
 import type { ChildBatchInput, StatusCounts } from '../contract/jobs';
 import { countStatuses, isFinal } from '../jobs/status';
 import { rebuildRun } from './lost-batch-runs';
@@ -84,12 +83,7 @@ export async function loadBatchRun({
 
 /** The children and records of a run of a batch (also for status reads of a batch closed without its result). */
 export async function loadRun(client: Client, batchId: string, runId: string): Promise<LoadedBatchRun> {
-  const run = { workflowId: batchId, runId };
-  const outcome = await withBatchRecords(
-    client,
-    run,
-    await runOutcome<BatchResult>(client, run, BATCH_RECORDS_MEMO_KEY),
-  );
+  const outcome = await runOutcome<BatchResult>(client, { workflowId: batchId, runId });
   if (outcome.kind === 'open')
     throw ApplicationFailure.nonRetryable(`run ${runId} of batch ${batchId} has not ended`);
   if (outcome.kind === 'lost')

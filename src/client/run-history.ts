@@ -45,22 +45,21 @@ const noReverseReads = new WeakSet<Client>();
 const UNSUPPORTED = Symbol('unsupported');
 
 /**
- * A run's newest events, newest first, read from its end: its close event first once it has closed, at once
- * while it runs (a close-event read is held open by the server until the run closes).
+ * A run's newest event, read from its end: its close event once it has closed, at once while it runs (a
+ * close-event read is held open by the server until the run closes).
  */
-async function lastEvents(
+async function lastEvent(
   client: Client,
   execution: RunRef,
-  count: number,
-): Promise<temporal.api.history.v1.IHistoryEvent[] | typeof UNSUPPORTED> {
+): Promise<temporal.api.history.v1.IHistoryEvent | undefined | typeof UNSUPPORTED> {
   if (noReverseReads.has(client)) return UNSUPPORTED;
   try {
     const { history } = await client.workflowService.getWorkflowExecutionHistoryReverse({
       namespace: client.options.namespace,
       execution,
-      maximumPageSize: count,
+      maximumPageSize: 1,
     });
-    return history?.events ?? [];
+    return history?.events?.[0];
   } catch (err) {
     const { code } = err as { code?: number };
     if (code === 5 /* NOT_FOUND */) throw new JobNotFoundError(execution.workflowId);
@@ -102,18 +101,13 @@ export async function runResult<T>(client: Client, run: RunRef): Promise<Closed<
 
 /** How a run ended: with its result, still open (or gone on as new), or without a result (`how` it closed). */
 export type RunOutcome<T> =
-  | { kind: 'result'; result: T; closedAt: string; closingMemo?: unknown }
+  | { kind: 'result'; result: T; closedAt: string }
   | { kind: 'open' }
   | { kind: 'lost'; how: string; closedAt: string };
 
-export async function runOutcome<T>(
-  client: Client,
-  run: RunRef,
-  closingMemoKey?: string,
-): Promise<RunOutcome<T>> {
+export async function runOutcome<T>(client: Client, run: RunRef): Promise<RunOutcome<T>> {
   return (
-    (await runOutcomeNow<T>(client, run, closingMemoKey)) ??
-    outcomeOf<T>(client, run, await firstEvent(client, run, true))
+    (await runOutcomeNow<T>(client, run)) ?? outcomeOf<T>(client, run, await firstEvent(client, run, true))
   );
 }
 
@@ -121,19 +115,10 @@ export async function runOutcome<T>(
  * runOutcome without waiting on a run that is still open (one call); undefined where the server cannot tell
  * without waiting (the time-skipping test server).
  */
-export async function runOutcomeNow<T>(
-  client: Client,
-  run: RunRef,
-  /** Also read the memo field of this key that the run set as it closed (the event before its close). */
-  closingMemoKey?: string,
-): Promise<RunOutcome<T> | undefined> {
-  const last = await lastEvents(client, run, closingMemoKey === undefined ? 1 : 2);
+export async function runOutcomeNow<T>(client: Client, run: RunRef): Promise<RunOutcome<T> | undefined> {
+  const last = await lastEvent(client, run);
   if (last === UNSUPPORTED) return undefined;
-  const outcome = await outcomeOf<T>(client, run, last[0] && isCloseEvent(last[0]) ? last[0] : undefined);
-  const memo = last[1]?.workflowPropertiesModifiedEventAttributes?.upsertedMemo?.fields;
-  const field = closingMemoKey === undefined ? undefined : memo?.[closingMemoKey];
-  if (outcome.kind !== 'result' || !field) return outcome;
-  return { ...outcome, closingMemo: await decodePayloadAt(client.options.loadedDataConverter, 0, [field]) };
+  return outcomeOf<T>(client, run, last && isCloseEvent(last) ? last : undefined);
 }
 
 async function outcomeOf<T>(

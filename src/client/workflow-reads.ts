@@ -19,10 +19,9 @@ import { JobNotFoundError } from '../errors';
 import type { PackState } from '../jobs/status-view';
 import { isDeadlineExceeded } from './deadline';
 import { decodePayloads } from './sdk-internals';
-import { withBatchRecords } from './batch-records';
 import { isoTime, runOutcome, runOutcomeNow, runResult, type Closed, type RunOutcome } from './run-history';
 import { loadRun } from '../activities/earlier-batch-runs';
-import { BATCH_RECORDS_MEMO_KEY, type BatchResult } from '../contract/messages';
+import type { BatchResult } from '../contract/messages';
 import { emptyCounts, isFinal } from '../jobs/status';
 
 export type { Closed } from './run-history';
@@ -107,12 +106,7 @@ export class WorkflowReads {
     const now = await this.closedBatchNow(batchId);
     if (now) return now;
     if (mayStillRun && (await this.isRunning(batchId))) return { closed: false };
-    const outcome = await runOutcome<BatchResult>(
-      this.client,
-      { workflowId: batchId },
-      BATCH_RECORDS_MEMO_KEY,
-    );
-    return this.batchOutcome(batchId, outcome);
+    return this.batchOutcome(batchId, await runOutcome<BatchResult>(this.client, { workflowId: batchId }));
   }
 
   /**
@@ -120,11 +114,7 @@ export class WorkflowReads {
    * cannot read that.
    */
   async closedBatchNow(batchId: string): Promise<ClosedBatch | undefined> {
-    const outcome = await runOutcomeNow<BatchResult>(
-      this.client,
-      { workflowId: batchId },
-      BATCH_RECORDS_MEMO_KEY,
-    );
+    const outcome = await runOutcomeNow<BatchResult>(this.client, { workflowId: batchId });
     if (!outcome) return undefined;
     const closed = await this.batchOutcome(batchId, outcome);
     return outcome.kind === 'open' ? closed : { ...closed, closedAt: outcome.closedAt };
@@ -134,10 +124,7 @@ export class WorkflowReads {
     batchId: string,
     outcome: RunOutcome<BatchResult>,
   ): Promise<Closed<BatchResult>> {
-    if (outcome.kind === 'result') {
-      const read = await withBatchRecords(this.client, { workflowId: batchId }, outcome);
-      return read.kind === 'result' ? { closed: true, result: read.result } : { closed: false };
-    }
+    if (outcome.kind === 'result') return { closed: true, result: outcome.result };
     if (outcome.kind === 'open') return { closed: false };
     const { runId, closeTime } = await this.client.workflow.getHandle(batchId).describe();
     const { records } = await loadRun(this.client, batchId, runId);

@@ -58,8 +58,6 @@ export const JOB_FAILED_TYPE = 'JobFailed';
 /** A job that ended `cancelled` closes its workflow Cancelled, which carries no result: its record is in its
  * memo under this key. */
 export const FINAL_RECORD_MEMO_KEY = 'jobRecord';
-/** A batch's final records, in its memo when its result says `recordsInMemo` (client/batch-records.ts). */
-export const BATCH_RECORDS_MEMO_KEY = 'batchRecords';
 /**
  * A slot lease, one shape for both its uses (a root lends its batches slots; a concurrency key lends its roots
  * slots). The holder reports counters that only grow, so a late or repeated report cannot undo a newer one.
@@ -204,14 +202,9 @@ export interface KeyView {
 }
 export const keyQuery = defineQuery<KeyView>('concurrencyKey');
 
-/**
- * What a batch workflow returns: its counts, and every child's final record (status reads and reruns take them
- * from it). Its root's history copies the result, and the root needs only the counts: a batch that ended under
- * patch records-in-memo keeps its records in its memo instead, and says so (`recordsInMemo`, `children` empty).
- */
+/** What a batch workflow returns: every child's final record (status reads and reruns take them from it). */
 export interface BatchResult {
   index: number;
   counts: StatusCounts;
   children: StoredChild[];
-  recordsInMemo?: true;
 }

@@ -9,21 +9,16 @@
  * A query to a workflow whose task is in flight waits for that task, and the server holds one such query per
  * workflow by default: a second reader of a busy root is refused ("consistent query buffer is full"), and the
  * client retries after a second or more. MAX_BUFFERED_QUERIES lets that many readers wait together.
- * A batch keeps its final records in its memo (tens of KB), past the server's 2 KB memo warning: the warning
- * is raised to the payload warning (512 KB), so the log does not warn once per batch.
  * `npm run bench -- compare … --server stock` measures without them.
  */
 /** Queries one workflow holds while its task is in flight (the server's default is 1). */
 export const MAX_BUFFERED_QUERIES = 100;
-/** A memo's size past which the server logs a warning (its default is 2 KB). */
-export const MEMO_WARNING_BYTES = 512 * 1024;
 
 export const DEV_SERVER_DYNAMIC_CONFIG: Record<string, unknown> = {
   'history.transferProcessorMaxPollRPS': 1000,
   'history.cacheNonUserContextLockTimeout': '50ms',
   'system.enableActivityEagerExecution': true,
   'history.MaxBufferedQueryCount': MAX_BUFFERED_QUERIES,
-  'limit.memoSize.warn': MEMO_WARNING_BYTES,
 };
 
 /** The `--dynamic-config-value KEY=JSON` arguments for `temporal server start-dev`. */

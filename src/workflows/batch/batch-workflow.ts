@@ -5,7 +5,6 @@
  * Where an interrupt reaches children: `BatchDispatcher.interrupt`.
  */
 import {
-  BATCH_RECORDS_MEMO_KEY,
   type BatchResult,
   batchPageQuery,
   childCancelledSignal,
@@ -17,14 +16,7 @@ import {
   packInterruptsQuery,
   rerunChildrenSignal,
 } from '../../contract/messages';
-import {
-  CancellationScope,
-  condition,
-  patched,
-  setHandler,
-  upsertMemo,
-  workflowInfo,
-} from '@temporalio/workflow';
+import { CancellationScope, condition, patched, setHandler, workflowInfo } from '@temporalio/workflow';
 import { ChildBook, type RoundsOf } from '../../jobs/child-book';
 import { evenRounds, mergeDurations, packRounds } from '../../jobs/packing';
 import { spareSlots, takeGrant } from '../../jobs/slots';
@@ -42,12 +34,6 @@ const RERUN_SEQUENCES = 'rerun-sequences';
  * current (patched; fixture even-ends).
  */
 const EVEN_ENDS = 'even-ends';
-/**
- * The final records go in the batch's memo and its result holds its counts: the root's history copies the
- * result, and records there made the root's history reach its size limit (and continue as new) about twice
- * as soon (patched; fixture records-in-memo).
- */
-const RECORDS_IN_MEMO = 'records-in-memo';
 /**
  * A batch whose history is this long takes no rerun in place (each adds attempts to it): the root starts a
  * new run of it, with a history of its own, once it ends (RootReruns.afterReport).
@@ -176,10 +162,7 @@ export async function childBatchWorkflow(input: ChildBatchInput): Promise<BatchR
     await reporter.finish(); // gives every slot back
     await reporting;
     const counts = book.counts();
-    const children = book.resultRecords();
-    if (!patched(RECORDS_IN_MEMO)) return { index: input.index, counts, children };
-    upsertMemo({ [BATCH_RECORDS_MEMO_KEY]: children });
-    return { index: input.index, counts, children: [], recordsInMemo: true };
+    return { index: input.index, counts, children: book.resultRecords() };
   });
 }
 
