@@ -54,6 +54,8 @@ describe('recorded job histories replay against the current workflow code', () =
         'twice-lost',
         'longer-packs',
         'child-status-once',
+        'even-ends',
+        'history-bytes',
       ]),
     );
   });
