@@ -154,16 +154,19 @@ export async function fanOutOnce(
       if (final.status !== 'success' || final.counts.success !== children)
         throw new Error(`fan-out on ${bench.label} ended ${final.status}: ${JSON.stringify(final.counts)}`);
     // Read with a client of ours, which takes responses past 4 MiB: a million children's root runs keep their
-    // snapshots in their memos, and a page of them passed that.
+    // snapshots in their memos, and a page of them, or the last run's start event, passed that.
     const namespace = bench.env.client.options.namespace;
     const reader = await connectClient({ address: bench.address, namespace });
-    const history = await largestHistory(reader, name).finally(() => reader.connection.close());
+    const [history, rootCarryBytes] = await Promise.all([
+      largestHistory(reader, name),
+      startInputBytes(reader, name),
+    ]).finally(() => reader.connection.close());
     return {
       ...measured,
       label: bench.label,
       largestHistory: history.maxLength,
       workflows: history.workflows,
-      rootCarryBytes: await startInputBytes(bench.env.client, name),
+      rootCarryBytes,
       reads,
       outsideReads: watcher.reads,
       persistence: bench.metricsUrls && (await persistenceByOperation(bench.metricsUrls)),
