@@ -98,19 +98,6 @@ const scenarios: Record<string, Scenario> = {
     });
     return [name];
   },
-  async 'history-bytes'(jobs, name) {
-    // A root continues as new by its own event count or 8 MiB, not at the server's suggestion (patch
-    // continue-by-own-size): here by its event count, twice or more.
-    const parts = Array.from({ length: 12 }, (_, i) => ({ name: `p${i}` }));
-    await jobs.start('do_big_job', {
-      name,
-      batchSize: 2,
-      maxParallel: 2,
-      continueAsNewAfterEvents: 30,
-      data: { parts },
-    });
-    return [name];
-  },
   async 'packed-fan-out'(jobs, name) {
     const parts = Array.from({ length: 1000 }, (_, i) => ({ name: `p${i}` }));
     await jobs.start('do_big_job', { name, data: { parts } });

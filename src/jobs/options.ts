@@ -75,7 +75,7 @@ export interface StartJobOptions {
   followUpOn?: FollowUpCondition[];
   /** Children per batch workflow (default and most 200); smaller only to exercise batching. */
   batchSize?: number;
-  /** The root continues as new past this many history events (default 4,000, well under the 10,240 warning) or 8 MiB. */
+  /** The root continues as new past this many history events (default 4,000, well under the 10,240 warning). */
   continueAsNewAfterEvents?: number;
 }
 

@@ -129,32 +129,6 @@ describe('a long-lived root continues as new (dev server)', () => {
     }
   });
 
-  it("runs on past the server's 4 MiB suggestion: a root continues as new by its own event count or 8 MiB", async () => {
-    // Children of 50 KB in and 30 KB out (a result's limit is 32 KB): their plans, batch inputs and results bring
-    // the root's history past 5 MiB in about a hundred events. At the server's suggestion it continued as new mid-run (a refused task each time).
-    const pad = 'x'.repeat(50 * 1024);
-    const wide = new JobApplication()
-      .topic<{ count: number }>('wide', {
-        plan: ({ count }) =>
-          Array.from({ length: count }, (_, i) => ({ name: `w${i}`, topic: 'echo', payload: { pad } })),
-      })
-      .topic<{ pad: string }>('echo', {
-        process: ({ pad: echoed }) => ({ echoed: echoed.slice(0, 30 * 1024) }),
-      });
-    const testbed = await createJobTestbed('dev-server', wide);
-    try {
-      const name = uniqueName('wide');
-      const started = await testbed.jobs.start('wide', { name, batchSize: 10, data: { count: 40 } });
-      expect(await testbed.jobs.wait(name)).toMatchObject({ status: 'success', total: 40 });
-      // One run, the one started, past 4 MiB (its history's pages pass what a client takes by default).
-      const { runId, raw } = await testbed.client.workflow.getHandle(name).describe();
-      expect(Number(raw.workflowExecutionInfo?.historySizeBytes)).toBeGreaterThan(4 * 2 ** 20);
-      expect(runId).toBe(started.runId);
-    } finally {
-      await testbed.teardown();
-    }
-  });
-
   it('refuses a child name that an earlier run of the root planned (the root no longer holds those names)', async () => {
     const { app } = concurrencyProbe();
     const testbed = await createJobTestbed('dev-server', app);

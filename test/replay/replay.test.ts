@@ -54,8 +54,6 @@ describe('recorded job histories replay against the current workflow code', () =
         'twice-lost',
         'longer-packs',
         'child-status-once',
-        'even-ends',
-        'history-bytes',
       ]),
     );
   });

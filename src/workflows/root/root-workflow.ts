@@ -47,15 +47,6 @@ const JOIN_KEY_FIRST = 'join-key-first';
 /** A root stops only once its batches have closed, not only reported their end (patched; fixture batches-closed). */
 const WAIT_BATCHES_CLOSED = 'wait-batches-closed';
 
-/**
- * A root continues as new past its event count or 8 MiB of history, not at the server's suggestion (4 MiB by
- * default): a batch's start and its result carry its children's records, so a root of 10,000 children passed
- * 4 MiB at about 2,500 events and continued as new mid-run, a refused task and a replay each time (patched;
- * fixture history-bytes). 8 MiB stays under the server's warning (10 MiB) and far from its limit (50 MiB).
- */
-const CONTINUE_BY_OWN_SIZE = 'continue-by-own-size';
-const CONTINUE_AS_NEW_AFTER_BYTES = 8 * 2 ** 20;
-
 /** Pages (batches) one planner activity returns at most. */
 const PAGES_PER_PLANNING = 10;
 /** Batches open at once (running, or waiting for slots); planning waits while this many are. */
@@ -86,12 +77,8 @@ export async function rootJobWorkflow(input: RootJobInput, carried?: RootCarry):
   // Cancelling the root from a client or the Web UI means a graceful interrupt.
   const cancel = watchCancelRequest(() => run.interrupt(false));
 
-  const ownSize = patched(CONTINUE_BY_OWN_SIZE);
-  const historyIsLong = () => {
-    const { historyLength, historySize, continueAsNewSuggested } = workflowInfo();
-    if (historyLength > input.continueAsNewAfterEvents) return true;
-    return ownSize ? historySize > CONTINUE_AS_NEW_AFTER_BYTES : continueAsNewSuggested;
-  };
+  const historyIsLong = () =>
+    workflowInfo().historyLength > input.continueAsNewAfterEvents || workflowInfo().continueAsNewSuggested;
   const carry = async () => {
     await condition(
       () => allHandlersFinished() && run.signalsInFlight === 0 && reruns.starting === 0 && !keyLease?.joining,
