@@ -298,6 +298,18 @@ const scenarios: Record<string, Scenario> = {
     await jobs.interrupt(`${cancelled}/do_small_job:long`, { force: true });
     return [failed, cancelled];
   },
+  async 'records-kept'(jobs, name) {
+    // Batches keep their records in their own history and end with counts alone (input keepsRecords): two
+    // batches, a child retried and one failed.
+    const parts = [
+      { name: 'a' },
+      { name: 'flaky', failTimes: 1 },
+      { name: 'bad', valid: false },
+      { name: 'b' },
+    ];
+    await jobs.start('do_big_job', { name, batchSize: 2, data: { parts } });
+    return [name];
+  },
   async 'child-status-once'(jobs, name) {
     // Child workflows started `running` by their batch write their status only when it changes, and close
     // by status without the patch (input closesByStatus): succeeded, retried, failed and cancelled ones.

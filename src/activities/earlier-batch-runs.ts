@@ -10,6 +10,7 @@ import { Context } from '@temporalio/activity';
 import { type Client, WorkflowNotFoundError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { runInput, runOutcome } from '../client/run-history';
+import { batchOutcome } from '../client/batch-outcome';
 import type { ChildBatchInput, StatusCounts } from '../contract/jobs';
 import { countStatuses, isFinal } from '../jobs/status';
 import { rebuildRun } from './lost-batch-runs';
@@ -83,7 +84,7 @@ export async function loadBatchRun({
 
 /** The children and records of a run of a batch (also for status reads of a batch closed without its result). */
 export async function loadRun(client: Client, batchId: string, runId: string): Promise<LoadedBatchRun> {
-  const outcome = await runOutcome<BatchResult>(client, { workflowId: batchId, runId });
+  const outcome = await batchOutcome(client, { workflowId: batchId, runId });
   if (outcome.kind === 'open')
     throw ApplicationFailure.nonRetryable(`run ${runId} of batch ${batchId} has not ended`);
   if (outcome.kind === 'lost')

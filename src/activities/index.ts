@@ -11,6 +11,7 @@ import {
 import { cancelOwnRun } from './cancel-own-run';
 import { endEarlierBatches } from './end-earlier-batches';
 import { joinConcurrencyKey } from './join-concurrency-key';
+import { keepBatchRecords } from './keep-batch-records';
 import { planChildrenActivity } from './plan-children';
 import { runChildProcessorActivity } from './run-child-processor';
 import { runChildrenActivity } from './run-children';
@@ -30,5 +31,6 @@ export function createActivities(app: JobApplication): JobActivities {
     joinConcurrencyKey,
     endEarlierBatches,
     cancelOwnRun,
+    keepBatchRecords,
   };
 }

@@ -42,24 +42,25 @@ async function firstEvent(
 
 /** Clients whose server cannot read a history from its end (the time-skipping test server). */
 const noReverseReads = new WeakSet<Client>();
-const UNSUPPORTED = Symbol('unsupported');
+export const UNSUPPORTED = Symbol('unsupported');
 
 /**
- * A run's newest event, read from its end: its close event once it has closed, at once while it runs (a
- * close-event read is held open by the server until the run closes).
+ * A run's newest events (`count` of them, newest first), read from its end: its close event first once it has
+ * closed, at once while it runs (a close-event read is held open by the server until the run closes).
  */
-async function lastEvent(
+export async function lastEvents(
   client: Client,
   execution: RunRef,
-): Promise<temporal.api.history.v1.IHistoryEvent | undefined | typeof UNSUPPORTED> {
+  count = 1,
+): Promise<temporal.api.history.v1.IHistoryEvent[] | typeof UNSUPPORTED> {
   if (noReverseReads.has(client)) return UNSUPPORTED;
   try {
     const { history } = await client.workflowService.getWorkflowExecutionHistoryReverse({
       namespace: client.options.namespace,
       execution,
-      maximumPageSize: 1,
+      maximumPageSize: count,
     });
-    return history?.events?.[0];
+    return history?.events ?? [];
   } catch (err) {
     const { code } = err as { code?: number };
     if (code === 5 /* NOT_FOUND */) throw new JobNotFoundError(execution.workflowId);
@@ -69,7 +70,7 @@ async function lastEvent(
   }
 }
 
-function isCloseEvent(event: temporal.api.history.v1.IHistoryEvent): boolean {
+export function isCloseEvent(event: temporal.api.history.v1.IHistoryEvent): boolean {
   return !!(
     event.workflowExecutionCompletedEventAttributes ||
     event.workflowExecutionFailedEventAttributes ||
@@ -116,12 +117,12 @@ export async function runOutcome<T>(client: Client, run: RunRef): Promise<RunOut
  * without waiting (the time-skipping test server).
  */
 export async function runOutcomeNow<T>(client: Client, run: RunRef): Promise<RunOutcome<T> | undefined> {
-  const last = await lastEvent(client, run);
-  if (last === UNSUPPORTED) return undefined;
-  return outcomeOf<T>(client, run, last && isCloseEvent(last) ? last : undefined);
+  const tail = await lastEvents(client, run);
+  if (tail === UNSUPPORTED) return undefined;
+  return outcomeOf<T>(client, run, tail[0] && isCloseEvent(tail[0]) ? tail[0] : undefined);
 }
 
-async function outcomeOf<T>(
+export async function outcomeOf<T>(
   client: Client,
   run: RunRef,
   event: temporal.api.history.v1.IHistoryEvent | undefined,

@@ -19,7 +19,8 @@ import { JobNotFoundError } from '../errors';
 import type { PackState } from '../jobs/status-view';
 import { isDeadlineExceeded } from './deadline';
 import { decodePayloads } from './sdk-internals';
-import { isoTime, runOutcome, runOutcomeNow, runResult, type Closed, type RunOutcome } from './run-history';
+import { isoTime, runOutcome, runResult, type Closed, type RunOutcome } from './run-history';
+import { batchOutcome, batchOutcomeNow } from './batch-outcome';
 import { loadRun } from '../activities/earlier-batch-runs';
 import type { BatchResult } from '../contract/messages';
 import { emptyCounts, isFinal } from '../jobs/status';
@@ -106,7 +107,7 @@ export class WorkflowReads {
     const now = await this.closedBatchNow(batchId);
     if (now) return now;
     if (mayStillRun && (await this.isRunning(batchId))) return { closed: false };
-    return this.batchOutcome(batchId, await runOutcome<BatchResult>(this.client, { workflowId: batchId }));
+    return this.batchOutcome(batchId, await batchOutcome(this.client, { workflowId: batchId }));
   }
 
   /**
@@ -114,7 +115,7 @@ export class WorkflowReads {
    * cannot read that.
    */
   async closedBatchNow(batchId: string): Promise<ClosedBatch | undefined> {
-    const outcome = await runOutcomeNow<BatchResult>(this.client, { workflowId: batchId });
+    const outcome = await batchOutcomeNow(this.client, { workflowId: batchId });
     if (!outcome) return undefined;
     const closed = await this.batchOutcome(batchId, outcome);
     return outcome.kind === 'open' ? closed : { ...closed, closedAt: outcome.closedAt };

@@ -146,4 +146,6 @@ export interface JobActivities {
   endEarlierBatches(input: EarlierBatchesInput): Promise<string[]>;
   /** Asks the server to cancel a run (a workflow may not cancel itself). */
   cancelOwnRun(input: { workflowId: string; runId: string }): Promise<void>;
+  /** A batch's final records, returned as given: a local activity, so they are kept in its history once. */
+  keepBatchRecords(records: StoredChild[]): Promise<StoredChild[]>;
 }

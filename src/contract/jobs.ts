@@ -189,6 +189,12 @@ export interface ChildBatchInput {
    * so a new root of the same id does not take those of a batch an earlier, terminated root left running.
    */
   rootRun?: string;
+  /**
+   * It keeps its records in its own history and ends with its counts alone (keep-batch-records.ts). Said by the
+   * input, not a patch: no marker and search attribute update per batch, and batches started before it return
+   * their records as ever.
+   */
+  keepsRecords?: true;
 }
 
 /** Which earlier run of a batch reruns, which of its children, and its counts once they are back in line. */

@@ -202,9 +202,14 @@ export interface KeyView {
 }
 export const keyQuery = defineQuery<KeyView>('concurrencyKey');
 
-/** What a batch workflow returns: every child's final record (status reads and reruns take them from it). */
+/**
+ * A batch's end: every child's final record (status reads and reruns take them from it). A batch that
+ * `keepsRecords` (ChildBatchInput) returns them empty with `recordsKept` set, the records being in its history as
+ * a local activity's result (keep-batch-records.ts); readers give them back (client/batch-outcome.ts).
+ */
 export interface BatchResult {
   index: number;
   counts: StatusCounts;
   children: StoredChild[];
+  recordsKept?: true;
 }

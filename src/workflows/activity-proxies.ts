@@ -1,5 +1,5 @@
 /** Activity stubs and their options, shared by the job workflows. */
-import { ActivityCancellationType, proxyActivities } from '@temporalio/workflow';
+import { ActivityCancellationType, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import type { JobActivities } from '../contract/activities';
 import type { RetrySettings } from '../contract/jobs';
 
@@ -20,6 +20,11 @@ export const {
 } = proxyActivities<JobActivities>({
   startToCloseTimeout: '1 minute',
   retry: { maximumAttempts: 3, initialInterval: '1 second' },
+});
+
+/** A batch's records at its end (keep-batch-records.ts): in the worker, no call to the server. */
+export const { keepBatchRecords } = proxyLocalActivities<JobActivities>({
+  startToCloseTimeout: '1 minute',
 });
 
 /**

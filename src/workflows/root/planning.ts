@@ -225,6 +225,7 @@ function startBatchWorkflow(run: RootRun, input: RootJobInput, batch: BatchStart
         ...(rerunOf ? { rerunOf } : {}),
         ...(state.batches[index].run ? { run: state.batches[index].run } : {}),
         ...(patched(END_EARLIER_BATCHES) ? { rootRun: workflowInfo().firstExecutionRunId } : {}),
+        keepsRecords: true,
       },
     ],
     // Batches report by signal, so they must outlive a continue-as-new of the root.
