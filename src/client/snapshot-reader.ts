@@ -24,10 +24,11 @@ type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 export const RECORD_DEFAULTS = { paused: false, pausedAt: null };
 /**
  * Events read back from a root's newest, a page at a time, to find what its pending workflow task holds: on a
- * root busy with 200,000 children its last completed task was 10 events back at the median, 31 at most; a page
- * of 100 took twice as long to read as one of 5 on a saturated server (91 against 36 ms).
+ * root busy with 300,000 children its last completed task was 6 events back at the median, 39 at p95; a read
+ * costs by its bytes (a planner's answer, pages of children, is 150 KB), and a page of 32 took twice as long as one of 12
+ * on a saturated server (126 against 63 ms).
  */
-const PENDING_EVENTS_PAGES = [32, 68];
+const PENDING_EVENTS_PAGES = [12, 88];
 /**
  * That read gives up after this long and the root is asked: on a saturated server it took 50–120 ms, and now
  * and then 2 s (`fan-out 1000000`), longer than the query it saves.
