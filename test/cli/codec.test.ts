@@ -31,9 +31,15 @@ function payloadsIn(
     found.push(candidate);
   else {
     // Patch markers (`patched()`) are written by the SDK's core as plain JSON holding the patch's name only.
-    const marker = (value as { markerRecordedEventAttributes?: { markerName?: string } })
-      .markerRecordedEventAttributes;
+    const marker = (
+      value as {
+        markerRecordedEventAttributes?: { markerName?: string; details?: Record<string, unknown> };
+      }
+    ).markerRecordedEventAttributes;
     if (marker?.markerName === 'core_patch') return found;
+    // A local activity's marker (a batch's records, keepBatchRecords): its result is ours, encoded; its `data`
+    // is the SDK's own (sequence, attempt, activity type, times), plain JSON.
+    if (marker?.markerName === 'core_local_activity') return payloadsIn(marker.details?.result, found);
     for (const [key, child] of Object.entries(value))
       if (key !== 'searchAttributes') payloadsIn(child, found);
   }
