@@ -24,9 +24,9 @@ type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 export const RECORD_DEFAULTS = { paused: false, pausedAt: null };
 /**
  * Events read back from a root's newest, a page at a time, to find what its pending workflow task holds: on a
- * root busy with 300,000 children its last completed task was 6 events back at the median, 39 at p95; a read
- * costs by its bytes (a planner's answer, pages of children, is 150 KB), and a page of 32 took twice as long as one of 12
- * on a saturated server (126 against 63 ms).
+ * root busy with 300,000 children its last completed task was 6 events back at the median, 39 at p95. A read
+ * costs by its bytes (a planner's answer, pages of children, is 150 KB): a page of 32 took twice as long as
+ * one of 12 on a saturated server (126 against 63 ms).
  */
 const PENDING_EVENTS_PAGES = [12, 88];
 /**
