@@ -109,6 +109,13 @@ const scenarios: Record<string, Scenario> = {
     await jobs.start('do_big_job', { name, maxParallel: 5, data: { parts } });
     return [name];
   },
+  async 'fewer-turnovers'(jobs, name) {
+    // A slot of a pack of 200 ms children runs 15 of them one after another (patch fewer-turnovers): before
+    // it, 5. One batch of 60 on 2 slots, so that its packs are not cut short by an even share of its children.
+    const parts = Array.from({ length: 60 }, (_, i) => ({ name: `f${i}`, durationMs: 200 }));
+    await jobs.start('do_big_job', { name, batchSize: 60, maxParallel: 2, data: { parts } });
+    return [name];
+  },
   async 'even-ends'(jobs, name) {
     // Packs take at most their share of the children waiting (patch even-ends): in their batch, and as the
     // root's grants say once every child is planned (three batches, so grants move slots between them).

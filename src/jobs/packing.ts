@@ -17,11 +17,19 @@ export interface PackingRule {
 }
 
 /**
- * Today's rule. An activity task costs the server about 4 CPU-ms and a slot a round trip (tens of ms) each time
- * it turns over, so children up to half a second are packed, and a pack's slot stays busy for a second (about
- * as stale as a root's counts may be; status reads see each child end sooner, from the pack's heartbeat).
+ * Today's rule. An activity task costs the server about 4 CPU-ms, and a slot a round trip each time it turns
+ * over (tens of ms, more when the machine is busy, and more again when the slot moves to another batch through
+ * the root), so children up to half a second are packed, and a pack's slot stays busy for three seconds. A
+ * child that ends inside a pack is counted ended when its pack returns (status reads see it end sooner, from
+ * the pack's heartbeat).
  */
-export const PACKING: PackingRule = { shortChildMs: 500, packTargetMs: 1000, maxRounds: 50 };
+export const PACKING: PackingRule = { shortChildMs: 500, packTargetMs: 3000, maxRounds: 50 };
+/** The rule of roots and batches opened before patch `fewer-turnovers`, with slots busy a second. */
+export const PACKING_BEFORE_FEWER_TURNOVERS: PackingRule = {
+  shortChildMs: 500,
+  packTargetMs: 1000,
+  maxRounds: 50,
+};
 /** The rule of roots and batches opened before patch `longer-packs` (they replay with it). */
 export const PACKING_BEFORE_LONGER_PACKS: PackingRule = {
   shortChildMs: 100,

@@ -53,6 +53,7 @@ describe('recorded job histories replay against the current workflow code', () =
         'earlier-batches',
         'twice-lost',
         'longer-packs',
+        'fewer-turnovers',
         'child-status-once',
       ]),
     );

@@ -4,6 +4,7 @@ import {
   PACKING,
   endRounds,
   evenRounds,
+  PACKING_BEFORE_FEWER_TURNOVERS,
   PACKING_BEFORE_LONGER_PACKS,
   mergeDurations,
   observeDuration,
@@ -19,13 +20,24 @@ describe('packing short children', () => {
     ['too few samples', seen(MIN_SAMPLES - 1, 0), true, 1],
     ['instant children', seen(MIN_SAMPLES, 0), true, 50],
     ['10 ms at the slowest', seen(9, 10), true, 50],
-    ['25 ms at the slowest', seen(9, 25), true, 40],
-    ['100 ms at the slowest', seen(9, 100), true, 10],
-    ['500 ms at the slowest', seen(9, 500), true, 2],
+    ['25 ms at the slowest', seen(9, 25), true, 50],
+    ['100 ms at the slowest', seen(9, 100), true, 30],
+    ['250 ms at the slowest', seen(9, 250), true, 12],
+    ['500 ms at the slowest', seen(9, 500), true, 6],
     ['a slow one among them', seen(9, 501), true, 1],
     ['the topic said no', seen(9, 0), false, 1],
   ])('%s → %i children to a slot', (_case, durations, packable, rounds) => {
     expect(packRounds(durations, 't', packable)).toBe(rounds);
+  });
+
+  // Roots and batches opened before patch fewer-turnovers replay with slots busy a second.
+  it.each<[string, ReturnType<typeof seen>, number]>([
+    ['instant children', seen(MIN_SAMPLES, 0), 50],
+    ['25 ms at the slowest', seen(9, 25), 40],
+    ['100 ms at the slowest', seen(9, 100), 10],
+    ['500 ms at the slowest', seen(9, 500), 2],
+  ])('before fewer turnovers: %s → %i children to a slot', (_case, durations, rounds) => {
+    expect(packRounds(durations, 't', true, PACKING_BEFORE_FEWER_TURNOVERS)).toBe(rounds);
   });
 
   // Roots and batches opened before patch longer-packs replay with the rule they ran with.
