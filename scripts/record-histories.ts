@@ -110,10 +110,11 @@ const scenarios: Record<string, Scenario> = {
     return [name];
   },
   async 'fewer-turnovers'(jobs, name) {
-    // A slot of a pack of 200 ms children runs 15 of them one after another (patch fewer-turnovers): before
-    // it, 5. One batch of 60 on 2 slots, so that its packs are not cut short by an even share of its children.
+    // Slots of a pack of 200 ms children run up to 15 of them one after another (patch fewer-turnovers; before
+    // it, 5), and near the root's end a pack takes the root's share alone, not the batch's ready children over
+    // its own slots: three batches, so that one holds more slots than its share.
     const parts = Array.from({ length: 60 }, (_, i) => ({ name: `f${i}`, durationMs: 200 }));
-    await jobs.start('do_big_job', { name, batchSize: 60, maxParallel: 2, data: { parts } });
+    await jobs.start('do_big_job', { name, batchSize: 20, maxParallel: 6, data: { parts } });
     return [name];
   },
   async 'even-ends'(jobs, name) {

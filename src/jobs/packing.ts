@@ -14,6 +14,12 @@ export interface PackingRule {
   packTargetMs: number;
   /** The most children one slot of a pack runs one after another. */
   maxRounds: number;
+  /**
+   * At the root's end, a pack also takes no more than the batch's ready children shared over the slots it
+   * holds. With slots busy three seconds that spread a batch's last children thin, and its slots then all went
+   * back to the root at once while other batches waited for them; the root's share alone is taken now.
+   */
+  ownShareAtEnd: boolean;
 }
 
 /**
@@ -23,18 +29,28 @@ export interface PackingRule {
  * child that ends inside a pack is counted ended when its pack returns (status reads see it end sooner, from
  * the pack's heartbeat).
  */
-export const PACKING: PackingRule = { shortChildMs: 500, packTargetMs: 3000, maxRounds: 50 };
-/** The rule of roots and batches opened before patch `fewer-turnovers`, with slots busy a second. */
+export const PACKING: PackingRule = {
+  shortChildMs: 500,
+  packTargetMs: 3000,
+  maxRounds: 50,
+  ownShareAtEnd: false,
+};
+/**
+ * The rule of roots and batches opened before patch `fewer-turnovers`: slots busy a second, and a batch's last
+ * children shared over its own slots.
+ */
 export const PACKING_BEFORE_FEWER_TURNOVERS: PackingRule = {
   shortChildMs: 500,
   packTargetMs: 1000,
   maxRounds: 50,
+  ownShareAtEnd: true,
 };
 /** The rule of roots and batches opened before patch `longer-packs` (they replay with it). */
 export const PACKING_BEFORE_LONGER_PACKS: PackingRule = {
   shortChildMs: 100,
   packTargetMs: 250,
   maxRounds: 20,
+  ownShareAtEnd: true,
 };
 /** Children of a topic that must have run before its children are packed. */
 export const MIN_SAMPLES = 5;

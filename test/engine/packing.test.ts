@@ -92,7 +92,10 @@ describe('packing short children into one activity (time-skipping server)', () =
 
   it('the last children are shared among the slots: no pack runs on a few while the others stand idle', async () => {
     // Once 5 children had been timed, the 16-20 left went into one pack of one slot (50 children to a slot)
-    // while the root's other 4 slots waited; each pack now takes at most its share, ready ÷ slots held.
+    // while the root's other 4 slots waited; each pack now takes at most the root's share of the children
+    // waiting when it last granted slots (here at the start: 25 over 5 slots). A batch no longer shares its own
+    // ready children over the slots it holds (PackingRule.ownShareAtEnd): that held slots other batches waited
+    // for, and here it would save one round.
     const name = uniqueName('even-ends');
     const children: Quick[] = Array.from({ length: 25 }, (_, i) => ({ i }));
     await testbed.jobs.start('many', { name, maxParallel: 5, data: { children } });
@@ -102,7 +105,7 @@ describe('packing short children into one activity (time-skipping server)', () =
     );
     expect(packs.length).toBeGreaterThan(0);
     const perSlot = packs.map((pack) => Math.ceil(pack.children.length / pack.slots));
-    expect(Math.max(...perSlot)).toBeLessThanOrEqual(Math.ceil(20 / 5));
+    expect(Math.max(...perSlot)).toBeLessThanOrEqual(Math.ceil(25 / 5));
   });
 
   it('a forced interrupt stops one child of a pack; the rest of the pack finishes', async () => {

@@ -54,7 +54,7 @@ export async function childBatchWorkflow(input: ChildBatchInput): Promise<BatchR
       counts: () => book.counts(),
       waiting: () => dispatcher.waiting(),
       lease: dispatcher.lease,
-      // At the root's end, spare slots the ready children can share are kept (packRoundsOf), not given back.
+      // At the root's end, spare slots the ready children can use are kept, not given back.
       needed: () => {
         const wanted = book.slotsWanted(roundsOf);
         if (!book.someReady((kind) => endShare(fullRounds(kind)) !== undefined)) return wanted;
@@ -78,13 +78,13 @@ export async function childBatchWorkflow(input: ChildBatchInput): Promise<BatchR
     return endShare(full) ?? full;
   };
   /**
-   * At the root's end a pack also takes no more than its share of the batch's slots (not in what the batch asks
-   * for: that would grow with what it holds). Before, other batches wait for the slots it leaves idle.
+   * Under an older rule, at the root's end a pack also takes no more than its share of the batch's slots (not
+   * in what the batch asks for: that would grow with what it holds); see PackingRule.ownShareAtEnd.
    */
   const packRoundsOf: RoundsOf = (spec) => {
     const full = fullRounds(spec);
     const share = endShare(full);
-    if (share === undefined) return full;
+    if (share === undefined || !packing.ownShareAtEnd) return share ?? full;
     const { received, released } = dispatcher.lease;
     return Math.min(share, evenRounds(book.readyCount, received - released) ?? Infinity);
   };
