@@ -30,24 +30,23 @@ describe('packing short children', () => {
     expect(packRounds(durations, 't', packable)).toBe(rounds);
   });
 
-  // Roots and batches opened before patch fewer-turnovers replay with slots busy a second.
-  it.each<[string, ReturnType<typeof seen>, number]>([
-    ['instant children', seen(MIN_SAMPLES, 0), 50],
-    ['25 ms at the slowest', seen(9, 25), 40],
-    ['100 ms at the slowest', seen(9, 100), 10],
-    ['500 ms at the slowest', seen(9, 500), 2],
-  ])('before fewer turnovers: %s → %i children to a slot', (_case, durations, rounds) => {
-    expect(packRounds(durations, 't', true, PACKING_BEFORE_FEWER_TURNOVERS)).toBe(rounds);
-  });
-
-  // Roots and batches opened before patch longer-packs replay with the rule they ran with.
-  it.each<[string, ReturnType<typeof seen>, number]>([
-    ['instant children', seen(MIN_SAMPLES, 0), 20],
-    ['25 ms at the slowest', seen(9, 25), 10],
-    ['100 ms at the slowest', seen(9, 100), 2],
-    ['a slow one among them', seen(9, 101), 1],
-  ])('before longer packs: %s → %i children to a slot', (_case, durations, rounds) => {
-    expect(packRounds(durations, 't', true, PACKING_BEFORE_LONGER_PACKS)).toBe(rounds);
+  // Roots and batches opened before a patch replay with the rule they ran with: before fewer-turnovers slots
+  // were busy a second, before longer-packs a quarter of one.
+  const before = {
+    'fewer turnovers': PACKING_BEFORE_FEWER_TURNOVERS,
+    'longer packs': PACKING_BEFORE_LONGER_PACKS,
+  };
+  it.each<[keyof typeof before, string, number, ReturnType<typeof seen>]>([
+    ['fewer turnovers', 'instant children', 50, seen(MIN_SAMPLES, 0)],
+    ['fewer turnovers', '25 ms at the slowest', 40, seen(9, 25)],
+    ['fewer turnovers', '100 ms at the slowest', 10, seen(9, 100)],
+    ['fewer turnovers', '500 ms at the slowest', 2, seen(9, 500)],
+    ['longer packs', 'instant children', 20, seen(MIN_SAMPLES, 0)],
+    ['longer packs', '25 ms at the slowest', 10, seen(9, 25)],
+    ['longer packs', '100 ms at the slowest', 2, seen(9, 100)],
+    ['longer packs', 'a slow one among them', 1, seen(9, 101)],
+  ])('before %s: %s → %i children to a slot', (patch, _case, rounds, durations) => {
+    expect(packRounds(durations, 't', true, before[patch])).toBe(rounds);
   });
 
   // Near a root's end its last children are shared among the slots: 50 slots, 120 waiting → 3 each at most.
