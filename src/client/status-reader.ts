@@ -101,13 +101,18 @@ export class StatusReader {
       // The batches that hold the page, by the sizes of an earlier read (or batch 0 for the first page), are read
       // from their ends while the root is described: on a saturated server each call waits its turn.
       const early = this.readAhead.start(id, request);
-      const snapshot = await currentSnapshot(this.reads, id);
-      if (snapshot) {
-        this.readAhead.remember(id, snapshot.layout.sizes);
-        return await this.quick.pagedRoot(layoutPage(snapshot, request), early).catch(notAnswered);
+      try {
+        const snapshot = await currentSnapshot(this.reads, id);
+        if (snapshot) {
+          this.readAhead.remember(id, snapshot.layout.sizes);
+          return await this.quick.pagedRoot(layoutPage(snapshot, request), early).catch(notAnswered);
+        }
+        this.readAhead.forget(id);
+        return await this.pagedRoot(await this.rootPage(id, request), early);
+      } finally {
+        // A read answers with none of its calls left running (one retrying after its client closed would throw).
+        await Promise.all(early.values());
       }
-      this.readAhead.forget(id);
-      return await this.pagedRoot(await this.rootPage(id, request));
     } catch (err) {
       if (!(err instanceof RootNotAnswered)) throw err;
       const fromSnapshot = await readSnapshot(this.reads, id, request);

@@ -1,3 +1,6 @@
+import { InterceptingCall, type Interceptor } from '@grpc/grpc-js';
+import { Client, Connection, defaultGrpcRetryOptions, makeGrpcRetryInterceptor } from '@temporalio/client';
+import { JobClient } from '../../src/client/job-client';
 import { createGatedApplication, type Gate } from '../fixtures/gated-app';
 import { createJobTestbed, rootStatus, uniqueName, type JobTestbed } from '../helpers/jobs';
 import { eventually, serverCounter } from '../helpers/testbed';
@@ -60,7 +63,61 @@ describe('concurrent status reads of a running root (dev server)', () => {
     expect(whileRunning.stoppedAt).toBeNull();
     expect(final).toMatchObject({ status: 'success', total: CHILDREN });
   });
+
+  it('a status read answers with none of its calls to the server still running', async () => {
+    const name = uniqueName('read-ends');
+    gate.open();
+    await testbed.jobs.start('gated', { name, data: { names: ['e0', 'e1'] } });
+    await testbed.jobs.wait(name);
+    // A call left running past the answer could be retrying when its client closes, which throws in a timer.
+    const calls = callCounter(3000);
+    const connection = await Connection.connect({
+      address: testbed.address!,
+      interceptors: [makeGrpcRetryInterceptor(defaultGrpcRetryOptions()), calls.interceptor],
+    });
+    try {
+      const jobs = new JobClient(new Client({ connection }), testbed.taskQueue);
+      expect(await jobs.status(name)).toMatchObject({ status: 'success', total: 2 });
+      expect(calls.inFlight()).toBe(0);
+    } finally {
+      await connection.close();
+    }
+  });
 });
+
+/**
+ * Counts the client's calls to the server that have not ended, and holds the answer to the first read of a
+ * batch's history from its end for a while (a read ahead that a slow server answers late).
+ */
+function callCounter(holdMs: number): { interceptor: Interceptor; inFlight: () => number } {
+  let inFlight = 0;
+  let held = false;
+  const interceptor: Interceptor = (options, nextCall) => {
+    const reverseRead = options.method_definition.path.endsWith('/GetWorkflowExecutionHistoryReverse');
+    let hold = false;
+    return new InterceptingCall(nextCall(options), {
+      start(metadata, _listener, next) {
+        inFlight++;
+        next(metadata, {
+          onReceiveStatus(status, nextStatus) {
+            const end = () => {
+              inFlight--;
+              nextStatus(status);
+            };
+            if (hold) setTimeout(end, holdMs);
+            else end();
+          },
+        });
+      },
+      sendMessage(message, next) {
+        if (reverseRead && !held && Buffer.from(message as Uint8Array).includes('/batch/'))
+          held = hold = true;
+        next(message);
+      },
+    });
+  };
+  return { interceptor, inFlight: () => inFlight };
+}
 
 function reasonOf(err: unknown): string {
   const { message, cause } = err as Error & { cause?: { code?: number; details?: string } };
