@@ -81,7 +81,13 @@ describe('controls of a running root (time-skipping server)', () => {
     await eventually('its processor to begin', async () => startedOf('i') === 1 || undefined);
     await testbed.jobs.pause(name);
     await testbed.jobs.interrupt(name);
-    gate.release(1);
+    gate.releaseNamed('i0');
+    // Bounded, and saying what waits at the gate: a child begun after the interrupt would wait there for ever.
+    await statusWhen<RootStatusAnswer>(testbed.jobs, name, (root) => root.stoppedAt !== null, 60_000).catch(
+      (err: Error) => {
+        throw new Error(`${err.message}; waiting at the gate: ${gate.waitingNames().join(', ') || 'none'}`);
+      },
+    );
     const final = await testbed.jobs.wait(name);
     expect(final).toMatchObject({
       status: 'cancelled',
