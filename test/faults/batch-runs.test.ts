@@ -47,6 +47,11 @@ const releaseCounts = () => {
   for (const resolve of countsWaiting.splice(0)) resolve();
 };
 
+/** A run replacing a lost batch of a root named slow-load-… loads the run before only once the test lets it. */
+let loadsAsked = 0;
+const loadsWaiting: (() => void)[] = [];
+const releaseLoads = () => loadsWaiting.splice(0).forEach((resolve) => resolve());
+
 describe('a batch run that has ended, closing, or been replaced (dev server)', () => {
   let testbed: JobTestbed;
   let jobs: JobClient;
@@ -62,12 +67,20 @@ describe('a batch run that has ended, closing, or been replaced (dev server)', (
         if (input.batchId.startsWith('held-stalled-')) await countsHeld();
         return own.lostBatchCounts(input);
       },
+      loadBatchRun: async (input) => {
+        if (input.batchId.startsWith('slow-load-')) {
+          loadsAsked++;
+          await new Promise<void>((resolve) => loadsWaiting.push(resolve));
+        }
+        return own.loadBatchRun(input);
+      },
     });
     testbed = await createJobTestbed('dev-server', undefined, {}, { workflowInterceptorModules, activities });
     jobs = testbed.jobs;
   });
   afterAll(async () => {
     releaseCounts();
+    releaseLoads();
     await testbed?.teardown();
   });
 
@@ -187,5 +200,29 @@ describe('a batch run that has ended, closing, or been replaced (dev server)', (
     expect(read).toMatchObject({ stoppedAt: null, total: 1 });
     releaseCounts();
     expect(await jobs.wait(name)).toMatchObject({ status: 'failed', counts: { failed: 1 } });
+  });
+
+  it('runs the rerun a retry asks of the run replacing a lost batch while that run loads the run before', async () => {
+    const name = uniqueName('slow-load');
+    const parts = [
+      { name: 'a', valid: false },
+      { name: 'b', durationMs: 3_000 },
+    ];
+    await jobs.start('do_big_job', { name, maxAttempts: 1, maxParallel: 2, data: { parts } });
+    await statusWhen<RootStatusAnswer>(
+      jobs,
+      name,
+      (root) => root.counts.failed === 1 && root.counts.running === 1,
+    );
+    await testbed.client.workflow.getHandle(batchWorkflowId(name, 0)).terminate('an operator');
+    await eventually('the run replacing it to load the run before', async () => loadsAsked > 0 || undefined);
+    // The root counts b failed (its batch was lost) and asks the open replacement to rerun a and b in place.
+    expect(await jobs.retry(name)).toMatchObject({ rerun: 2, restarted: false });
+    releaseLoads();
+    const final = await jobs.wait(name);
+    expect(final).toMatchObject({ status: 'failed', counts: { failed: 1, success: 1 } });
+    expect(final.children.find((child) => child.name === 'do_small_job:b')).toMatchObject({
+      status: 'success',
+    });
   });
 });
