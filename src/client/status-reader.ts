@@ -143,7 +143,8 @@ export class StatusReader {
     const { kind: _kind, phase, lost: _lost, shown, page, ...record } = root;
     const live = new Map<number, Promise<LiveBatch>>();
     for (const { index, offset, limit, batch } of page)
-      if (isLive(batch)) live.set(index, this.liveBatch(batch, { batch: index, offset, limit }));
+      if (isLive(batch))
+        live.set(index, this.liveBatch(batch, record.createdAt, { batch: index, offset, limit }));
     // A batch asked gives fresh counts, refined with the server's view of its packs; the others' are the root's
     // (from their last report, at most a second old).
     // All at once (as Promise.all handles every one): a batch awaited in turn leaves the others' failures unhandled.
@@ -165,6 +166,7 @@ export class StatusReader {
           live.get(index),
           true,
           mayStillRun,
+          record.createdAt,
           standsForEnded(await early?.get(index), record.createdAt),
         ),
       ),
@@ -177,7 +179,7 @@ export class StatusReader {
     const { kind: _kind, phase, batches, lost: _lost, ...record } = root;
     const live = new Map<number, Promise<LiveBatch>>();
     batches.forEach((batch, index) => {
-      if (isLive(batch)) live.set(index, this.liveBatch(batch));
+      if (isLive(batch)) live.set(index, this.liveBatch(batch, record.createdAt));
     });
     const counts = await Promise.all(
       batches.map(async (batch, index): Promise<StatusCounts> => {
@@ -192,7 +194,15 @@ export class StatusReader {
     const mayStillRun = batchesMayStillRun(root);
     const children = await Promise.all(
       slices.map((slice) =>
-        this.slice(batches[slice.batch], slice, request.status, live.get(slice.batch), false, mayStillRun),
+        this.slice(
+          batches[slice.batch],
+          slice,
+          request.status,
+          live.get(slice.batch),
+          false,
+          mayStillRun,
+          record.createdAt,
+        ),
       ),
     );
     const total = counts.reduce((sum, batchCounts) => addCounts(sum, batchCounts), emptyCounts());
@@ -204,8 +214,16 @@ export class StatusReader {
    * batch the root has listed but not yet started has no workflow to ask: what the root says of it stands (its
    * children, all new, are not in the page until it runs).
    */
-  private async liveBatch(batch: BatchSummary, slice?: PageSlice): Promise<LiveBatch> {
+  private async liveBatch(
+    batch: BatchSummary,
+    rootCreatedAt: string | null,
+    slice?: PageSlice,
+  ): Promise<LiveBatch> {
     const batchId = batch.id;
+    const unstarted = () => {
+      const page = { counts: batch.counts, inFlight: [], matched: 0, children: [] };
+      return { page, packs: new Map(), unstarted: true };
+    };
     let page: BatchPage;
     let packs: Map<string, PackState>;
     try {
@@ -216,11 +234,11 @@ export class StatusReader {
         offset: slice?.offset ?? 0,
         limit: slice?.limit ?? 0,
       });
+      if (ofEarlierRoot(page, rootCreatedAt)) return unstarted();
       packs = await this.reads.batchPacks(batchId);
     } catch (err) {
       if (!(err instanceof JobNotFoundError)) throw err;
-      const page = { counts: batch.counts, inFlight: [], matched: 0, children: [] };
-      return { page, packs: new Map(), unstarted: true };
+      return unstarted();
     }
     for (const [pack, state] of await this.reads.childWorkflowPacks(page.inFlight)) packs.set(pack, state);
     return { page, packs };
@@ -235,6 +253,7 @@ export class StatusReader {
     fetchedWithLive: boolean,
     /** A batch that has ended may still be open (batchesMayStillRun). */
     mayStillRun: boolean,
+    rootCreatedAt: string | null,
     /** Its result, read ahead (pagedRoot). */
     early?: BatchResult,
   ): Promise<ChildRecord[]> {
@@ -250,7 +269,8 @@ export class StatusReader {
     if (!live) {
       const statuses = status ? [status] : undefined;
       try {
-        return (await this.reads.query(batch.id, batchPageQuery, { offset, limit, statuses })).children;
+        const page = await this.reads.query(batch.id, batchPageQuery, { offset, limit, statuses });
+        return ofEarlierRoot(page, rootCreatedAt) ? [] : page.children;
       } catch (err) {
         if (err instanceof JobNotFoundError && !batch.done) return []; // listed, not started yet
         throw err;
@@ -272,6 +292,14 @@ export class StatusReader {
       ? refined.filter((child) => child.status === status).slice(offset, offset + limit)
       : refined;
   }
+}
+
+/**
+ * A batch of this id that an earlier root of the same name left running (the new root ends it before it
+ * starts its own): it holds none of this root's children.
+ */
+function ofEarlierRoot(page: BatchPage, rootCreatedAt: string | null): boolean {
+  return !!page.createdAt && !!rootCreatedAt && Date.parse(page.createdAt) < Date.parse(rootCreatedAt);
 }
 
 /** A batch whose records change now: it holds slots, or has children handed out or waiting for a retry. */

@@ -103,6 +103,11 @@ export interface BatchPage {
   inFlight: InFlightChild[];
   matched: number;
   children: ChildRecord[];
+  /**
+   * When its root started this run of the batch (absent from batches before it was kept): a read takes a
+   * batch created before the root it reads, left by an earlier root of the same name, for none of its own.
+   */
+  createdAt?: string;
 }
 export const batchPageQuery = defineQuery<BatchPage, [BatchPageRequest]>('batchPage');
 export interface FoundChild {

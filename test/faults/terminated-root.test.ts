@@ -5,6 +5,7 @@
  * started"), and the old batches' reports, addressed to the root's workflow id, reached the new root.
  */
 import { JobClient } from '../../src/client/job-client';
+import type { JobActivities } from '../../src/contract/activities';
 import { InvalidJobInputError } from '../../src/errors';
 import type { RootStatusAnswer } from '../../src/contract/jobs';
 import { batchReportSignal } from '../../src/contract/messages';
@@ -13,6 +14,11 @@ import { createGatedApplication, type Gate } from '../fixtures/gated-app';
 import { createJobTestbed, statusWhen, uniqueName, type JobTestbed } from '../helpers/jobs';
 import { eventually } from '../helpers/testbed';
 
+/** A new root named held-end-… ends the batches an earlier root left only once the test lets it. */
+let endsAsked = 0;
+const endsWaiting: (() => void)[] = [];
+const releaseEnds = () => endsWaiting.splice(0).forEach((resolve) => resolve());
+
 describe('a new root of the name of a root an operator terminated (dev server)', () => {
   let testbed: JobTestbed;
   let jobs: JobClient;
@@ -20,12 +26,46 @@ describe('a new root of the name of a root an operator terminated (dev server)',
   beforeAll(async () => {
     const gated = createGatedApplication();
     gate = gated.gate;
-    testbed = await createJobTestbed('dev-server', gated.app);
+    const activities = (own: JobActivities): Partial<JobActivities> => ({
+      endEarlierBatches: async (input) => {
+        if (input.rootId.startsWith('held-end-')) {
+          endsAsked++;
+          await new Promise<void>((resolve) => endsWaiting.push(resolve));
+        }
+        return own.endEarlierBatches(input);
+      },
+    });
+    testbed = await createJobTestbed('dev-server', gated.app, {}, { activities });
     jobs = testbed.jobs;
   });
   afterAll(async () => {
+    releaseEnds();
     gate?.open();
     await testbed?.teardown();
+  });
+
+  it('reads none of the batches the terminated root left as the new root’s, before it has ended them', async () => {
+    // Found by the fuzzer: a read right after the new root started showed 38 children of its 27, the old ones.
+    const name = uniqueName('held-end');
+    const running = gate.running;
+    await jobs.start('gated', { name, batchSize: 2, maxParallel: 4, data: { names: ['a', 'b', 'c', 'd'] } });
+    await eventually('its children running', async () => (gate.running === running + 4 ? true : undefined));
+    await testbed.client.workflow.getHandle(name).terminate('an operator');
+    await statusWhen<RootStatusAnswer>(jobs, name, (root) => root.stoppedAt !== null);
+
+    await jobs.start('gated', { name, batchSize: 1, data: { names: ['x', 'y'] } });
+    await eventually('the new root to end the old batches', async () => endsAsked > 0 || undefined);
+    const read = await statusWhen<RootStatusAnswer>(jobs, name, (root) => root.total > 0, 30_000, {
+      limit: 10,
+    });
+    expect(read).toMatchObject({ total: 2, stoppedAt: null });
+    expect(read.children.map((child) => child.name).filter((child) => !['x', 'y'].includes(child))).toEqual(
+      [],
+    );
+    releaseEnds();
+    for (const child of ['a', 'b', 'c', 'd', 'x', 'y']) gate.releaseNamed(child);
+    expect(await jobs.wait(name)).toMatchObject({ status: 'success', total: 2, counts: { success: 2 } });
+    await eventually('the old children to let go', async () => (gate.running === running ? true : undefined));
   });
 
   it('does not take a report sent by a batch of the terminated root', async () => {

@@ -128,6 +128,7 @@ export async function childBatchWorkflow(input: ChildBatchInput): Promise<BatchR
       inFlight: dispatcher.inFlight(),
       matched: matching.length,
       children: matching.slice(offset, offset + limit).map(withoutResult),
+      createdAt: input.createdAt,
     };
   });
   setHandler(findChildQuery, (name) => {
@@ -176,7 +177,13 @@ async function openBook(input: ChildBatchInput): Promise<ChildBook> {
   if (!input.rerunOf) return new ChildBook(input.children, input.rootId, input.createdAt);
   const { runId, statuses, counts, lost } = input.rerunOf;
   // While the earlier run loads, status reads get the counts the root expects (and no page of children).
-  setHandler(batchPageQuery, () => ({ counts, inFlight: [], matched: 0, children: [] }));
+  setHandler(batchPageQuery, () => ({
+    counts,
+    inFlight: [],
+    matched: 0,
+    children: [],
+    createdAt: input.createdAt,
+  }));
   setHandler(findChildQuery, () => null);
   const earlier = await loadBatchRun({ batchId: workflowInfo().workflowId, runId });
   const book = new ChildBook(earlier.children, input.rootId, input.createdAt, earlier.records);
