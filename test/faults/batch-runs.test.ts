@@ -21,6 +21,7 @@ import type { RootStatusAnswer } from '../../src/contract/jobs';
 import { batchWorkflowId } from '../../src/jobs/ids';
 import { batchPageQuery, grantSlotsSignal } from '../../src/contract/messages';
 import { createJobTestbed, statusWhen, uniqueName, type JobTestbed } from '../helpers/jobs';
+import { HeldStep } from '../helpers/held-step';
 import { eventually } from '../helpers/testbed';
 
 /** An operator terminates a batch, then the run the root starts to replace it. */
@@ -34,23 +35,10 @@ async function terminateTwice(batch: WorkflowHandle): Promise<void> {
   await batch.terminate('an operator, twice');
 }
 
-/** The root's reads of a lost batch's counts wait until the test lets them (then and from then on pass). */
-let countsAsked = 0;
-let countsReleased = false;
-const countsWaiting: (() => void)[] = [];
-const countsHeld = () => {
-  countsAsked++;
-  return countsReleased ? Promise.resolve() : new Promise<void>((resolve) => countsWaiting.push(resolve));
-};
-const releaseCounts = () => {
-  countsReleased = true;
-  for (const resolve of countsWaiting.splice(0)) resolve();
-};
-
+/** The root's reads of a lost batch's counts (roots named held-stalled-…) wait until the test lets them. */
+const counts = new HeldStep();
 /** A run replacing a lost batch of a root named slow-load-… loads the run before only once the test lets it. */
-let loadsAsked = 0;
-const loadsWaiting: (() => void)[] = [];
-const releaseLoads = () => loadsWaiting.splice(0).forEach((resolve) => resolve());
+const loads = new HeldStep();
 
 describe('a batch run that has ended, closing, or been replaced (dev server)', () => {
   let testbed: JobTestbed;
@@ -64,14 +52,11 @@ describe('a batch run that has ended, closing, or been replaced (dev server)', (
     // A root named held-stalled-… takes a lost batch's counts only once the test lets it.
     const activities = (own: JobActivities): Partial<JobActivities> => ({
       lostBatchCounts: async (input) => {
-        if (input.batchId.startsWith('held-stalled-')) await countsHeld();
+        if (input.batchId.startsWith('held-stalled-')) await counts.wait();
         return own.lostBatchCounts(input);
       },
       loadBatchRun: async (input) => {
-        if (input.batchId.startsWith('slow-load-')) {
-          loadsAsked++;
-          await new Promise<void>((resolve) => loadsWaiting.push(resolve));
-        }
+        if (input.batchId.startsWith('slow-load-')) await loads.wait();
         return own.loadBatchRun(input);
       },
     });
@@ -79,8 +64,8 @@ describe('a batch run that has ended, closing, or been replaced (dev server)', (
     jobs = testbed.jobs;
   });
   afterAll(async () => {
-    releaseCounts();
-    releaseLoads();
+    counts.release();
+    loads.release();
     await testbed?.teardown();
   });
 
@@ -192,13 +177,13 @@ describe('a batch run that has ended, closing, or been replaced (dev server)', (
     const batch = testbed.client.workflow.getHandle(batchWorkflowId(name, 0));
     await terminateTwice(batch);
     await eventually("the root to ask for the lost batch's counts", async () =>
-      countsAsked > 0 ? true : undefined,
+      counts.asked > 0 ? true : undefined,
     );
 
     // Until the root has ended it, the batch is open in the root's view, and its run holds nothing to read.
     const read = (await jobs.status(name, { limit: 10 })) as RootStatusAnswer;
     expect(read).toMatchObject({ stoppedAt: null, total: 1 });
-    releaseCounts();
+    counts.release();
     expect(await jobs.wait(name)).toMatchObject({ status: 'failed', counts: { failed: 1 } });
   });
 
@@ -215,10 +200,10 @@ describe('a batch run that has ended, closing, or been replaced (dev server)', (
       (root) => root.counts.failed === 1 && root.counts.running === 1,
     );
     await testbed.client.workflow.getHandle(batchWorkflowId(name, 0)).terminate('an operator');
-    await eventually('the run replacing it to load the run before', async () => loadsAsked > 0 || undefined);
+    await eventually('the run replacing it to load the run before', async () => loads.asked > 0 || undefined);
     // The root counts b failed (its batch was lost) and asks the open replacement to rerun a and b in place.
     expect(await jobs.retry(name)).toMatchObject({ rerun: 2, restarted: false });
-    releaseLoads();
+    loads.release();
     const final = await jobs.wait(name);
     expect(final).toMatchObject({ status: 'failed', counts: { failed: 1, success: 1 } });
     expect(final.children.find((child) => child.name === 'do_small_job:b')).toMatchObject({

@@ -12,12 +12,11 @@ import { batchReportSignal } from '../../src/contract/messages';
 import { batchWorkflowId } from '../../src/jobs/ids';
 import { createGatedApplication, type Gate } from '../fixtures/gated-app';
 import { createJobTestbed, statusWhen, uniqueName, type JobTestbed } from '../helpers/jobs';
+import { HeldStep } from '../helpers/held-step';
 import { eventually } from '../helpers/testbed';
 
 /** A new root named held-end-… ends the batches an earlier root left only once the test lets it. */
-let endsAsked = 0;
-const endsWaiting: (() => void)[] = [];
-const releaseEnds = () => endsWaiting.splice(0).forEach((resolve) => resolve());
+const ends = new HeldStep();
 
 describe('a new root of the name of a root an operator terminated (dev server)', () => {
   let testbed: JobTestbed;
@@ -28,10 +27,7 @@ describe('a new root of the name of a root an operator terminated (dev server)',
     gate = gated.gate;
     const activities = (own: JobActivities): Partial<JobActivities> => ({
       endEarlierBatches: async (input) => {
-        if (input.rootId.startsWith('held-end-')) {
-          endsAsked++;
-          await new Promise<void>((resolve) => endsWaiting.push(resolve));
-        }
+        if (input.rootId.startsWith('held-end-')) await ends.wait();
         return own.endEarlierBatches(input);
       },
     });
@@ -39,7 +35,7 @@ describe('a new root of the name of a root an operator terminated (dev server)',
     jobs = testbed.jobs;
   });
   afterAll(async () => {
-    releaseEnds();
+    ends.release();
     gate?.open();
     await testbed?.teardown();
   });
@@ -54,7 +50,7 @@ describe('a new root of the name of a root an operator terminated (dev server)',
     await statusWhen<RootStatusAnswer>(jobs, name, (root) => root.stoppedAt !== null);
 
     await jobs.start('gated', { name, batchSize: 1, data: { names: ['x', 'y'] } });
-    await eventually('the new root to end the old batches', async () => endsAsked > 0 || undefined);
+    await eventually('the new root to end the old batches', async () => ends.asked > 0 || undefined);
     const read = await statusWhen<RootStatusAnswer>(jobs, name, (root) => root.total > 0, 30_000, {
       limit: 10,
     });
@@ -62,7 +58,7 @@ describe('a new root of the name of a root an operator terminated (dev server)',
     expect(read.children.map((child) => child.name).filter((child) => !['x', 'y'].includes(child))).toEqual(
       [],
     );
-    releaseEnds();
+    ends.release();
     for (const child of ['a', 'b', 'c', 'd', 'x', 'y']) gate.releaseNamed(child);
     expect(await jobs.wait(name)).toMatchObject({ status: 'success', total: 2, counts: { success: 2 } });
     await eventually('the old children to let go', async () => (gate.running === running ? true : undefined));
