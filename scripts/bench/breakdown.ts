@@ -12,6 +12,7 @@ import { temporal } from '@temporalio/proto';
 import { JobClient } from '../../src/client/job-client';
 import type { RootStatusAnswer } from '../../src/contract/jobs';
 import { startFanOutRoot } from './fan-out';
+import { persistenceByOperation, requestsByOperation } from './persistence-metrics';
 import { measure, startBenchServer, statCpuSeconds } from './harness';
 import { MODES, type BenchMode } from './modes';
 
@@ -21,6 +22,7 @@ export async function benchBreakdown(children: number, mode: BenchMode, childMs 
     const jobs = new JobClient(bench.env.client, bench.taskQueue);
     const name = `breakdown-${children}`;
     const threadsBefore = threadCpu();
+    const serverBefore = await serverCalls(bench.metricsUrls!);
     const measured = await bench.worker.runUntil(
       measure(bench.pids, async () => {
         await startFanOutRoot(jobs, name, children, mode, childMs);
@@ -28,6 +30,7 @@ export async function benchBreakdown(children: number, mode: BenchMode, childMs 
       }),
     );
     const threads = threadCpu(threadsBefore);
+    const server = await serverCalls(bench.metricsUrls!, serverBefore);
     const final: RootStatusAnswer = measured.value;
     if (final.counts.success !== children) throw new Error(`the root ended ${JSON.stringify(final.counts)}`);
     const perChild = (value: number) => ((value * 1000) / children).toFixed(3);
@@ -42,6 +45,15 @@ export async function benchBreakdown(children: number, mode: BenchMode, childMs 
     for (const [thread, seconds] of threads) console.log(`      ${thread.padEnd(24)}${perChild(seconds)}`);
     const counted = [...threads.values()].reduce((sum, seconds) => sum + seconds, 0);
     console.log(`      threads that ended      ${perChild(measured.cpuSeconds.worker - counted)}`);
+    for (const [heading, calls] of [
+      ['requests to the server', server.requests],
+      ['database calls', server.database],
+    ] as const) {
+      const total = [...calls.values()].reduce((sum, count) => sum + count, 0);
+      console.log(`  ${heading} per child: ${(total / children).toFixed(3)}`);
+      for (const [operation, count] of [...calls].slice(0, 8))
+        console.log(`      ${operation.padEnd(40)}${(count / children).toFixed(3).padStart(8)}`);
+    }
     const tree = await historyFigures(bench.address, name);
     const each = (count: number) => (count / children).toFixed(3);
     console.log(`  per child, from ${tree.workflows} histories in the tree`);
@@ -57,6 +69,29 @@ export async function benchBreakdown(children: number, mode: BenchMode, childMs 
   } finally {
     await bench.teardown();
   }
+}
+
+interface ServerCalls {
+  requests: Map<string, number>;
+  database: Map<string, number>;
+}
+
+/** The server's calls by operation from its metrics: requests to its frontend, and its database calls. */
+async function serverCalls(metricsUrls: string[], before?: ServerCalls): Promise<ServerCalls> {
+  const since = (now: Map<string, number>, then?: Map<string, number>) =>
+    new Map(
+      [...now]
+        .map(([operation, count]) => [operation, count - (then?.get(operation) ?? 0)] as const)
+        .filter(([, count]) => count > 0)
+        .sort((a, b) => b[1] - a[1]),
+    );
+  const database = new Map(
+    (await persistenceByOperation(metricsUrls)).map(({ operation, calls }) => [operation, calls]),
+  );
+  return {
+    requests: since(await requestsByOperation(metricsUrls), before?.requests),
+    database: since(database, before?.database),
+  };
 }
 
 /** CPU seconds of this process's threads, grouped: the main thread, other `node` threads, Rust's, the rest. */

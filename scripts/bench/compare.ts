@@ -3,15 +3,9 @@
  * kind of server, interleaved round after round, one fresh dev server per run: N no-op children, 50 at once.
  */
 import { JobClient } from '../../src/client/job-client';
-import {
-  measure,
-  median,
-  startBenchServer,
-  type BenchServer,
-  type Measurement,
-  type ServerTuning,
-} from './harness';
+import { measure, median, startBenchServer, type BenchServer, type Measurement } from './harness';
 import { MODES, type BenchMode } from './modes';
+import type { ServerSpec } from './server-spec';
 
 const WINDOW = 50;
 
@@ -62,7 +56,7 @@ const variants: Variant[] = [
 export async function benchCompare(
   count: number,
   rounds: number,
-  tuning: ServerTuning,
+  server: ServerSpec,
   only?: string,
 ): Promise<void> {
   // The variants asked for, and the bare ones they are compared with.
@@ -74,20 +68,20 @@ export async function benchCompare(
   const results = new Map<string, Measurement[]>(chosen.map((variant) => [variant.name, []]));
   for (let round = 1; round <= rounds; round++) {
     for (const variant of chosen) {
-      const server = await startBenchServer(tuning, { stackTraces: variant.bare });
+      const bench = await startBenchServer(server, { stackTraces: variant.bare });
       try {
-        const measured = await server.worker.runUntil(measure(server.pids, () => variant.run(server, count)));
+        const measured = await bench.worker.runUntil(measure(bench.pids, () => variant.run(bench, count)));
         results.get(variant.name)!.push(measured);
         process.stderr.write(
           `round ${round}/${rounds} ${variant.name}: ${measured.seconds.toFixed(2)} s (${(count / measured.seconds).toFixed(0)}/s)\n`,
         );
       } finally {
-        await server.teardown();
+        await bench.teardown();
       }
     }
   }
   console.log(
-    `compare: ${count} no-op children, ${WINDOW} at once, one fresh ${tuning} dev server (in-memory SQLite) per run, ` +
+    `compare: ${count} no-op children, ${WINDOW} at once, one fresh server (${server.text}) per run, ` +
       `one worker in the process, ${rounds} interleaved round(s); medians`,
   );
   const header = [

@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, Worker, type WorkflowBundle } from '@temporalio/worker';
-import { devServerTuningFlags } from '../../src/provisioning/dev-server-tuning';
+import { DEV_SERVER_DYNAMIC_CONFIG, devServerTuningFlags } from '../../src/provisioning/dev-server-tuning';
 import { DEFAULT_HISTORY_SHARDS } from '../../src/prod-server/server-config';
 import { TemporalOnPostgres } from '../../src/prod-server/temporal-on-postgres';
 import { parseServerSpec, type ServerKind, type ServerSpec } from './server-spec';
@@ -31,7 +31,7 @@ export interface BenchServer {
    * the database's (PostgreSQL's postmaster and backends; none for SQLite).
    */
   pids: { server: number; otherServers?: number[]; database: () => number[] };
-  /** The server's metrics endpoints (every node of a cluster); the dev servers run without. */
+  /** The server's metrics endpoints (every node of a cluster). */
   metricsUrls?: string[];
   /** PostgreSQL's port on 127.0.0.1 (user and password `temporal`), for a look inside. */
   databasePort?: number;
@@ -77,6 +77,7 @@ export async function startBenchServer(
     return startPostgresBenchServer(spec, workerOptions);
   const cli = await resolveTemporalCli({ provision: false });
   const port = await freePort();
+  const metricsPort = await freePort();
   // In a file as `jobs dev` keeps it (src/provisioning/dev-server.ts), removed with the server's temporary dir.
   const dbDir = spec.dbFile ? fs.mkdtempSync(path.join(os.tmpdir(), 'bench-db-')) : undefined;
   const env = await TestWorkflowEnvironment.createLocal({
@@ -86,7 +87,11 @@ export async function startBenchServer(
       searchAttributes: jobSearchAttributes,
       ...(dbDir ? { dbFilename: path.join(dbDir, 'temporal.db') } : {}),
       extraArgs: [
-        ...(tuning === 'tuned' ? devServerTuningFlags() : []),
+        ...devServerTuningFlags({
+          ...(tuning === 'tuned' ? DEV_SERVER_DYNAMIC_CONFIG : {}),
+          ...spec.dynamicConfig,
+        }),
+        ...['--metrics-port', String(metricsPort)],
         ...(dbDir ? ['--sqlite-pragma', 'journal_mode=WAL', '--sqlite-pragma', 'synchronous=OFF'] : []),
       ],
       // The bare baselines' histories pass the server's warning threshold: that is theirs to bear, not news.
@@ -94,11 +99,13 @@ export async function startBenchServer(
     },
   });
   const pids = { server: serverPid(port), database: () => [] };
-  const label = `${tuning} dev server (${dbDir ? 'SQLite in a file' : 'in-memory SQLite'})`;
-  return withWorker(env, `127.0.0.1:${port}`, pids, label, workerOptions, async () => {
+  const knobs = Object.entries(spec.dynamicConfig).map(([key, value]) => `; ${key}=${JSON.stringify(value)}`);
+  const label = `${tuning} dev server (${dbDir ? 'SQLite in a file' : 'in-memory SQLite'}${knobs.join('')})`;
+  const bench = await withWorker(env, `127.0.0.1:${port}`, pids, label, workerOptions, async () => {
     await env.teardown();
     if (dbDir) fs.rmSync(dbDir, { recursive: true, force: true });
   });
+  return { ...bench, metricsUrls: [`http://127.0.0.1:${metricsPort}/metrics`] };
 }
 
 /** On PostgreSQL, fsync on (as production runs it) unless the spec says otherwise: one process, or a cluster. */

@@ -15,7 +15,7 @@ import { benchVsBullmq, vsBullmqRun } from './vs-bullmq';
 
 const usage = `usage: npm run bench -- <benchmark> [count] [options]
   server-start [rounds]                      start-up times of both Temporal servers, interleaved
-  compare [children] [--rounds R] [--only TEXT] [--server stock|tuned]
+  compare [children] [--rounds R] [--only TEXT] [--server stock|tuned|dev/dc.KEY=VALUE]
                                              the job engine against bare Temporal, one fresh dev server per run
   fan-out [children] [--mode packed|single|workflow] [--server tuned|stock|postgres|postgres,dev] [--rounds R]
           [--roots N]                        one root (or N at once, of that many each): wall time, children/s,
@@ -23,8 +23,9 @@ const usage = `usage: npm run bench -- <benchmark> [count] [options]
                                              CPU-ms per child, database calls per child, peak memory;
                                              several servers run interleaved round after round (default 1 round)
   breakdown [children] [--mode packed|single|workflow] [--child-ms MS]
-                                             one root: CPU-ms per child (server; worker by thread), and per
-                                             child from its histories: events by type, tasks, payload bytes
+                                             one root: CPU-ms per child (server; worker by thread), requests to
+                                             the server and its database calls by operation, and per child
+                                             from its histories: events by type, tasks, payload bytes
   efficiency [children] [--rounds R]         children of 10 ms and of 100 ms at maxParallel 50: wall time
                                              against the ideal (N x duration / 50), most at once from records
   latency [roots]                            start → first child running (p50, p99 over the roots, default
@@ -89,7 +90,7 @@ async function main(): Promise<void> {
     case 'server-start':
       return benchServerStart(count);
     case 'compare':
-      return benchCompare(count, wholeNumber(values.rounds ?? '3'), server, values.only);
+      return benchCompare(count, wholeNumber(values.rounds ?? '3'), specs[0], values.only);
     case 'fan-out':
       return benchFanOut(
         count,

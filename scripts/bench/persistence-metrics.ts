@@ -24,6 +24,21 @@ export async function persistenceByOperation(metricsUrls: string[]): Promise<Ope
   return sumByOperation(costs);
 }
 
+/**
+ * What clients and workers asked of the server, from its own metrics (`service_requests` by operation, the
+ * frontend's only, so that a call the frontend passes on to history is counted once): calls per operation.
+ */
+export async function requestsByOperation(metricsUrls: string[]): Promise<Map<string, number>> {
+  const calls = new Map<string, number>();
+  for (const url of metricsUrls) {
+    for (const { name, labels, value } of await metricSamples(url)) {
+      if (name !== 'service_requests' || labels.service_name !== 'frontend' || !labels.operation) continue;
+      calls.set(labels.operation, (calls.get(labels.operation) ?? 0) + value);
+    }
+  }
+  return new Map([...calls].sort((a, b) => b[1] - a[1]));
+}
+
 /** Costs added up by operation (over services, nodes or runs), the most time first. */
 export function sumByOperation(costs: Iterable<OperationCost>): OperationCost[] {
   const byOperation = new Map<string, OperationCost>();

@@ -3,8 +3,8 @@
  * shards and PostgreSQL's commit_delay at 200 µs. Knobs: `shards=N`, `history=N` (history nodes; a cluster),
  * `durable=off`, `conns=N` (connections per node to the default store), `pg.NAME=VALUE` (a PostgreSQL setting),
  * `dc.KEY=VALUE` (dynamic config, VALUE as JSON or a string), `pgcpus=0` (PostgreSQL
- * pinned to those CPUs, a `taskset -c` list). The dev servers take one: `db=file`, SQLite in a file (as `jobs dev`
- * runs it) instead of in memory.
+ * pinned to those CPUs, a `taskset -c` list). The dev servers take `db=file`, SQLite in a file (as `jobs dev`
+ * runs it) instead of in memory, and `dc.KEY=VALUE`.
  */
 export type ServerKind = 'stock' | 'tuned' | 'postgres' | 'postgres-cluster';
 
@@ -42,7 +42,8 @@ export function parseServerSpec(text: string): ServerSpec {
   if (!kind.startsWith('postgres')) {
     for (const knob of knobs)
       if (knob === 'db=file' || knob === 'db=memory') spec.dbFile = knob === 'db=file';
-      else throw new Error(`"${text}": a dev server takes db=file or db=memory alone`);
+      else if (knob.startsWith('dc.') && knob.includes('=')) addDynamicConfig(spec, knob, text);
+      else throw new Error(`"${knob}" in "${text}": a dev server takes db=file, db=memory and dc.KEY=VALUE`);
     return spec;
   }
   for (const knob of knobs) {
@@ -55,13 +56,20 @@ export function parseServerSpec(text: string): ServerSpec {
     else if (key === 'pgcpus' && /^[0-9,-]+$/.test(value)) spec.postgresCpus = value;
     else if (key === 'durable' && (value === 'off' || value === 'on')) spec.durable = value === 'on';
     else if (key.startsWith('pg.') && key.length > 3) spec.postgresSettings.push(`${key.slice(3)}=${value}`);
-    else if (key.startsWith('dc.') && key.length > 3) spec.dynamicConfig[key.slice(3)] = jsonOrString(value);
+    else if (key.startsWith('dc.')) addDynamicConfig(spec, knob, text);
     else
       throw new Error(
         `unknown knob "${knob}" in "${text}": shards, history, conns, durable, pgcpus, pg.NAME, dc.KEY`,
       );
   }
   return spec;
+}
+
+function addDynamicConfig(spec: ServerSpec, knob: string, text: string): void {
+  const eq = knob.indexOf('=');
+  const key = knob.slice(3, eq);
+  if (!key || eq === knob.length - 1) throw new Error(`"${knob}" in "${text}" needs dc.KEY=VALUE`);
+  spec.dynamicConfig[key] = jsonOrString(knob.slice(eq + 1));
 }
 
 function positive(knob: string, value: string): number {

@@ -5,6 +5,10 @@ describe('benchmark server specs (npm run bench -- fan-out --server …)', () =>
     ['dev', { kind: 'tuned', durable: true, postgresSettings: [], historyNodes: undefined }],
     ['dev/db=file', { kind: 'tuned', dbFile: true }],
     ['stock/db=memory', { kind: 'stock', dbFile: false }],
+    [
+      'dev/dc.system.forceSearchAttributesCacheRefreshOnRead=true',
+      { kind: 'tuned', dynamicConfig: { 'system.forceSearchAttributesCacheRefreshOnRead': true } },
+    ],
     ['postgres', { kind: 'postgres', durable: true, historyNodes: undefined, dynamicConfig: {} }],
     ['postgres-cluster', { kind: 'postgres-cluster', historyNodes: 2 }],
     ['postgres-cluster/history=3/shards=16', { historyNodes: 3, shards: 16 }],
@@ -29,7 +33,9 @@ describe('benchmark server specs (npm run bench -- fan-out --server …)', () =>
 
   it.each([
     ['mysql', /unknown server "mysql"/],
-    ['dev/shards=2', /a dev server takes db=file or db=memory alone/],
+    ['dev/shards=2', /"shards=2" in "dev\/shards=2": a dev server takes db=file, db=memory and dc.KEY=VALUE/],
+    ['dev/dc.=1', /"dc.=1" in "dev\/dc.=1" needs dc.KEY=VALUE/],
+    ['postgres/dc.history.x=', /"dc.history.x=" in "postgres\/dc.history.x=" needs a value/],
     ['postgres/shards=0', /"shards=0" needs a whole number/],
     ['postgres/shards', /"shards" in "postgres\/shards" needs a value/],
     ['postgres/durable=maybe', /unknown knob "durable=maybe"/],
