@@ -9,6 +9,10 @@
  * A query to a workflow whose task is in flight waits for that task, and the server holds one such query per
  * workflow by default: a second reader of a busy root is refused ("consistent query buffer is full"), and the
  * client retries after a second or more. MAX_BUFFERED_QUERIES lets that many readers wait together.
+ * The CLI turns the server's cache of search attributes off (every use reads them from the database, so that
+ * one just created is seen at once): a child workflow's start, its status upsert and its visibility records read
+ * them about 15 times. The job attributes are registered as the server starts, so the cache (a minute) is left
+ * on: an attribute added later with `temporal operator search-attribute create` is usable within a minute.
  * `npm run bench -- compare … --server stock` measures without them.
  */
 /** Queries one workflow holds while its task is in flight (the server's default is 1). */
@@ -19,11 +23,12 @@ export const DEV_SERVER_DYNAMIC_CONFIG: Record<string, unknown> = {
   'history.cacheNonUserContextLockTimeout': '50ms',
   'system.enableActivityEagerExecution': true,
   'history.MaxBufferedQueryCount': MAX_BUFFERED_QUERIES,
+  'system.forceSearchAttributesCacheRefreshOnRead': false,
 };
 
-/** The `--dynamic-config-value KEY=JSON` arguments for `temporal server start-dev`. */
-export function devServerTuningFlags(): string[] {
-  return Object.entries(DEV_SERVER_DYNAMIC_CONFIG).flatMap(([key, value]) => [
+/** The `--dynamic-config-value KEY=JSON` arguments for `temporal server start-dev` (`config`: other values). */
+export function devServerTuningFlags(config: Record<string, unknown> = DEV_SERVER_DYNAMIC_CONFIG): string[] {
+  return Object.entries(config).flatMap(([key, value]) => [
     '--dynamic-config-value',
     `${key}=${JSON.stringify(value)}`,
   ]);
