@@ -242,9 +242,12 @@ export class RootLedger {
     batchStarted(this.pool, index);
   }
 
-  /** Free slots lent to the earliest batches that can use them (`starting`: only these, or any). */
-  grantSlots(starting?: Set<number>): { index: number; count: number }[] {
-    return grantSlots(this.pool, starting);
+  /**
+   * Free slots lent to the earliest batches that can use them (`starting`: only these, or any), those started
+   * together sharing them with `shareStarts` (slots.ts `grantSlots`).
+   */
+  grantSlots(starting?: Set<number>, shareStarts = false): { index: number; count: number }[] {
+    return grantSlots(this.pool, starting, shareStarts);
   }
 
   /** Slots over the limit asked back; the batches asked. */

@@ -94,30 +94,46 @@ export function closeBatch(pool: SlotPool, index: number): void {
 
 /**
  * Free slots go to the earliest batches that want them; returns the grants to send. A batch being started
- * gets grants only when it is in `starting` (the grant then travels with its start).
+ * gets grants only when it is in `starting` (the grant then travels with its start). With `shareStarts`, the
+ * batches started together share what the running ones leave, evenly as far as each wants: before a topic's
+ * times are known every batch wants a slot per child, and the first one took them all, only to hand most back
+ * through the root a few at a time once its children were packed.
  */
 export function grantSlots(
   pool: SlotPool,
   starting: ReadonlySet<number> = NONE,
+  shareStarts = false,
 ): { index: number; count: number }[] {
-  const grants: { index: number; count: number }[] = [];
+  const counts = new Map<number, number>();
   let free = freeSlots(pool);
   const indexes = Object.keys(pool.entries)
     .map(Number)
-    .sort((a, b) => a - b);
+    .sort((a, b) => a - b)
+    .filter((index) => !pool.entries[index].starting || starting.has(index));
+  const shared = shareStarts ? indexes.filter((index) => pool.entries[index].starting) : [];
   for (const index of indexes) {
     if (free === 0) break;
-    const entry = pool.entries[index];
-    if (entry.starting && !starting.has(index)) continue;
-    const count = Math.min(free, entry.wants);
-    if (count === 0) continue;
-    entry.granted += count;
-    if (entry.starting) entry.received += count;
-    entry.wants -= count;
-    free -= count;
-    grants.push({ index, count });
+    if (shared.includes(index)) continue;
+    free -= grant(pool, index, Math.min(free, pool.entries[index].wants), counts);
   }
-  return grants;
+  for (let wanting = shared; free > 0 && wanting.length > 0;) {
+    const share = Math.max(1, Math.floor(free / wanting.length));
+    for (const index of wanting)
+      free -= grant(pool, index, Math.min(free, share, pool.entries[index].wants), counts);
+    wanting = wanting.filter((index) => pool.entries[index].wants > 0);
+  }
+  return [...counts].sort(([a], [b]) => a - b).map(([index, count]) => ({ index, count }));
+}
+
+/** Lends `count` slots to batch `index`; returns `count`. */
+function grant(pool: SlotPool, index: number, count: number, counts: Map<number, number>): number {
+  if (count <= 0) return 0;
+  const entry = pool.entries[index];
+  entry.granted += count;
+  if (entry.starting) entry.received += count;
+  entry.wants -= count;
+  counts.set(index, (counts.get(index) ?? 0) + count);
+  return count;
 }
 
 const NONE: ReadonlySet<number> = new Set();

@@ -110,6 +110,7 @@ describe('child transitions, on any sequence of events', () => {
 describe("a root's slot pool, on any sequence of operations", () => {
   type Op =
     | { kind: 'open'; wants: number }
+    | { kind: 'openTogether'; wants: number[] }
     | { kind: 'report'; batch: number; received: number; released: number; wants: number }
     | { kind: 'close'; batch: number }
     | { kind: 'grant' }
@@ -117,6 +118,9 @@ describe("a root's slot pool, on any sequence of operations", () => {
     | { kind: 'pause'; paused: boolean };
   const opArb: fc.Arbitrary<Op> = fc.oneof(
     fc.nat(30).map<Op>((wants) => ({ kind: 'open', wants })),
+    fc
+      .array(fc.nat(30), { minLength: 2, maxLength: 5 })
+      .map<Op>((wants) => ({ kind: 'openTogether', wants })),
     fc.tuple(fc.nat(8), fc.nat(40), fc.nat(40), fc.nat(30)).map<Op>(([batch, received, released, wants]) => ({
       kind: 'report',
       batch,
@@ -143,6 +147,27 @@ describe("a root's slot pool, on any sequence of operations", () => {
             openBatch(pool, next, op.wants);
             grantSlots(pool, startingOf(pool));
             batchStarted(pool, next++);
+          } else if (op.kind === 'openTogether') {
+            // Batches started together share what the running ones leave of the free slots: each gets what it
+            // wants, or at least a share within one of any other's that is short of what it wants.
+            const free = freeSlots(pool);
+            const opened = op.wants.map((wants) => (openBatch(pool, next, wants), next++));
+            const grants = grantSlots(pool, startingOf(pool), true);
+            const toRunning = grants
+              .filter((g) => !opened.includes(g.index))
+              .reduce((sum, g) => sum + g.count, 0);
+            const got = opened.map((index) => grants.find((g) => g.index === index)?.count ?? 0);
+            expect(got.reduce((sum, count) => sum + count, 0)).toBe(
+              Math.min(
+                free - toRunning,
+                op.wants.reduce((sum, wants) => sum + wants, 0),
+              ),
+            );
+            const short = got.filter((count, i) => count < op.wants[i]);
+            const fair = Math.max(0, ...short) - 1;
+            if (short.length > 0)
+              got.forEach((count, i) => expect(count).toBeGreaterThanOrEqual(Math.min(op.wants[i], fair)));
+            opened.forEach((index) => batchStarted(pool, index));
           } else if (op.kind === 'report') {
             const entry = pool.entries[op.batch];
             // A batch reports at most what it was granted, and gives back at most what it received.

@@ -51,6 +51,23 @@ describe("a root's slot pool", () => {
     expect(freeSlots(pool)).toBe(0);
   });
 
+  it('shares the free slots among batches started together, as far as each wants', () => {
+    const pool = createSlotPool(50);
+    openBatch(pool, 0, 10); // running, still wanting: served first
+    grantSlots(pool, startingOf(pool));
+    batchStarted(pool, 0);
+    pool.entries[0].wants = 2;
+    [1, 2, 3, 4].forEach((index) => openBatch(pool, index, index === 2 ? 3 : 200));
+    expect(grantSlots(pool, startingOf(pool), true)).toEqual([
+      { index: 0, count: 2 },
+      { index: 1, count: 12 },
+      { index: 2, count: 3 },
+      { index: 3, count: 12 },
+      { index: 4, count: 11 },
+    ]);
+    expect(freeSlots(pool)).toBe(0);
+  });
+
   it('sends no grant by signal to a batch still being started', () => {
     const pool = createSlotPool(4);
     openBatch(pool, 0, 10);

@@ -93,6 +93,11 @@ function workflowIdProblem(input: RootJobInput, child: PlannedChild): string | u
  * that batch, and the others it left, are ended and the start is made again (patched; fixture earlier-batches).
  */
 const END_EARLIER_BATCHES = 'end-earlier-batches';
+/**
+ * Batches started together share the free slots, not the first taking them all (slots.ts `grantSlots`;
+ * patched; fixture share-starts).
+ */
+const SHARE_STARTS = 'share-starts';
 
 /** A batch to start: a planned page, or a rerun of an ended batch (its children then load from its run). */
 interface BatchStart {
@@ -167,7 +172,9 @@ export async function rerunBatch(
 
 /** Free slots go out: those for batches being started travel with their start, the others by signal. */
 function lendWithStarts(run: RootRun, starting: BatchStart[]): void {
-  for (const { index, count } of run.ledger.grantSlots(new Set(starting.map((batch) => batch.index)))) {
+  const indexes = new Set(starting.map((batch) => batch.index));
+  const share = starting.length > 1 && patched(SHARE_STARTS);
+  for (const { index, count } of run.ledger.grantSlots(indexes, share)) {
     const batch = starting.find((candidate) => candidate.index === index);
     if (batch) batch.slots = count;
     else run.sendGrant(index);
