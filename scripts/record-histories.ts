@@ -124,6 +124,13 @@ const scenarios: Record<string, Scenario> = {
     await jobs.start('do_big_job', { name, batchSize: 20, maxParallel: 5, data: { parts } });
     return [name];
   },
+  async 'share-starts'(jobs, name) {
+    // Batches started together share the free slots (patch share-starts): four batches of 20, 9 slots; near the
+    // end, batches holding slots hear the end rounds again as they fall (patch fresh-end-rounds).
+    const parts = Array.from({ length: 80 }, (_, i) => ({ name: `s${i}`, durationMs: 50 }));
+    await jobs.start('do_big_job', { name, batchSize: 20, maxParallel: 9, data: { parts } });
+    return [name];
+  },
   async controls(jobs, name) {
     const parts = [{ name: 'a', durationMs: 1000 }, { name: 'b' }, { name: 'c' }];
     await jobs.start('do_big_job', { name, maxParallel: 1, data: { parts } });

@@ -99,6 +99,15 @@ export function endRounds(
   return rounds !== undefined && rounds < rule.maxRounds ? rounds : undefined;
 }
 
+/**
+ * Whether a batch told `sent` end rounds (undefined: none) should hear `now`: once they fall to three quarters
+ * of it, or by any step at the last two, so that a root's batches hear a handful of times, not at each report.
+ */
+export function endRoundsOutdated(sent: number | undefined, now: number): boolean {
+  if (sent === undefined) return true;
+  return now < sent && (now <= Math.floor((sent * 3) / 4) || now <= 2);
+}
+
 /** Takes another view of the topics' times where it has seen more children. */
 export function mergeDurations(into: TopicDurations, from: TopicDurations): void {
   for (const [topic, seen] of Object.entries(from)) {

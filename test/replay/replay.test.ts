@@ -55,6 +55,7 @@ describe('recorded job histories replay against the current workflow code', () =
         'longer-packs',
         'fewer-turnovers',
         'child-status-once',
+        'share-starts',
       ]),
     );
   });

@@ -3,6 +3,7 @@ import {
   MIN_SAMPLES,
   PACKING,
   endRounds,
+  endRoundsOutdated,
   evenRounds,
   PACKING_BEFORE_FEWER_TURNOVERS,
   PACKING_BEFORE_LONGER_PACKS,
@@ -59,6 +60,19 @@ describe('packing short children', () => {
     ['no slots to lend (paused)', 120, 0, undefined],
   ])('at the end, %s', (_case, ready, capacity, rounds) => {
     expect(endRounds(ready, capacity)).toBe(rounds);
+  });
+
+  // A batch holding slots hears the end rounds again only when they have fallen enough to matter.
+  it.each<[string, number | undefined, number, boolean]>([
+    ['told of no end yet', undefined, 30, true],
+    ['the same', 16, 16, false],
+    ['fallen by less than a quarter', 16, 13, false],
+    ['fallen to three quarters', 16, 12, true],
+    ['fallen by one to 2', 3, 2, true],
+    ['fallen by one to 1', 2, 1, true],
+    ['risen (more were replanned)', 4, 8, false],
+  ])('end rounds a batch was told: %s', (_case, sent, now, outdated) => {
+    expect(endRoundsOutdated(sent, now)).toBe(outdated);
   });
 
   it('shares the children waiting evenly over the slots, rounding up', () => {

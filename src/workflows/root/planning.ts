@@ -134,7 +134,11 @@ export async function startBatches(
   lendWithStarts(run, batches);
   run.refresh();
   const endRounds = run.endRounds(lastPages);
-  if (endRounds !== undefined) batches.forEach((batch) => (batch.endRounds = endRounds));
+  if (endRounds !== undefined)
+    batches.forEach((batch) => {
+      batch.endRounds = endRounds;
+      run.endRoundsSent(batch.index, endRounds);
+    });
   await Promise.all(batches.map((batch) => startBatch(run, input, batch)));
 }
 

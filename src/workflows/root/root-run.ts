@@ -18,9 +18,9 @@ import {
   upsertSearchAttributes,
   type SignalDefinition,
 } from '@temporalio/workflow';
-import { endRounds, mergeDurations } from '../../jobs/packing';
+import { endRounds, endRoundsOutdated, mergeDurations } from '../../jobs/packing';
 import { RootLedger } from '../../jobs/root-ledger';
-import { capacityOf } from '../../jobs/slots';
+import { capacityOf, heldBy } from '../../jobs/slots';
 import { describeProgress } from '../../jobs/status';
 import { JobStatusAttribute } from '../../search-attributes';
 import { notify } from '../notify';
@@ -31,6 +31,12 @@ const LOST_RUN_QUARANTINE_MS = 10_000;
 
 /** A root says a final status only when it stops: no `success` while it still plans (patched; fixture). */
 const NO_FINAL_STATUS_BEFORE_STOP = 'no-final-status-before-stop';
+
+/**
+ * Near the root's end, batches holding slots hear again of the children each slot may take as it shrinks; before
+ * this a batch kept the share of its last grant, and its last packs ran on alone (patched; fixture).
+ */
+const FRESH_END_ROUNDS = 'fresh-end-rounds';
 
 /** Interrupts go out to this many batches at a time (a run may have at most 2,000 signals in flight). */
 const SIGNALS_AT_ONCE = 500;
@@ -51,6 +57,8 @@ export class RootRun {
   snapshotDue = true;
   /** Batches reopened for a rerun so far: the snapshot shows such a change at once (snapshot.ts). */
   reopened = 0;
+  /** The end rounds each batch was last told with a grant (none: told of no end). */
+  private readonly sentEndRounds = new Map<number, number | undefined>();
   /** The status the JobStatus search attribute says. */
   private shownStatus: RootWorkflowState['status'];
   /** The planner activity running now, if any. */
@@ -189,7 +197,25 @@ export class RootRun {
     if (entry.recalled) grant.recalled = entry.recalled;
     const rounds = this.endRounds(this.state.phase !== 'planning');
     if (rounds !== undefined) grant.endRounds = rounds;
+    this.endRoundsSent(index, rounds);
     this.send(id, grantSlotsSignal, grant);
+  }
+
+  /** Batch `index` was told `rounds` (with a grant, or with its start). */
+  endRoundsSent(index: number, rounds: number | undefined): void {
+    this.sentEndRounds.set(index, rounds);
+  }
+
+  /** Batches holding slots whose end rounds have fallen well below what they were told hear it again. */
+  private resendEndRounds(): void {
+    const rounds = this.endRounds(this.state.phase !== 'planning');
+    if (rounds === undefined) return;
+    for (const [key, entry] of Object.entries(this.pool.entries)) {
+      const index = Number(key);
+      if (entry.starting || heldBy(entry) === 0 || this.state.batches[index]?.done !== false) continue;
+      if (!endRoundsOutdated(this.sentEndRounds.get(index), rounds) || !patched(FRESH_END_ROUNDS)) continue;
+      this.sendGrant(index);
+    }
   }
 
   /** Slots over the limit are asked back; free slots go to the earliest batches that can use them. */
@@ -228,5 +254,6 @@ export class RootRun {
     mergeDurations(this.durations, report.durations);
     this.lendSlots();
     this.refresh();
+    this.resendEndRounds();
   }
 }
