@@ -3,8 +3,13 @@
  * (`JobChildKeys`); where visibility cannot answer (the time-skipping test server) or has not caught up
  * with a batch just started, the root's open batches, then all of them, are asked.
  */
-import { findChildQuery } from '../contract/messages';
-import { type InFlightChild, type ChildJobState, type StoredChild } from '../contract/jobs';
+import { findChildQuery, SNAPSHOT_MEMO_KEY } from '../contract/messages';
+import {
+  type InFlightChild,
+  type ChildJobState,
+  type RootSnapshot,
+  type StoredChild,
+} from '../contract/jobs';
 import { childKey } from '../jobs/ids';
 import { refineRecord } from '../jobs/status-view';
 import { JobNotFoundError } from '../errors';
@@ -28,8 +33,11 @@ export class ChildReader {
   ) {}
 
   async locate(rootId: string, name: string): Promise<LocatedChild> {
-    const indexed = await this.indexedBatches(rootId, name);
-    const found = indexed.length > 0 ? await this.firstHolding(indexed, name) : undefined;
+    // Batches keep their ids across roots of one name: those an earlier root left are none of this root's.
+    const since = this.rootCreatedAt(rootId);
+    const [indexed, createdAt] = await Promise.all([this.indexedBatches(rootId, name), since]);
+    const own = indexed.filter((batch) => !batch.startedAt || !createdAt || batch.startedAt >= createdAt);
+    const found = own.length > 0 ? await this.firstHolding(own, name, createdAt) : undefined;
     if (found) return found;
     const root = await this.roots.rootState(rootId);
     const { batches } = root;
@@ -37,7 +45,9 @@ export class ChildReader {
     const mayStillRun = batchesMayStillRun(root);
     const done = batches.filter((batch) => batch.done).map(({ id }) => ({ id, running: false, mayStillRun }));
     return (
-      (await this.firstHolding(open, name)) ?? (await this.firstHolding(done, name)) ?? notFound(rootId, name)
+      (await this.firstHolding(open, name, createdAt)) ??
+      (await this.firstHolding(done, name, createdAt)) ??
+      notFound(rootId, name)
     );
   }
 
@@ -60,13 +70,22 @@ export class ChildReader {
     };
   }
 
-  /** Batches whose name keys include this child's, and whether each runs: one visibility query. */
+  /** When the root was submitted (ms): from the snapshot in its memo (no worker needed), else from its state. */
+  private async rootCreatedAt(rootId: string): Promise<number | undefined> {
+    const snapshot = (await this.reads.describe(rootId)).memo?.[SNAPSHOT_MEMO_KEY] as
+      RootSnapshot | undefined;
+    const createdAt = snapshot?.createdAt ?? (await this.roots.rootState(rootId)).createdAt;
+    return createdAt ? Date.parse(createdAt) : undefined;
+  }
+
+  /** Batches whose name keys include this child's, whether each runs and when it started: one visibility query. */
   private async indexedBatches(rootId: string, name: string): Promise<Batch[]> {
     const query = `JobRootId = ${queryString(rootId)} AND JobKind = 'batch' AND JobChildKeys = '${childKey(name)}'`;
     const batches: Batch[] = [];
     try {
       for await (const execution of this.reads.client.workflow.list({ query })) {
-        batches.push({ id: execution.workflowId, running: execution.status.name === 'RUNNING' });
+        const running = execution.status.name === 'RUNNING';
+        batches.push({ id: execution.workflowId, running, startedAt: execution.startTime.getTime() });
       }
     } catch {
       return []; // no visibility list on this server
@@ -74,13 +93,21 @@ export class ChildReader {
     return batches;
   }
 
-  /** Asks these batches, at once, for the child; the first that holds it. */
-  private async firstHolding(batches: Batch[], name: string): Promise<LocatedChild | undefined> {
-    const answers = await Promise.all(batches.map((batch) => this.findIn(batch, name)));
+  /** Asks these batches, at once, for the child; the first of this root's batches that holds it. */
+  private async firstHolding(
+    batches: Batch[],
+    name: string,
+    rootCreatedAt: number | undefined,
+  ): Promise<LocatedChild | undefined> {
+    const answers = await Promise.all(batches.map((batch) => this.findIn(batch, name, rootCreatedAt)));
     return answers.find((answer) => answer !== undefined);
   }
 
-  private async findIn({ id, running, mayStillRun }: Batch, name: string): Promise<LocatedChild | undefined> {
+  private async findIn(
+    { id, running, mayStillRun }: Batch,
+    name: string,
+    rootCreatedAt: number | undefined,
+  ): Promise<LocatedChild | undefined> {
     if (!running) {
       const closed = await this.reads.closedBatch(id, { mayStillRun });
       if (closed.closed) {
@@ -92,7 +119,11 @@ export class ChildReader {
       if (err instanceof JobNotFoundError) return null;
       throw err;
     });
-    return answer ? { batchId: id, ...answer } : undefined;
+    if (!answer) return undefined;
+    const { createdAt, ...found } = answer;
+    // Still running under this id, left by an earlier root that this one has not ended yet.
+    if (createdAt && rootCreatedAt !== undefined && Date.parse(createdAt) < rootCreatedAt) return undefined;
+    return { batchId: id, ...found };
   }
 }
 
@@ -102,6 +133,8 @@ interface Batch {
   running: boolean;
   /** Ended, but perhaps still closing (its root has not stopped). */
   mayStillRun?: boolean;
+  /** When this run of it started (ms), where visibility says. */
+  startedAt?: number;
 }
 
 function notFound(rootId: string, name: string): never {

@@ -116,6 +116,8 @@ export interface FoundChild {
   inFlight: InFlightChild | null;
   /** Interrupted while a worker has it. */
   interrupted: boolean;
+  /** When its root started this run of the batch (as in `BatchPage`): one left by an earlier root is not read. */
+  createdAt?: string;
 }
 export const findChildQuery = defineQuery<FoundChild | null, [string]>('findChild');
 /** Which children of a pack are interrupted, and whether forced (asked by the pack's activity). */

@@ -6,7 +6,7 @@
  */
 import { JobClient } from '../../src/client/job-client';
 import type { JobActivities } from '../../src/contract/activities';
-import { InvalidJobInputError } from '../../src/errors';
+import { InvalidJobInputError, JobNotFoundError } from '../../src/errors';
 import type { RootStatusAnswer } from '../../src/contract/jobs';
 import { batchReportSignal } from '../../src/contract/messages';
 import { batchWorkflowId } from '../../src/jobs/ids';
@@ -58,6 +58,8 @@ describe('a new root of the name of a root an operator terminated (dev server)',
     expect(read.children.map((child) => child.name).filter((child) => !['x', 'y'].includes(child))).toEqual(
       [],
     );
+    // Nor its children: 'a' is a child of the terminated root, whose batch still runs under the same id.
+    await expect(jobs.status(`${name}/a`)).rejects.toBeInstanceOf(JobNotFoundError);
     ends.release();
     for (const child of ['a', 'b', 'c', 'd', 'x', 'y']) gate.releaseNamed(child);
     expect(await jobs.wait(name)).toMatchObject({ status: 'success', total: 2, counts: { success: 2 } });
@@ -141,5 +143,8 @@ describe('a new root of the name of a root an operator terminated (dev server)',
     expect(final).toMatchObject({ status: 'success', total: 2, error: null, counts: { success: 2 } });
     const read = (await jobs.status(name, { limit: 10 })) as RootStatusAnswer;
     expect(read.children.map((child) => child.name).sort()).toEqual(['x', 'y']);
+    // The terminated root's batches 2 and 3 keep their ids (the new root has two): their children are not its.
+    await expect(jobs.status(`${name}/c`)).rejects.toBeInstanceOf(JobNotFoundError);
+    expect(await jobs.status(`${name}/x`)).toMatchObject({ kind: 'child', name: 'x', status: 'success' });
   });
 });

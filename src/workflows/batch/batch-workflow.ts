@@ -138,6 +138,7 @@ export async function childBatchWorkflow(input: ChildBatchInput): Promise<BatchR
       record: book.records[index],
       inFlight: dispatcher.inFlightOf(index),
       interrupted: dispatcher.isInterrupted(index),
+      createdAt: input.createdAt,
     };
   });
   setHandler(packInterruptsQuery, (pack) => dispatcher.packInterrupts(pack));
