@@ -162,12 +162,13 @@ export class StatusReader {
         this.slice(
           batch,
           { batch: index, offset, limit },
-          undefined,
-          live.get(index),
-          true,
-          mayStillRun,
-          record.createdAt,
-          standsForEnded(await early?.get(index), record.createdAt),
+          {
+            live: live.get(index),
+            fetchedWithLive: true,
+            mayStillRun,
+            rootCreatedAt: record.createdAt,
+            early: standsForEnded(await early?.get(index), record.createdAt),
+          },
         ),
       ),
     );
@@ -194,15 +195,13 @@ export class StatusReader {
     const mayStillRun = batchesMayStillRun(root);
     const children = await Promise.all(
       slices.map((slice) =>
-        this.slice(
-          batches[slice.batch],
-          slice,
-          request.status,
-          live.get(slice.batch),
-          false,
+        this.slice(batches[slice.batch], slice, {
+          status: request.status,
+          live: live.get(slice.batch),
+          fetchedWithLive: false,
           mayStillRun,
-          record.createdAt,
-        ),
+          rootCreatedAt: record.createdAt,
+        }),
       ),
     );
     const total = counts.reduce((sum, batchCounts) => addCounts(sum, batchCounts), emptyCounts());
@@ -248,14 +247,7 @@ export class StatusReader {
   private async slice(
     batch: BatchSummary,
     { offset, limit }: PageSlice,
-    status: JobStatus | undefined,
-    live: Promise<LiveBatch> | undefined,
-    fetchedWithLive: boolean,
-    /** A batch that has ended may still be open (batchesMayStillRun). */
-    mayStillRun: boolean,
-    rootCreatedAt: string | null,
-    /** Its result, read ahead (pagedRoot). */
-    early?: BatchResult,
+    { status, live, fetchedWithLive, mayStillRun, rootCreatedAt, early }: SliceSources,
   ): Promise<ChildRecord[]> {
     if (batch.done) {
       const closed = early
@@ -292,6 +284,21 @@ export class StatusReader {
       ? refined.filter((child) => child.status === status).slice(offset, offset + limit)
       : refined;
   }
+}
+
+/** Where a slice of a page comes from, besides its batch. */
+interface SliceSources {
+  /** Only children in this status. */
+  status?: JobStatus;
+  /** The batch's live view, when it runs. */
+  live: Promise<LiveBatch> | undefined;
+  /** The live view's page is this slice (else the slice is asked for). */
+  fetchedWithLive: boolean;
+  /** A batch that has ended may still be open (batchesMayStillRun). */
+  mayStillRun: boolean;
+  rootCreatedAt: string | null;
+  /** Its result, read ahead (pagedRoot). */
+  early?: BatchResult;
 }
 
 /**
