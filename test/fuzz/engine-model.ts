@@ -13,7 +13,8 @@
  * failed, with its error); no child has used more attempts than its limit; no more children run than the
  * largest limit the root (or its key) has had; a start is refused only while the root of that name has not
  * stopped (a stopping root is waited for). At the end, with a worker up and nothing paused: every root stops within
- * a bound, every child has a final status, and the root's counts are its children's; measured from the processors'
+ * a bound, every child has a final status, and the root's counts are its children's; a child read by its id agrees
+ * with the root's page, and a name the root never had is not found; measured from the processors'
  * own log, no more ran at once than a root's (or its key's) largest limit, and none began once an interrupt of it
  * or of its root had had time to reach the workers (until a retry put it back in line).
  */

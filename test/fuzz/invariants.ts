@@ -2,12 +2,13 @@
  * The invariants the fuzzer checks over every root after each operation (checkInvariants) and at the end of a
  * run, once nothing holds the roots (settle): see test/fuzz/engine-model.ts for the list.
  */
-import type { RootStatusAnswer } from '../../src/contract/jobs';
+import type { ChildJobState, ChildRecord, RootStatusAnswer } from '../../src/contract/jobs';
+import { JobNotFoundError } from '../../src/errors';
 import { finalRootStatus, isFinal, totalOf } from '../../src/jobs/status';
 import { maxOverlap } from '../helpers/overlap';
 import { diagnoseOpenRoot } from './diagnose';
 import type { FuzzSystem as Real } from './fuzz-system';
-import { tolerate, type Model } from './model';
+import { tolerate, type Model, type RootModel } from './model';
 
 /**
  * An interrupt reaches a pack that is running within a heartbeat or two (the worker's heartbeats go out every
@@ -67,8 +68,36 @@ export async function checkInvariants(model: Model, real: Real, final = false): 
       for (const record of pages) byStatus[record.status]++;
       if (JSON.stringify(byStatus) !== JSON.stringify({ ...byStatus, ...counts }))
         fail(`its counts are not its children's: ${JSON.stringify(byStatus)}`);
+      await checkChildReads(real, root, pages, fail);
     }
   }
+}
+
+/**
+ * A child read by its id says what the root's page says of it, and a name this root never had is not found: a
+ * name is used again, and an earlier root's batches (ended or left running) must not answer for the new one.
+ */
+async function checkChildReads(
+  real: Real,
+  root: RootModel,
+  pages: ChildRecord[],
+  fail: (what: string) => never,
+): Promise<void> {
+  const sample = new Set([pages[0], pages[Math.floor(pages.length / 2)], pages[pages.length - 1]]);
+  for (const record of sample) {
+    if (!record) continue;
+    const one = (await real.jobs.status(`${root.name}/${record.name}`)) as ChildJobState;
+    if (one.kind !== 'child' || one.status !== record.status || one.attempts !== record.attempts)
+      fail(
+        `child ${record.name} read by id: ${JSON.stringify(one)}; its page says ${JSON.stringify(record)}`,
+      );
+  }
+  const stranger = `${root.name}/c${root.size}`;
+  const found = await real.jobs.status(stranger).catch((err: unknown) => {
+    if (err instanceof JobNotFoundError) return undefined;
+    throw err;
+  });
+  if (found) fail(`${stranger} was found, the root has ${root.size} children: ${JSON.stringify(found)}`);
 }
 
 /** An error's message with its cause's (a ServiceError's gRPC code and details say what the server refused). */
