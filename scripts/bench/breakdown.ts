@@ -5,6 +5,7 @@
  * threads are the workflow thread and V8's helpers; `tokio-*` threads are the SDK's Rust core), and from every
  * history in the tree, per child: events by type, workflow tasks, activity tasks, signals, payload bytes.
  * For a CPU profile by function, run the benchmark under `node --cpu-prof` (see docs/benchmarks.md).
+ * `--bare`: the same figures for bare Temporal doing the mode's work (compare's baseline), to set beside ours.
  */
 import * as fs from 'node:fs';
 import { Client, Connection } from '@temporalio/client';
@@ -16,8 +17,13 @@ import { persistenceByOperation, requestsByOperation } from './persistence-metri
 import { measure, startBenchServer, statCpuSeconds } from './harness';
 import { MODES, type BenchMode } from './modes';
 
-export async function benchBreakdown(children: number, mode: BenchMode, childMs = 0): Promise<void> {
-  const bench = await startBenchServer('tuned');
+export async function benchBreakdown(
+  children: number,
+  mode: BenchMode,
+  childMs = 0,
+  bare = false,
+): Promise<void> {
+  const bench = await startBenchServer('tuned', { stackTraces: bare });
   try {
     const jobs = new JobClient(bench.env.client, bench.taskQueue);
     const name = `breakdown-${children}`;
@@ -25,17 +31,21 @@ export async function benchBreakdown(children: number, mode: BenchMode, childMs 
     const serverBefore = await serverCalls(bench.metricsUrls!);
     const measured = await bench.worker.runUntil(
       measure(bench.pids, async () => {
+        if (bare) return runBare(bench.env.client, bench.taskQueue, name, children, mode);
         await startFanOutRoot(jobs, name, children, mode, childMs);
-        return jobs.wait(name);
+        const final: RootStatusAnswer = await jobs.wait(name);
+        return final.counts.success;
       }),
     );
     const threads = threadCpu(threadsBefore);
     const server = await serverCalls(bench.metricsUrls!, serverBefore);
-    const final: RootStatusAnswer = measured.value;
-    if (final.counts.success !== children) throw new Error(`the root ended ${JSON.stringify(final.counts)}`);
+    if (measured.value !== children) throw new Error(`${measured.value} of ${children} children succeeded`);
     const perChild = (value: number) => ((value * 1000) / children).toFixed(3);
     const work = childMs ? `children of ${childMs} ms` : 'no-op children';
-    console.log(`breakdown: one root of ${children} ${work}, ${MODES[mode].label}, 50 at once`);
+    const label = bare
+      ? `bare Temporal, ${mode === 'workflow' ? 'child workflows' : 'activities'}`
+      : MODES[mode].label;
+    console.log(`breakdown: one root of ${children} ${work}, ${label}, 50 at once`);
     console.log(
       `  wall ${measured.seconds.toFixed(1)} s, ${(children / measured.seconds).toFixed(0)} children/s`,
     );
@@ -54,11 +64,14 @@ export async function benchBreakdown(children: number, mode: BenchMode, childMs 
       for (const [operation, count] of [...calls].slice(0, 8))
         console.log(`      ${operation.padEnd(40)}${(count / children).toFixed(3).padStart(8)}`);
     }
-    const tree = await historyFigures(bench.address, name);
+    // A fresh server holds only this run's workflows: the bare ones carry no job attributes to select by.
+    const tree = await historyFigures(bench.address, bare ? '' : `JobRootId = '${name}'`);
     const each = (count: number) => (count / children).toFixed(3);
     console.log(`  per child, from ${tree.workflows} histories in the tree`);
     console.log(`    history events            ${each(tree.events)}`);
     console.log(`    workflow tasks            ${each(tree.byType.get('WORKFLOW_TASK_COMPLETED') ?? 0)}`);
+    for (const [type, tasks] of [...tree.tasksByWorkflow].sort((a, b) => b[1] - a[1]))
+      console.log(`      of ${type.padEnd(38)}${each(tasks).padStart(6)}`);
     console.log(`    activity tasks            ${each(tree.byType.get('ACTIVITY_TASK_SCHEDULED') ?? 0)}`);
     console.log(`    payload bytes             ${each(tree.payloadBytes)}`);
     console.log(`    by event type                             events   payload bytes`);
@@ -125,36 +138,59 @@ interface TreeFigures {
   payloadBytes: number;
   byType: Map<string, number>;
   bytesByType: Map<string, number>;
+  /** Workflow tasks by workflow type. */
+  tasksByWorkflow: Map<string, number>;
 }
 
 /** A root's histories hold pages past gRPC's default 4 MB a message: this client takes up to 64 MB. */
-async function historyFigures(address: string, rootId: string): Promise<TreeFigures> {
+async function historyFigures(address: string, query: string): Promise<TreeFigures> {
   const connection = await Connection.connect({
     address,
     channelArgs: { 'grpc.max_receive_message_length': 64 * 2 ** 20 },
   });
   try {
-    return await treeFigures(new Client({ connection }), rootId);
+    return await treeFigures(new Client({ connection }), query);
   } finally {
     await connection.close();
   }
 }
 
-async function treeFigures(client: Client, rootId: string): Promise<TreeFigures> {
+/** The same work done by compare's bare baseline: a parent keeping 50 in flight. */
+async function runBare(
+  client: Client,
+  taskQueue: string,
+  workflowId: string,
+  count: number,
+  mode: BenchMode,
+) {
+  const workflowType = mode === 'workflow' ? 'bareChildWorkflowsWorkflow' : 'bareActivitiesWorkflow';
+  return client.workflow.execute<(count: number, window: number) => Promise<number>>(workflowType, {
+    workflowId,
+    taskQueue,
+    args: [count, 50],
+  });
+}
+
+async function treeFigures(client: Client, query: string): Promise<TreeFigures> {
   const figures: TreeFigures = {
     workflows: 0,
     events: 0,
     payloadBytes: 0,
     byType: new Map(),
     bytesByType: new Map(),
+    tasksByWorkflow: new Map(),
   };
-  for await (const execution of client.workflow.list({ query: `JobRootId = '${rootId}'` })) {
+  for await (const execution of client.workflow.list(query ? { query } : {})) {
     figures.workflows++;
     const history = await client.workflow.getHandle(execution.workflowId, execution.runId).fetchHistory();
     for (const event of history.events ?? []) {
       figures.events++;
       const type = eventTypeName(event.eventType);
       figures.byType.set(type, (figures.byType.get(type) ?? 0) + 1);
+      if (type === 'WORKFLOW_TASK_COMPLETED') {
+        const tasks = figures.tasksByWorkflow;
+        tasks.set(execution.type, (tasks.get(execution.type) ?? 0) + 1);
+      }
       const bytes = payloadBytes(event);
       figures.payloadBytes += bytes;
       figures.bytesByType.set(type, (figures.bytesByType.get(type) ?? 0) + bytes);

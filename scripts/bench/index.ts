@@ -22,10 +22,11 @@ const usage = `usage: npm run bench -- <benchmark> [count] [options]
                                              largest history, root carry, status reads while it runs, CPU,
                                              CPU-ms per child, database calls per child, peak memory;
                                              several servers run interleaved round after round (default 1 round)
-  breakdown [children] [--mode packed|single|workflow] [--child-ms MS]
+  breakdown [children] [--mode packed|single|workflow] [--child-ms MS] [--bare]
                                              one root: CPU-ms per child (server; worker by thread), requests to
                                              the server and its database calls by operation, and per child
-                                             from its histories: events by type, tasks, payload bytes
+                                             from its histories: events by type, tasks, payload bytes;
+                                             --bare: the same for bare Temporal doing the mode's work
   efficiency [children] [--rounds R]         children of 10 ms and of 100 ms at maxParallel 50: wall time
                                              against the ideal (N x duration / 50), most at once from records
   latency [roots]                            start → first child running (p50, p99 over the roots, default
@@ -60,6 +61,7 @@ async function main(): Promise<void> {
       streams: { type: 'string', default: '0,1,10,100,500' },
       baseline: { type: 'string' },
       'child-ms': { type: 'string' },
+      bare: { type: 'boolean', default: false },
     },
   });
   const [name, countArg] = positionals;
@@ -100,7 +102,9 @@ async function main(): Promise<void> {
         wholeNumber(values.roots ?? '1'),
       );
     case 'breakdown':
-      return benchBreakdown(count, values.mode as BenchMode, childMsOf(values['child-ms'], 0));
+      if (values.bare && (values['child-ms'] !== undefined || values.mode === 'single'))
+        return fail('--bare measures no-op children, --mode packed (bare activities) or workflow');
+      return benchBreakdown(count, values.mode as BenchMode, childMsOf(values['child-ms'], 0), values.bare);
     case 'efficiency':
       return benchEfficiency(count, wholeNumber(values.rounds ?? '1'));
     case 'latency':
