@@ -31,4 +31,24 @@ describe('the first slots of a root (time-skipping server)', () => {
     expect(await testbed.jobs.wait(name)).toMatchObject({ status: 'success', counts: { success: 12 } });
     expect(gate.maxRunning).toBe(4);
   });
+
+  it('go to the first batch of child workflows that wants them: nothing is packed, and it keeps them', async () => {
+    gate.close();
+    const name = uniqueName('kept');
+    const names = Array.from({ length: 12 }, (_, i) => `k${i}`);
+    // Two batches of six children, four slots: all four in batch 0 (two each when shared).
+    await testbed.jobs.start('gated', {
+      name,
+      batchSize: 6,
+      maxParallel: 4,
+      runChildrenAs: 'workflow',
+      data: { names },
+    });
+    await eventually('four processors to begin', async () => gate.waitingNames().length === 4 || undefined);
+    const batchOf = (child: string) => Math.floor(Number(child.slice(1)) / 6);
+    expect(gate.waitingNames().map(batchOf)).toEqual([0, 0, 0, 0]);
+
+    gate.open();
+    expect(await testbed.jobs.wait(name)).toMatchObject({ status: 'success', counts: { success: 12 } });
+  });
 });

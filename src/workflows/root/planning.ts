@@ -131,7 +131,7 @@ export async function startBatches(
     run.ledger.addBatch(id, children.length, slotsForChildren(children, run.durations, packing));
     return { index, id, children, summary, slots: 0 };
   });
-  lendWithStarts(run, batches);
+  lendWithStarts(run, batches, input.runChildrenAs !== 'workflow');
   run.refresh();
   const endRounds = run.endRounds(lastPages);
   if (endRounds !== undefined)
@@ -174,10 +174,14 @@ export async function rerunBatch(
   await startBatch(run, input, start);
 }
 
-/** Free slots go out: those for batches being started travel with their start, the others by signal. */
-function lendWithStarts(run: RootRun, starting: BatchStart[]): void {
+/**
+ * Free slots go out: those for batches being started travel with their start, the others by signal. Batches
+ * of child workflows do not share them: they keep their slots (nothing is packed), and a batch with many
+ * children running at once handles their events in fewer workflow tasks.
+ */
+function lendWithStarts(run: RootRun, starting: BatchStart[], mayShare = true): void {
   const indexes = new Set(starting.map((batch) => batch.index));
-  const share = starting.length > 1 && patched(SHARE_STARTS);
+  const share = mayShare && starting.length > 1 && patched(SHARE_STARTS);
   for (const { index, count } of run.ledger.grantSlots(indexes, share)) {
     const batch = starting.find((candidate) => candidate.index === index);
     if (batch) batch.slots = count;
