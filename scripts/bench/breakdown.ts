@@ -16,6 +16,7 @@ import { startFanOutRoot } from './fan-out';
 import { persistenceByOperation, requestsByOperation } from './persistence-metrics';
 import { measure, startBenchServer, statCpuSeconds } from './harness';
 import { MODES, type BenchMode } from './modes';
+import { bare as bareRun } from './compare';
 
 export async function benchBreakdown(
   children: number,
@@ -31,7 +32,13 @@ export async function benchBreakdown(
     const serverBefore = await serverCalls(bench.metricsUrls!);
     const measured = await bench.worker.runUntil(
       measure(bench.pids, async () => {
-        if (bare) return runBare(bench.env.client, bench.taskQueue, name, children, mode);
+        if (bare) {
+          await bareRun(mode === 'workflow' ? 'bareChildWorkflowsWorkflow' : 'bareActivitiesWorkflow')(
+            bench,
+            children,
+          );
+          return children; // it throws unless every child finished
+        }
         await startFanOutRoot(jobs, name, children, mode, childMs);
         const final: RootStatusAnswer = await jobs.wait(name);
         return final.counts.success;
@@ -153,22 +160,6 @@ async function historyFigures(address: string, query: string): Promise<TreeFigur
   } finally {
     await connection.close();
   }
-}
-
-/** The same work done by compare's bare baseline: a parent keeping 50 in flight. */
-async function runBare(
-  client: Client,
-  taskQueue: string,
-  workflowId: string,
-  count: number,
-  mode: BenchMode,
-) {
-  const workflowType = mode === 'workflow' ? 'bareChildWorkflowsWorkflow' : 'bareActivitiesWorkflow';
-  return client.workflow.execute<(count: number, window: number) => Promise<number>>(workflowType, {
-    workflowId,
-    taskQueue,
-    args: [count, 50],
-  });
 }
 
 async function treeFigures(client: Client, query: string): Promise<TreeFigures> {

@@ -34,7 +34,8 @@ function ours(mode: BenchMode) {
   };
 }
 
-function bare(workflowType: string) {
+/** Bare Temporal's run of N children (`baseline-workflows.ts`); also what `breakdown --bare` measures. */
+export function bare(workflowType: 'bareActivitiesWorkflow' | 'bareChildWorkflowsWorkflow') {
   return async ({ env, taskQueue }: BenchServer, count: number) => {
     const done = await env.client.workflow.execute(workflowType, {
       workflowId: 'bare',

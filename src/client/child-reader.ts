@@ -8,12 +8,13 @@ import {
   type InFlightChild,
   type ChildJobState,
   type RootSnapshot,
+  type RootWorkflowState,
   type StoredChild,
 } from '../contract/jobs';
 import { childKey } from '../jobs/ids';
 import { refineRecord } from '../jobs/status-view';
 import { JobNotFoundError } from '../errors';
-import { batchesMayStillRun, type StatusReader } from './status-reader';
+import { batchesMayStillRun, ofEarlierRoot, type StatusReader } from './status-reader';
 import { queryString } from './visibility-query';
 import type { WorkflowReads } from './workflow-reads';
 
@@ -33,13 +34,15 @@ export class ChildReader {
   ) {}
 
   async locate(rootId: string, name: string): Promise<LocatedChild> {
+    let state: Promise<RootWorkflowState> | undefined;
+    const rootState = () => (state ??= this.roots.rootState(rootId));
     // Batches keep their ids across roots of one name: those an earlier root left are none of this root's.
-    const since = this.rootCreatedAt(rootId);
+    const since = this.rootCreatedAt(rootId, rootState);
     const [indexed, createdAt] = await Promise.all([this.indexedBatches(rootId, name), since]);
-    const own = indexed.filter((batch) => !batch.startedAt || !createdAt || batch.startedAt >= createdAt);
+    const own = indexed.filter((batch) => !ofEarlierRoot(batch.startedAt, createdAt));
     const found = own.length > 0 ? await this.firstHolding(own, name, createdAt) : undefined;
     if (found) return found;
-    const root = await this.roots.rootState(rootId);
+    const root = await rootState();
     const { batches } = root;
     const open = batches.filter((batch) => !batch.done).map(({ id }) => ({ id, running: true }));
     const mayStillRun = batchesMayStillRun(root);
@@ -70,12 +73,13 @@ export class ChildReader {
     };
   }
 
-  /** When the root was submitted (ms): from the snapshot in its memo (no worker needed), else from its state. */
-  private async rootCreatedAt(rootId: string): Promise<number | undefined> {
-    const snapshot = (await this.reads.describe(rootId)).memo?.[SNAPSHOT_MEMO_KEY] as
-      RootSnapshot | undefined;
-    const createdAt = snapshot?.createdAt ?? (await this.roots.rootState(rootId)).createdAt;
-    return createdAt ? Date.parse(createdAt) : undefined;
+  /** When the root was submitted: from the snapshot in its memo (no worker needed), else from its state. */
+  private async rootCreatedAt(
+    rootId: string,
+    rootState: () => Promise<RootWorkflowState>,
+  ): Promise<string | null> {
+    const snapshot = await this.reads.memo<RootSnapshot>(rootId, SNAPSHOT_MEMO_KEY);
+    return snapshot?.createdAt ?? (await rootState()).createdAt;
   }
 
   /** Batches whose name keys include this child's, whether each runs and when it started: one visibility query. */
@@ -85,7 +89,7 @@ export class ChildReader {
     try {
       for await (const execution of this.reads.client.workflow.list({ query })) {
         const running = execution.status.name === 'RUNNING';
-        batches.push({ id: execution.workflowId, running, startedAt: execution.startTime.getTime() });
+        batches.push({ id: execution.workflowId, running, startedAt: execution.startTime.toISOString() });
       }
     } catch {
       return []; // no visibility list on this server
@@ -97,7 +101,7 @@ export class ChildReader {
   private async firstHolding(
     batches: Batch[],
     name: string,
-    rootCreatedAt: number | undefined,
+    rootCreatedAt: string | null,
   ): Promise<LocatedChild | undefined> {
     const answers = await Promise.all(batches.map((batch) => this.findIn(batch, name, rootCreatedAt)));
     return answers.find((answer) => answer !== undefined);
@@ -106,7 +110,7 @@ export class ChildReader {
   private async findIn(
     { id, running, mayStillRun }: Batch,
     name: string,
-    rootCreatedAt: number | undefined,
+    rootCreatedAt: string | null,
   ): Promise<LocatedChild | undefined> {
     if (!running) {
       const closed = await this.reads.closedBatch(id, { mayStillRun });
@@ -122,7 +126,7 @@ export class ChildReader {
     if (!answer) return undefined;
     const { createdAt, ...found } = answer;
     // Still running under this id, left by an earlier root that this one has not ended yet.
-    if (createdAt && rootCreatedAt !== undefined && Date.parse(createdAt) < rootCreatedAt) return undefined;
+    if (ofEarlierRoot(createdAt, rootCreatedAt)) return undefined;
     return { batchId: id, ...found };
   }
 }
@@ -133,8 +137,8 @@ interface Batch {
   running: boolean;
   /** Ended, but perhaps still closing (its root has not stopped). */
   mayStillRun?: boolean;
-  /** When this run of it started (ms), where visibility says. */
-  startedAt?: number;
+  /** When this run of it started, where visibility says. */
+  startedAt?: string;
 }
 
 function notFound(rootId: string, name: string): never {

@@ -233,7 +233,7 @@ export class StatusReader {
         offset: slice?.offset ?? 0,
         limit: slice?.limit ?? 0,
       });
-      if (ofEarlierRoot(page, rootCreatedAt)) return unstarted();
+      if (ofEarlierRoot(page.createdAt, rootCreatedAt)) return unstarted();
       packs = await this.reads.batchPacks(batchId);
     } catch (err) {
       if (!(err instanceof JobNotFoundError)) throw err;
@@ -262,7 +262,7 @@ export class StatusReader {
       const statuses = status ? [status] : undefined;
       try {
         const page = await this.reads.query(batch.id, batchPageQuery, { offset, limit, statuses });
-        return ofEarlierRoot(page, rootCreatedAt) ? [] : page.children;
+        return ofEarlierRoot(page.createdAt, rootCreatedAt) ? [] : page.children;
       } catch (err) {
         if (err instanceof JobNotFoundError && !batch.done) return []; // listed, not started yet
         throw err;
@@ -302,11 +302,11 @@ interface SliceSources {
 }
 
 /**
- * A batch of this id that an earlier root of the same name left running (the new root ends it before it
- * starts its own): it holds none of this root's children.
+ * A batch of this id that an earlier root of the same name started (the new root ends one still running before
+ * it starts its own): it holds none of this root's children. `batchCreatedAt`: when its root started it.
  */
-function ofEarlierRoot(page: BatchPage, rootCreatedAt: string | null): boolean {
-  return !!page.createdAt && !!rootCreatedAt && Date.parse(page.createdAt) < Date.parse(rootCreatedAt);
+export function ofEarlierRoot(batchCreatedAt: string | undefined, rootCreatedAt: string | null): boolean {
+  return !!batchCreatedAt && !!rootCreatedAt && Date.parse(batchCreatedAt) < Date.parse(rootCreatedAt);
 }
 
 /** A batch whose records change now: it holds slots, or has children handed out or waiting for a retry. */
