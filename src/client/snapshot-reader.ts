@@ -16,6 +16,7 @@ import { batchWorkflowId } from '../jobs/ids';
 import { DEFAULT_PAGE_LIMIT } from '../jobs/pages';
 import { isCurrentLayout, layoutEnds } from '../jobs/root-layout';
 import { withoutResult } from '../jobs/status-view';
+import { isoTime } from './run-history';
 import type { WorkflowReads } from './workflow-reads';
 
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
@@ -53,7 +54,21 @@ export async function currentSnapshot(
   const snapshot = description.memo?.[SNAPSHOT_MEMO_KEY] as RootSnapshot | undefined;
   if (!isCurrentLayout(snapshot?.layout) || snapshot.phase === 'stopped') return undefined;
   if (description.raw.pendingWorkflowTask && interrupted) return undefined;
+  if (resetSince(description.raw, snapshot.at)) return undefined;
   return snapshot as RootSnapshot & { layout: RootLayout };
+}
+
+/**
+ * An operator reset the run (`temporal workflow reset`) after the snapshot was taken: the new run's memo holds
+ * the snapshot its history had at the reset point, which may be far older than the root's record (a root reset
+ * to its last workflow task showed as new, with no children). Its record is asked of it until it writes anew.
+ */
+function resetSince(
+  raw: temporal.api.workflowservice.v1.IDescribeWorkflowExecutionResponse,
+  snapshotAt: string,
+): boolean {
+  const resetAt = isoTime(raw.workflowExtendedInfo?.lastResetTime);
+  return resetAt !== undefined && Date.parse(resetAt) >= Date.parse(snapshotAt);
 }
 
 /**
