@@ -6,9 +6,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { temporal } from '@temporalio/proto';
-import { JobClient } from '../../src/client/job-client';
 import type { RootStatusAnswer } from '../../src/contract/jobs';
-import { createGatedApplication, type Gate } from '../fixtures/gated-app';
+import { createGatedApplication } from '../fixtures/gated-app';
 import { createJobTestbed, uniqueName, type JobTestbed } from '../helpers/jobs';
 import { eventually } from '../helpers/testbed';
 
@@ -16,16 +15,12 @@ const { EVENT_TYPE_WORKFLOW_TASK_COMPLETED } = temporal.api.enums.v1.EventType;
 
 describe('a root reset by an operator to its last workflow task (dev server)', () => {
   let testbed: JobTestbed;
-  let jobs: JobClient;
-  let gate: Gate;
+  const { app, gate } = createGatedApplication();
   beforeAll(async () => {
-    const gated = createGatedApplication();
-    gate = gated.gate;
-    testbed = await createJobTestbed('dev-server', gated.app);
-    jobs = testbed.jobs;
+    testbed = await createJobTestbed('dev-server', app);
   });
   afterAll(async () => {
-    gate?.open();
+    gate.open();
     await testbed?.teardown();
   });
 
@@ -46,6 +41,7 @@ describe('a root reset by an operator to its last workflow task (dev server)', (
   }
 
   it('runs every child once and ends success, its records as before the reset', async () => {
+    const { jobs } = testbed;
     const name = uniqueName('reset-last');
     const before = gate.started.length;
     const names = ['a', 'b', 'c', 'd'];
