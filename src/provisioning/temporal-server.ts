@@ -52,8 +52,9 @@ export async function resolveTemporalServer(
         `temporal-server and temporal-sql-tool in ${dir}.`,
     );
   }
-  const building = path.join(dir, 'building');
-  fs.rmSync(building, { recursive: true, force: true });
+  // Each provision builds in its own folder (`npm run provision` and `npm test` may run at once).
+  const building = path.join(dir, `building-${process.pid}`);
+  removeAbandonedBuilds(dir);
   fs.mkdirSync(building, { recursive: true });
   await goInstall({
     what: `Temporal server ${TEMPORAL_SERVER_VERSION}`,
@@ -63,15 +64,38 @@ export async function resolveTemporalServer(
     binDir: building,
     log,
   });
-  // go install names binaries after their folders: server and sql.
-  fs.renameSync(path.join(building, 'server'), tools.server);
-  fs.renameSync(path.join(building, 'sql'), tools.sqlTool);
+  // go install names binaries after their folders: server and sql. Another provision may have put them
+  // in place meanwhile: a rename replaces a file whole, and the schema folder stays the first one's.
   fs.cpSync(path.join(moduleDir(), 'schema', 'postgresql'), path.join(building, 'schema', 'postgresql'), {
     recursive: true,
   });
-  fs.renameSync(path.join(building, 'schema'), tools.schemaDir);
+  try {
+    fs.renameSync(path.join(building, 'schema'), tools.schemaDir);
+  } catch (err) {
+    if (!['ENOTEMPTY', 'EEXIST'].includes((err as NodeJS.ErrnoException).code ?? '')) throw err;
+  }
+  fs.renameSync(path.join(building, 'sql'), tools.sqlTool);
+  fs.renameSync(path.join(building, 'server'), tools.server);
   fs.rmSync(building, { recursive: true, force: true });
   return tools;
+}
+
+/** Build folders of provisions that no longer run (killed halfway): each holds a server binary's worth. */
+function removeAbandonedBuilds(dir: string): void {
+  for (const entry of fs.existsSync(dir) ? fs.readdirSync(dir) : []) {
+    const pid = /^building(?:-(\d+))?$/.exec(entry);
+    if (pid && !(pid[1] && isRunning(Number(pid[1]))))
+      fs.rmSync(path.join(dir, entry), { recursive: true, force: true });
+  }
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 /** The server module's source in Go's module cache (go install has just fetched it). */
