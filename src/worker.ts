@@ -4,6 +4,7 @@
  */
 import { NativeConnection, Worker, type WorkerOptions, type WorkflowBundle } from '@temporalio/worker';
 import { createActivities } from './activities';
+import { LocalInterrupts } from './activities/local-interrupts';
 import { DEFAULT_MAX_PARALLEL } from './jobs/options';
 import type { JobApplication } from './application';
 import { jobDataConverter } from './codec/codec-settings';
@@ -64,8 +65,11 @@ function createWorker(options: JobWorkerOptions): Promise<Worker> {
 
 /** The activities and tuning of a job worker (tests use them with their own bundles). */
 export function jobWorkerSettings(app: JobApplication, maxConcurrentProcessors = DEFAULT_MAX_PARALLEL) {
+  // A root interrupted here stops the packs of its children running here at once (local-interrupts.ts).
+  const localInterrupts = new LocalInterrupts();
   return {
-    activities: createActivities(app),
+    activities: createActivities(app, localInterrupts),
+    sinks: localInterrupts.sinks(),
     maxConcurrentActivityTaskExecutions: maxConcurrentProcessors,
     // A heartbeat's reply is how an activity learns it is cancelled: a pack whose children begin one after
     // another heartbeats every 100 ms (heartbeat-pacer.ts), so that an interrupt stops what has not begun

@@ -7,6 +7,7 @@
 import type { RunChildrenInput, PackHeartbeat, PackChild, ChildOutcome } from '../contract/activities';
 import { CancelledFailure, Context } from '@temporalio/activity';
 import type { JobApplication } from '../application';
+import type { LocalInterrupts } from './local-interrupts';
 import { lostAttempts } from '../jobs/lost-attempts';
 import { childrenToStop } from '../jobs/pack-interrupts';
 import { willRetry } from '../jobs/retry';
@@ -19,7 +20,7 @@ const HEARTBEAT_EVERY_MS = 1000;
 /** Outcomes kept in heartbeat details stay under this, so a heartbeat never nears the payload limit. */
 const RECORDED_OUTCOMES_BYTES = 256 * 1024;
 
-export function runChildrenActivity(app: JobApplication) {
+export function runChildrenActivity(app: JobApplication, localInterrupts: LocalInterrupts) {
   return async function runChildren(input: RunChildrenInput): Promise<ChildOutcome[]> {
     const context = Context.current();
     const metrics = jobMetrics();
@@ -50,6 +51,7 @@ export function runChildrenActivity(app: JobApplication) {
       context.info.activityId,
       () => settled === input.children.length,
       (interrupts) => childrenToStop(names, begun, interrupts).forEach((name) => aborts.get(name)?.abort()),
+      { local: localInterrupts, rootId, children: names },
     );
     const pacer = new HeartbeatPacer(() => context.heartbeat(beat));
     const heartbeats = setInterval(() => pacer.now(), HEARTBEAT_EVERY_MS);
@@ -136,6 +138,7 @@ export function runChildrenActivity(app: JobApplication) {
       // turn, a heartbeat (the first goes out at once) says which have begun.
       if (input.children.length > input.slots) pacer.now();
       await Promise.all(lanes);
+      await interrupts.cancelled(() => pacer.now());
       if (context.cancellationSignal.aborted && !context.cancellationDetails?.cancelRequested) {
         // The worker is stopping: what was aborted runs again elsewhere; what finished is in the heartbeat.
         pacer.now();

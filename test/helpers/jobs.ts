@@ -1,3 +1,4 @@
+import type { WorkerOptions } from '@temporalio/worker';
 import type { JobApplication } from '../../src/application';
 import { createSeedApplication } from '../../src/example/seed-app';
 import { JobClient, type JobStatusAnswer } from '../../src/client/job-client';
@@ -24,6 +25,8 @@ export interface WorkerChanges {
   workflowInterceptorModules?: string[];
   /** Activities that replace the worker's own (to refuse or hold a step); given the worker's own. */
   activities?: (own: JobActivities) => Partial<JobActivities>;
+  /** Worker options that replace the job worker's own (a slower heartbeat, to take one path away). */
+  workerOptions?: Partial<WorkerOptions>;
 }
 
 /** A server with a job worker running the seed application (or `app`), and a JobClient for it. */
@@ -41,6 +44,7 @@ export async function createJobTestbed(
     workflowInterceptorModules: changes.workflowInterceptorModules,
     workerOptions: {
       ...settings,
+      ...changes.workerOptions,
       activities: { ...settings.activities, ...changes.activities?.(settings.activities) },
     },
   };

@@ -2,6 +2,7 @@ import { ActivityCancellationDetails } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import type { RunChildrenInput, ChildOutcome } from '../../src/contract/activities';
 import { runChildrenActivity } from '../../src/activities/run-children';
+import { LocalInterrupts } from '../../src/activities/local-interrupts';
 import { JobApplication } from '../../src/application';
 import { DEFAULT_RETRY } from '../../src/jobs/options';
 
@@ -21,7 +22,7 @@ function packRunner() {
       return { done: jobName };
     },
   });
-  return { run: runChildrenActivity(app), ran, mostAtOnce: () => mostAtOnce };
+  return { run: runChildrenActivity(app, new LocalInterrupts()), ran, mostAtOnce: () => mostAtOnce };
 }
 
 const input = (names: string[], slots: number): RunChildrenInput => ({
@@ -119,7 +120,10 @@ describe('the pack activity', () => {
       withAbortSignal: (_signal: AbortSignal, fn: () => unknown) => fn(),
     };
     const env = new MockActivityEnvironment(packInfo(), { client: client as never });
-    const outcomes: Promise<ChildOutcome[]> = env.run(runChildrenActivity(app), input(['a', 'b', 'c'], 1));
+    const outcomes: Promise<ChildOutcome[]> = env.run(
+      runChildrenActivity(app, new LocalInterrupts()),
+      input(['a', 'b', 'c'], 1),
+    );
     await until(() => ran.length === 1);
     env.cancel('CANCELLED', new ActivityCancellationDetails({ cancelRequested: true }));
     finishA(); // the slot is free, and b is next: it waits for the answer
@@ -133,6 +137,85 @@ describe('the pack activity', () => {
       ['c', 'success'],
     ]);
     expect(ran).toEqual(['a', 'c']);
+  });
+
+  describe('told by its root, interrupted on the same worker, before its batch cancels it', () => {
+    /** A pack of a, b, c with one slot, `a` running until the test ends it (or its processor is aborted). */
+    function heldPack() {
+      const ran: string[] = [];
+      let finishA!: () => void;
+      const app = new JobApplication().topic('work', {
+        process: async (_payload, { jobName, signal }) => {
+          ran.push(jobName);
+          if (jobName !== 'a') return;
+          await new Promise<void>((resolve, reject) => {
+            finishA = resolve;
+            signal.addEventListener('abort', () => reject(new Error('aborted')), { once: true });
+          });
+        },
+      });
+      const local = new LocalInterrupts();
+      // Once cancelled, the pack asks its batch (when children are left to run): every child is interrupted.
+      const client = {
+        workflow: { getHandle: () => ({ query: async () => ({ a: false, b: false, c: false }) }) },
+        withAbortSignal: (_signal: AbortSignal, fn: () => unknown) => fn(),
+      };
+      const env = new MockActivityEnvironment(packInfo(), { client: client as never });
+      let returned = false;
+      const running: Promise<ChildOutcome[]> = env.run(
+        runChildrenActivity(app, local),
+        input(['a', 'b', 'c'], 1),
+      );
+      const outcomes = running.finally(() => (returned = true));
+      const statuses = async () => (await outcomes).map((outcome) => [outcome.name, outcome.status]);
+      return { ran, local, env, statuses, finishA: () => finishA(), returned: () => returned };
+    }
+    const cancelRequested = new ActivityCancellationDetails({ cancelRequested: true });
+
+    it('graceful: begins no other child, and returns only once the cancel has come', async () => {
+      const pack = heldPack();
+      await until(() => pack.ran.length === 1);
+      pack.local.rootInterrupted('root', false);
+      pack.finishA();
+      // Time for b to begin, or the pack to return, if the hint did not hold them.
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(pack.ran).toEqual(['a']);
+      expect(pack.returned()).toBe(false);
+      pack.env.cancel('CANCELLED', cancelRequested);
+      expect(await pack.statuses()).toEqual([
+        ['a', 'success'],
+        ['b', 'cancelled'],
+        ['c', 'cancelled'],
+      ]);
+      expect(pack.ran).toEqual(['a']);
+      expect(pack.local.listenedRoots).toBe(0);
+    });
+
+    it('forced: the running processor is aborted too', async () => {
+      const pack = heldPack();
+      await until(() => pack.ran.length === 1);
+      pack.local.rootInterrupted('root', true);
+      pack.env.cancel('CANCELLED', cancelRequested);
+      expect(await pack.statuses()).toEqual([
+        ['a', 'cancelled'],
+        ['b', 'cancelled'],
+        ['c', 'cancelled'],
+      ]);
+      expect(pack.ran).toEqual(['a']);
+    });
+
+    it("another root's interrupt changes nothing", async () => {
+      const pack = heldPack();
+      await until(() => pack.ran.length === 1);
+      pack.local.rootInterrupted('root2', true);
+      pack.local.rootInterrupted('roo', true);
+      pack.finishA();
+      expect(await pack.statuses()).toEqual([
+        ['a', 'success'],
+        ['b', 'success'],
+        ['c', 'success'],
+      ]);
+    });
   });
 });
 

@@ -13,6 +13,7 @@ import {
 import {
   CancellationScope,
   patched,
+  proxySinks,
   setCurrentDetails,
   sleep,
   upsertSearchAttributes,
@@ -25,6 +26,9 @@ import { describeProgress } from '../../jobs/status';
 import { JobStatusAttribute } from '../../search-attributes';
 import { notify } from '../notify';
 import { grantSlotsSignal, interruptSignal, type BatchReport, type SlotGrant } from '../../contract/messages';
+import type { JobSinks } from '../../contract/sinks';
+
+const { localInterrupts } = proxySinks<JobSinks>();
 
 /** A pack's heartbeat timeout: a lost batch run's children have surely stopped by then. */
 const LOST_RUN_QUARANTINE_MS = 10_000;
@@ -237,6 +241,8 @@ export class RootRun {
     if (state.phase === 'stopped') return;
     this.ledger.interrupted();
     this.forced ||= force;
+    // Packs of its children on this worker stop beginning children now, before the batches hear of it.
+    localInterrupts.rootInterrupted(this.forced);
     this.planning?.cancel();
     const open = state.batches.filter((batch, index) => !batch.done && this.startedBatches.has(index));
     this.signalsInFlight++;
