@@ -31,6 +31,13 @@ const input = (names: string[], slots: number): RunChildrenInput => ({
   children: names.map((name) => ({ name, topic: 'work', attempt: 1, payload: { fail: name === 'bad' } })),
 });
 
+/** A client whose batch answers the pack's interrupts query with `answer()`. */
+const batchAnswering = (answer: () => Promise<Record<string, boolean>>) =>
+  ({
+    workflow: { getHandle: () => ({ query: answer }) },
+    withAbortSignal: (_signal: AbortSignal, fn: () => unknown) => fn(),
+  }) as never;
+
 /** A pack of batch 0 of root "root", its id its first child's name. */
 const packInfo = () => ({ activityId: 'a', workflowExecution: { workflowId: 'root/batch/0', runId: 'run' } });
 
@@ -115,11 +122,7 @@ describe('the pack activity', () => {
     let answer!: (interrupts: Record<string, boolean>) => void;
     const asked = new Promise<Record<string, boolean>>((resolve) => (answer = resolve));
     // The batch's answer to the pack's query, held until the test gives it.
-    const client = {
-      workflow: { getHandle: () => ({ query: () => asked }) },
-      withAbortSignal: (_signal: AbortSignal, fn: () => unknown) => fn(),
-    };
-    const env = new MockActivityEnvironment(packInfo(), { client: client as never });
+    const env = new MockActivityEnvironment(packInfo(), { client: batchAnswering(() => asked) });
     const outcomes: Promise<ChildOutcome[]> = env.run(
       runChildrenActivity(app, new LocalInterrupts()),
       input(['a', 'b', 'c'], 1),
@@ -156,11 +159,8 @@ describe('the pack activity', () => {
       });
       const local = new LocalInterrupts();
       // Once cancelled, the pack asks its batch (when children are left to run): every child is interrupted.
-      const client = {
-        workflow: { getHandle: () => ({ query: async () => ({ a: false, b: false, c: false }) }) },
-        withAbortSignal: (_signal: AbortSignal, fn: () => unknown) => fn(),
-      };
-      const env = new MockActivityEnvironment(packInfo(), { client: client as never });
+      const answer = async () => ({ a: false, b: false, c: false });
+      const env = new MockActivityEnvironment(packInfo(), { client: batchAnswering(answer) });
       let returned = false;
       const running: Promise<ChildOutcome[]> = env.run(
         runChildrenActivity(app, local),
